@@ -1,0 +1,113 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Targets are layered by dependency weight (see docs/ARCHITECTURE.md): the model and the runtime
+// compiler import no NIO; storage drivers stay out of the data plane; the executable is thin.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Portico",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portico", targets: ["portico"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "PorticoModel",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PorticoStore",
+            dependencies: ["PorticoModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PorticoAuth",
+            dependencies: ["PorticoModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PorticoObservability",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PorticoRuntime",
+            dependencies: ["PorticoModel", "PorticoObservability"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PorticoDataPlane",
+            dependencies: [
+                "PorticoRuntime",
+                "PorticoObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PorticoManagement",
+            dependencies: [
+                "PorticoModel",
+                "PorticoStore",
+                "PorticoAuth",
+                "PorticoObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PorticoServer",
+            dependencies: [
+                "PorticoModel",
+                "PorticoStore",
+                "PorticoRuntime",
+                "PorticoDataPlane",
+                "PorticoManagement",
+                "PorticoObservability",
+                "PorticoAuth",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "portico",
+            dependencies: [
+                "PorticoServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PorticoModelTests", dependencies: ["PorticoModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoStoreTests", dependencies: ["PorticoStore", "PorticoModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoObservabilityTests", dependencies: ["PorticoObservability"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,30 @@
+/// Limits and addresses of the data plane. Every limit exists and is configurable; the defaults
+/// are Amazon API Gateway's where AWS has one.
+public struct DataPlaneConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Event loops serving the data plane (each with its own upstream pools).
+    public var eventLoopCount: Int = System.coreCount
+    /// AWS's payload quota for HTTP APIs: 10 MB, for requests and responses.
+    public var maxPayloadBytes: Int = 10 * 1024 * 1024
+    /// AWS: "header + request line 10,240 bytes". Per header field and in total.
+    public var maxHeaderBytes: Int = 10_240
+    /// Connections beyond this are closed as soon as they are accepted.
+    public var maxConnections: Int = 10_000
+    /// A client connection with no request in flight is closed after this long.
+    public var idleTimeoutSeconds: Int64 = 60
+    /// Idle upstream keep-alive connections kept per backend and event loop.
+    public var maxIdleUpstreamConnections: Int = 128
+    /// Idle upstream connections are closed after this long.
+    public var upstreamIdleTimeoutSeconds: Int64 = 55
+    /// Connecting to a backend fails after this long (counted within the integration timeout).
+    public var upstreamConnectTimeoutMillis: Int64 = 10_000
+    /// On shutdown, in-flight requests get this long to finish.
+    public var drainTimeoutSeconds: Int64 = 30
+    /// Account id shown in `$context.accountId`.
+    public var accountId: String = "000000000000"
+
+    public init() {}
+}
+
+import NIOCore

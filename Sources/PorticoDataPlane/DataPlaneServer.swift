@@ -1,0 +1,126 @@
+public import Logging
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+public import PorticoRuntime
+import Synchronization
+
+/// The data plane: an HTTP/1.1 server whose connections are served by ``GatewayHandler``s on
+/// the event loops of `group`, each loop with its own runtime-table copy and upstream pools.
+public final class DataPlaneServer: Sendable {
+    private let configuration: DataPlaneConfiguration
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>]
+    private let serverChannel = Mutex<(any Channel)?>(nil)
+    private let connectionCount = Atomic<Int>(0)
+
+    public init(configuration: DataPlaneConfiguration, group: any EventLoopGroup, logger: Logger) {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
+        for loop in group.makeIterator() {
+            let pool = UpstreamPool(
+                eventLoop: loop, maxIdlePerKey: configuration.maxIdleUpstreamConnections,
+                idleTimeout: .seconds(configuration.upstreamIdleTimeoutSeconds),
+                connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis))
+            // Made here, used only on `loop` from now on.
+            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool), eventLoop: loop)
+        }
+        self.loops = loops
+    }
+
+    /// Binds and starts accepting; returns the bound address (port 0 picks an ephemeral port).
+    public func start() async throws -> SocketAddress {
+        let configuration = self.configuration
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderFieldSize = configuration.maxHeaderBytes
+        decoderLimits.maxHeaderListSize = configuration.maxHeaderBytes
+        let limits = decoderLimits
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in
+                self.initialize(channel, limits: limits)
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        serverChannel.withLock { $0 = channel }
+        guard let address = channel.localAddress else {
+            throw ChannelError.unknownLocalAddress
+        }
+        return address
+    }
+
+    private func initialize(_ channel: any Channel, limits: NIOHTTPDecoderLimitConfiguration) -> EventLoopFuture<Void> {
+        guard let bound = loops[ObjectIdentifier(channel.eventLoop)] else {
+            return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+        }
+        let open = connectionCount.wrappingAdd(1, ordering: .relaxed).newValue
+        channel.closeFuture.whenComplete { [self] _ in
+            _ = self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
+        }
+        let state = bound.value
+        if open > configuration.maxConnections || state.draining {
+            return channel.close()
+        }
+        do {
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+            try channel.pipeline.syncOperations.addHandler(
+                GatewayHandler(state: state, configuration: configuration, logger: logger))
+            return channel.eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    /// Makes `table` live on every event loop. In-flight requests finish on the table they
+    /// started with; the next request on each loop sees the new one.
+    public func install(_ table: RuntimeTable) async {
+        var futures: [EventLoopFuture<Void>] = []
+        for loop in group.makeIterator() {
+            guard let bound = loops[ObjectIdentifier(loop)] else { continue }
+            futures.append(loop.submit { bound.value.table = table })
+        }
+        for future in futures { try? await future.get() }
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to the drain timeout), then closes
+    /// every connection.
+    public func shutdown() async {
+        let channel = serverChannel.withLock { channel in
+            defer { channel = nil }
+            return channel
+        }
+        try? await channel?.close()
+        var futures: [EventLoopFuture<Void>] = []
+        for loop in group.makeIterator() {
+            guard let bound = loops[ObjectIdentifier(loop)] else { continue }
+            futures.append(loop.submit {
+                let state = bound.value
+                state.draining = true
+                for handler in state.connections.values { handler.quiesce() }
+            })
+        }
+        for future in futures { try? await future.get() }
+        let deadline = ContinuousClock.now + .seconds(configuration.drainTimeoutSeconds)
+        while connectionCount.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for loop in group.makeIterator() {
+            guard let bound = loops[ObjectIdentifier(loop)] else { continue }
+            try? await loop.submit {
+                let state = bound.value
+                for handler in state.connections.values { handler.forceClose() }
+                state.pool.closeAll()
+            }.get()
+        }
+    }
+
+    public var openConnections: Int { connectionCount.load(ordering: .relaxed) }
+}

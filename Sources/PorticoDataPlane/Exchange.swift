@@ -1,0 +1,57 @@
+import NIOCore
+import NIOHTTP1
+import PorticoRuntime
+
+/// One request/response exchange on a client connection, from request head to the end of the
+/// response. A connection has at most one at a time (pipelined requests wait their turn).
+final class Exchange {
+    let id: Int
+    let requestId: String
+    let head: HTTPRequestHead
+    let keepAlive: Bool
+    let start: NIODeadline
+    let startWallMillis: Int64
+    var stage: RuntimeStage?
+    var route: RuntimeRoute?
+    var stagePath: Substring = "/"
+    var domainName = ""
+    var mappingContext: MappingContext?
+
+    /// A response the gateway gives itself (errors, preflight), sent once the request has been read.
+    var deferred: GatewayResponse?
+    var deferredHeaders: [(String, String)] = []
+
+    var upstreamHead: HTTPRequestHead?
+    var upstreamKey: UpstreamPool.Key?
+    var upstream: UpstreamConnection?
+    var pendingBody: [ByteBuffer] = []
+    var upstreamHeadSent = false
+    var requestBytes = 0
+    var requestEnded = false
+    var retried = false
+    var receivedUpstreamPart = false
+
+    var integrationStart: NIODeadline?
+    var integrationLatencyMillis: Int?
+    var integrationStatus: Int?
+    var integrationError: String?
+    var timeout: Scheduled<Void>?
+    var corsAllowOrigin: String?
+
+    var responseHeadSent = false
+    var responseFinished = false
+    var responseStatus = 0
+    var responseBytes = 0
+    var responseLimitExceeded = false
+    var errorType: String?
+    var errorMessage: String?
+
+    init(id: Int, requestId: String, head: HTTPRequestHead, start: NIODeadline, startWallMillis: Int64) {
+        self.id = id
+        self.requestId = requestId
+        self.head = head
+        self.keepAlive = head.isKeepAlive
+        self.start = start
+        self.startWallMillis = startWallMillis
+    }
+}

@@ -1,0 +1,552 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import PorticoObservability
+import PorticoRuntime
+
+/// The data plane's per-connection handler: resolves each request to an API, stage and route,
+/// proxies it to the integration over a pooled upstream connection on the same event loop, and
+/// streams the response back.
+///
+/// Pipelining is handled here rather than by NIO's pipelining handler (which costs two
+/// `epoll_ctl` calls per request): while a response is outstanding the handler stops asking the
+/// socket for more data, and any already-decoded parts of the next request wait in `queued`.
+final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let state: LoopState
+    private let configuration: DataPlaneConfiguration
+    private let logger: Logger
+    private var context: ChannelHandlerContext?
+    private var exchange: Exchange?
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var readPending = false
+    private var closeAfterResponse = false
+    private var clientAddress = "-"
+    private var listenerPort = 0
+    private var exchangeCounter = 0
+    private var idleTimer: Scheduled<Void>?
+    private var logBuffer: [UInt8] = []
+
+    init(state: LoopState, configuration: DataPlaneConfiguration, logger: Logger) {
+        self.state = state
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: connection life
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        clientAddress = context.channel.remoteAddress?.ipAddress ?? "-"
+        listenerPort = context.channel.localAddress?.port ?? 0
+        state.connections[ObjectIdentifier(self)] = self
+        armIdleTimer()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        state.connections[ObjectIdentifier(self)] = nil
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        if let exchange {
+            abandon(exchange)
+        }
+        state.connections[ObjectIdentifier(self)] = nil
+        context.fireChannelInactive()
+    }
+
+    /// Graceful shutdown: close now if idle, else after the current response.
+    func quiesce() {
+        if exchange == nil {
+            context?.close(promise: nil)
+        } else {
+            closeAfterResponse = true
+        }
+    }
+
+    func forceClose() {
+        context?.close(promise: nil)
+    }
+
+    private func armIdleTimer() {
+        idleTimer?.cancel()
+        guard let context else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(configuration.idleTimeoutSeconds)) { [weak self] in
+            guard let self, self.exchange == nil else { return }
+            self.context?.close(promise: nil)
+        }
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if !queued.isEmpty || (exchange?.requestEnded ?? false) {
+            queued.append(part)
+            return
+        }
+        process(part)
+    }
+
+    private func process(_ part: HTTPServerRequestPart) {
+        switch part {
+        case .head(let head):
+            startExchange(head)
+        case .body(let buffer):
+            guard let exchange else { return }
+            receiveBody(buffer, exchange)
+        case .end:
+            guard let exchange else { return }
+            receiveEnd(exchange)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let exchange, exchange.requestEnded {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let parserError = error as? HTTPParserError {
+            // Malformed or oversized HTTP: answer once, then close (the stream cannot be trusted).
+            if exchange == nil || !(exchange?.responseHeadSent ?? true) {
+                let response: GatewayResponse = Self.isHeaderOverflow(parserError) ? .headersTooLarge : .badRequest
+                let (head, body) = response.head(requestId: nil, keepAlive: false)
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+                context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                if let exchange { abandon(exchange) }
+                exchange = nil
+                return
+            }
+        }
+        context.close(promise: nil)
+    }
+
+    static func isHeaderOverflow(_ error: HTTPParserError) -> Bool {
+        switch error {
+        case .headerOverflow: true
+        default: "\(error)".lowercased().contains("header")
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Back-pressure: a slow client stops reads from its backend until it catches up.
+        exchange?.upstream?.setAutoRead(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: request
+
+    private func startExchange(_ head: HTTPRequestHead) {
+        idleTimer?.cancel()
+        exchangeCounter &+= 1
+        let exchange = Exchange(
+            id: exchangeCounter, requestId: state.requestIds.make(), head: head, start: .now(),
+            startWallMillis: WallClock.nowMillis())
+        self.exchange = exchange
+
+        if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > configuration.maxPayloadBytes {
+            respondAndClose(.payloadTooLarge, exchange)
+            return
+        }
+
+        let uri = head.uri[...]
+        let path: Substring
+        let query: Substring
+        if let questionMark = uri.firstIndex(of: "?") {
+            path = uri[..<questionMark]
+            query = uri[uri.index(after: questionMark)...]
+        } else {
+            path = uri
+            query = ""
+        }
+
+        guard let (api, apiPath, domain) = resolveApi(head: head, path: path),
+            let (stage, stagePath) = api.stage(forPath: apiPath)
+        else {
+            exchange.deferred = .notFound
+            return
+        }
+        exchange.stage = stage
+        exchange.stagePath = stagePath
+        exchange.domainName = domain
+
+        if let cors = stage.cors, let origin = head.headers.first(name: "origin") {
+            let allowOrigin = cors.allowOrigin(for: origin)
+            exchange.corsAllowOrigin = allowOrigin
+            if head.method == .OPTIONS, head.headers.contains(name: "access-control-request-method") {
+                // Preflight: answered by the gateway, even without an OPTIONS route.
+                exchange.deferred = .preflight(allowOrigin.map { cors.preflightHeaders(allowOrigin: $0) } ?? [])
+                return
+            }
+        }
+
+        guard let match = stage.router.match(method: head.method.rawValue, path: stagePath) else {
+            exchange.deferred = .notFound
+            return
+        }
+        let route = match.value
+        exchange.route = route
+        guard let integration = route.integration else {
+            // A route with no integration has nothing to call; AWS answers such requests with 500.
+            exchange.deferred = .internalServerError
+            exchange.errorMessage = "route \(route.routeKey) has no integration"
+            return
+        }
+        switch integration.kind {
+        case .unusable(let reason):
+            exchange.deferred = .internalServerError
+            exchange.errorMessage = reason
+            logger.warning("integration cannot be used", metadata: ["gw.request.id": "\(exchange.requestId)", "reason": "\(reason)"])
+        case .httpProxy(let target):
+            guard target.scheme == .http else {
+                exchange.deferred = .internalServerError
+                exchange.errorMessage = "https backends are not supported yet"
+                return
+            }
+            let mappingContext = MappingContext(
+                request: head, query: query, pathParameters: match.pathParameters, stagePath: stagePath, stage: stage,
+                routeKey: route.routeKey, requestId: exchange.requestId, sourceIp: clientAddress, domainName: domain,
+                accountId: configuration.accountId, response: nil)
+            if !integration.requestMapping.isEmpty || !integration.responseMappings.isEmpty {
+                exchange.mappingContext = mappingContext
+            }
+            exchange.upstreamHead = ProxyRequest.head(
+                for: head, query: query, stagePath: stagePath, match: match, target: target, integration: integration,
+                clientAddress: clientAddress, listenerPort: listenerPort, mappingContext: mappingContext)
+            exchange.upstreamKey = UpstreamPool.Key(host: target.host, port: target.port)
+            startIntegration(exchange, timeoutMillis: integration.timeoutMillis)
+        }
+    }
+
+    /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`.
+    private func resolveApi(head: HTTPRequestHead, path: Substring) -> (RuntimeApi, Substring, String)? {
+        let host = head.headers.first(name: "host") ?? ""
+        let pathStyle = "/_aws/execute-api/"
+        if path.hasPrefix(pathStyle) {
+            let rest = path.dropFirst(pathStyle.count)
+            let end = rest.firstIndex(of: "/") ?? rest.endIndex
+            guard let api = state.table.apis[String(rest[..<end])] else { return nil }
+            let apiPath = rest[end...]
+            return (api, apiPath.isEmpty ? "/" : apiPath, host)
+        }
+        let hostName = host.prefix { $0 != ":" }
+        guard let dot = hostName.firstIndex(of: "."), hostName[dot...].lowercased().hasPrefix(".execute-api.") else {
+            return nil
+        }
+        guard let api = state.table.apis[hostName[..<dot].lowercased()] else { return nil }
+        return (api, path.isEmpty ? "/" : path, String(hostName))
+    }
+
+    private func receiveBody(_ buffer: ByteBuffer, _ exchange: Exchange) {
+        exchange.requestBytes += buffer.readableBytes
+        if exchange.requestBytes > configuration.maxPayloadBytes {
+            if !exchange.responseHeadSent {
+                respondAndClose(.payloadTooLarge, exchange)
+            } else {
+                context?.close(promise: nil)
+            }
+            return
+        }
+        // Discarded when the gateway answers itself or the response is already complete.
+        guard exchange.deferred == nil, !exchange.responseFinished else { return }
+        if let upstream = exchange.upstream, exchange.upstreamHeadSent {
+            upstream.write(.body(.byteBuffer(buffer)), flush: true)
+        } else {
+            exchange.pendingBody.append(buffer)
+        }
+    }
+
+    private func receiveEnd(_ exchange: Exchange) {
+        exchange.requestEnded = true
+        if exchange.responseFinished {
+            // The response already went out (an early error, or a backend that answered before
+            // reading the whole request); the connection can now carry on.
+            completeExchange(keepAlive: exchange.keepAlive && !closeAfterResponse)
+            return
+        }
+        if let response = exchange.deferred {
+            respond(response, exchange)
+            return
+        }
+        if let upstream = exchange.upstream, exchange.upstreamHeadSent {
+            upstream.write(.end(nil), flush: true)
+        }
+    }
+
+    // MARK: integration
+
+    private func startIntegration(_ exchange: Exchange, timeoutMillis: Int) {
+        guard let context, let key = exchange.upstreamKey else { return }
+        exchange.integrationStart = .now()
+        exchange.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeoutMillis))) { [weak self, weak exchange] in
+            guard let self, let exchange, self.exchange === exchange else { return }
+            self.integrationTimedOut(exchange)
+        }
+        if let connection = state.pool.takeIdle(key) {
+            attach(connection, to: exchange)
+        } else {
+            connectUpstream(key, exchange)
+        }
+    }
+
+    private func connectUpstream(_ key: UpstreamPool.Key, _ exchange: Exchange) {
+        state.pool.connect(key) { [weak self, weak exchange] result in
+            guard let self, let exchange, self.exchange === exchange, !exchange.responseHeadSent else {
+                if case .success(let connection) = result { self?.state.pool.release(connection) }
+                return
+            }
+            switch result {
+            case .success(let connection):
+                self.attach(connection, to: exchange)
+            case .failure(let error):
+                self.integrationFailed(exchange, error)
+            }
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection, to exchange: Exchange) {
+        guard let head = exchange.upstreamHead else { return }
+        exchange.upstream = connection
+        connection.delegate = self
+        connection.setAutoRead(context?.channel.isWritable ?? true)
+        connection.write(.head(head), flush: false)
+        exchange.upstreamHeadSent = true
+        for buffer in exchange.pendingBody {
+            connection.write(.body(.byteBuffer(buffer)), flush: false)
+        }
+        exchange.pendingBody.removeAll()
+        if exchange.requestEnded {
+            connection.write(.end(nil), flush: true)
+        } else {
+            connection.flush()
+        }
+    }
+
+    func upstreamReceived(_ part: HTTPClientResponsePart) {
+        guard let exchange, let context else { return }
+        exchange.receivedUpstreamPart = true
+        switch part {
+        case .head(let head):
+            exchange.timeout?.cancel()
+            exchange.timeout = nil
+            if let start = exchange.integrationStart {
+                exchange.integrationLatencyMillis = Int((NIODeadline.now() - start).nanoseconds / 1_000_000)
+            }
+            exchange.integrationStatus = Int(head.status.code)
+            if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > configuration.maxPayloadBytes {
+                // AWS's payload quota applies to responses too.
+                exchange.upstream?.close()
+                exchange.upstream = nil
+                exchange.errorMessage = "the integration response exceeds the payload limit"
+                respond(.internalServerError, exchange)
+                return
+            }
+            var response = ResponseHeaders.make(
+                from: head, exchange: exchange, keepAlive: exchange.keepAlive && !closeAfterResponse)
+            if let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)], var mappingContext = exchange.mappingContext {
+                mappingContext.response = head
+                ResponseHeaders.apply(mapping, to: &response, context: mappingContext)
+            }
+            exchange.responseStatus = Int(response.status.code)
+            exchange.responseHeadSent = true
+            context.write(wrapOutboundOut(.head(response)), promise: nil)
+        case .body(let buffer):
+            guard exchange.responseHeadSent else { return }
+            exchange.responseBytes += buffer.readableBytes
+            if exchange.responseBytes > configuration.maxPayloadBytes {
+                exchange.responseLimitExceeded = true
+                exchange.upstream?.close()
+                context.close(promise: nil)
+                return
+            }
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        case .end:
+            guard exchange.responseHeadSent else { return }
+            if let upstream = exchange.upstream {
+                exchange.upstream = nil
+                if upstream.responseKeepAlive && exchange.requestEnded {
+                    state.pool.release(upstream)
+                } else {
+                    upstream.close()
+                }
+            }
+            finish(exchange, endPart: .end(nil))
+        }
+    }
+
+    func upstreamReadComplete() {
+        context?.flush()
+    }
+
+    func upstreamFailed(_ error: any Error) {
+        guard let exchange else { return }
+        let connection = exchange.upstream
+        exchange.upstream = nil
+        if exchange.responseHeadSent {
+            // Too late for an error response: end the client connection so it sees the truncation.
+            context?.close(promise: nil)
+            return
+        }
+        if let connection, connection.isReused, !exchange.retried, !exchange.receivedUpstreamPart,
+            exchange.requestBytes == 0, let key = exchange.upstreamKey
+        {
+            // A pooled connection the backend had already closed: retry once on a fresh one.
+            exchange.retried = true
+            exchange.upstreamHeadSent = false
+            connectUpstream(key, exchange)
+            return
+        }
+        integrationFailed(exchange, error)
+    }
+
+    private func integrationFailed(_ exchange: Exchange, _ error: any Error) {
+        exchange.timeout?.cancel()
+        exchange.upstream?.close()
+        exchange.upstream = nil
+        exchange.integrationError = "\(error)"
+        exchange.errorMessage = "\(error)"
+        if let start = exchange.integrationStart {
+            exchange.integrationLatencyMillis = Int((NIODeadline.now() - start).nanoseconds / 1_000_000)
+        }
+        logger.debug("integration failed", metadata: ["gw.request.id": "\(exchange.requestId)", "error": "\(error)"])
+        exchange.deferred = .internalServerError
+        if exchange.requestEnded {
+            respond(.internalServerError, exchange)
+        }
+    }
+
+    private func integrationTimedOut(_ exchange: Exchange) {
+        exchange.upstream?.close()
+        exchange.upstream = nil
+        exchange.integrationError = "timeout"
+        exchange.errorMessage = "Integration timed out"
+        if let start = exchange.integrationStart {
+            exchange.integrationLatencyMillis = Int((NIODeadline.now() - start).nanoseconds / 1_000_000)
+        }
+        if exchange.responseHeadSent {
+            context?.close(promise: nil)
+            return
+        }
+        exchange.deferred = .integrationTimeout
+        if exchange.requestEnded {
+            respond(.integrationTimeout, exchange)
+        }
+    }
+
+    // MARK: response
+
+    private func respond(_ response: GatewayResponse, _ exchange: Exchange) {
+        guard let context, !exchange.responseHeadSent else { return }
+        var extra = exchange.deferredHeaders
+        if case .preflight(let headers) = response { extra += headers }
+        if let stage = exchange.stage, let cors = stage.cors, let origin = exchange.corsAllowOrigin, response.message != nil {
+            extra += cors.responseHeaders(allowOrigin: origin)
+        }
+        let (head, body) = response.head(
+            requestId: exchange.requestId, keepAlive: exchange.keepAlive && !closeAfterResponse,
+            extraHeaders: extra)
+        exchange.responseHeadSent = true
+        exchange.responseStatus = Int(head.status.code)
+        exchange.errorType = response.errorType
+        if exchange.errorMessage == nil { exchange.errorMessage = response.message }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let body {
+            exchange.responseBytes = body.readableBytes
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        finish(exchange, endPart: .end(nil))
+    }
+
+    private func respondAndClose(_ response: GatewayResponse, _ exchange: Exchange) {
+        closeAfterResponse = true
+        exchange.requestEnded = true
+        respond(response, exchange)
+    }
+
+    private func finish(_ exchange: Exchange, endPart: HTTPServerResponsePart) {
+        guard let context else { return }
+        exchange.timeout?.cancel()
+        let keepAlive = exchange.keepAlive && !closeAfterResponse
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(endPart), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(endPart)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+        exchange.responseFinished = true
+        record(exchange)
+        if exchange.requestEnded {
+            completeExchange(keepAlive: keepAlive)
+        }
+    }
+
+    private func completeExchange(keepAlive: Bool) {
+        exchange = nil
+        guard keepAlive, let context else {
+            queued.removeAll()
+            return
+        }
+        while exchange == nil || !(exchange?.requestEnded ?? false), let part = queued.popFirst() {
+            process(part)
+        }
+        if exchange == nil {
+            armIdleTimer()
+        }
+        if readPending, !(exchange?.requestEnded ?? false) {
+            readPending = false
+            context.read()
+        }
+    }
+
+    /// The client went away mid-exchange.
+    private func abandon(_ exchange: Exchange) {
+        exchange.timeout?.cancel()
+        exchange.upstream?.close()
+        exchange.upstream = nil
+        self.exchange = nil
+        queued.removeAll()
+    }
+
+    private func record(_ exchange: Exchange) {
+        let latency = Int((NIODeadline.now() - exchange.start).nanoseconds / 1_000_000)
+        if let route = exchange.route {
+            route.metrics.record(status: exchange.responseStatus, latencyMillis: latency, integrationLatencyMillis: exchange.integrationLatencyMillis)
+        }
+        guard let stage = exchange.stage, let accessLog = stage.accessLog else { return }
+        var record = AccessLogRecord()
+        record.requestId = exchange.requestId
+        record.extendedRequestId = exchange.requestId
+        record.apiId = stage.apiId
+        record.stage = stage.name
+        record.routeKey = exchange.route?.routeKey ?? "-"
+        record.httpMethod = exchange.head.method.rawValue
+        record.path = stage.name == "$default" ? String(exchange.stagePath) : "/" + stage.name + exchange.stagePath
+        record.protocol = "HTTP/\(exchange.head.version.major).\(exchange.head.version.minor)"
+        record.sourceIp = clientAddress
+        record.userAgent = exchange.head.headers.first(name: "user-agent") ?? "-"
+        record.domainName = exchange.domainName
+        record.domainPrefix = String(exchange.domainName.prefix { $0 != "." })
+        record.accountId = configuration.accountId
+        record.requestTimeEpochMillis = exchange.startWallMillis
+        record.status = exchange.responseStatus
+        record.responseLength = exchange.responseBytes
+        record.responseLatencyMillis = latency
+        record.integrationLatencyMillis = exchange.integrationLatencyMillis
+        record.integrationStatus = exchange.integrationStatus
+        record.integrationErrorMessage = exchange.integrationError
+        record.errorMessage = exchange.errorMessage
+        record.errorResponseType = exchange.errorType
+        logBuffer.removeAll(keepingCapacity: true)
+        accessLog.format.render(record, into: &logBuffer)
+        accessLog.writer.write(logBuffer)
+    }
+}

@@ -1,0 +1,75 @@
+import NIOCore
+import NIOHTTP1
+
+/// The responses the gateway itself produces, with Amazon API Gateway's statuses and bodies for
+/// HTTP APIs.
+enum GatewayResponse {
+    /// No API, stage or route: `404 {"message":"Not Found"}`.
+    case notFound
+    /// The request exceeds the payload quota.
+    case payloadTooLarge
+    /// Header section over the limit.
+    case headersTooLarge
+    /// Malformed HTTP.
+    case badRequest
+    /// The integration failed (refused, reset, garbage, unusable configuration).
+    case internalServerError
+    /// The integration did not answer within its timeout. HTTP APIs answer
+    /// `503 {"message":"Service Unavailable"}` when the 30 s integration timeout passes (REST APIs
+    /// answer 504 "Endpoint request timed out").
+    case integrationTimeout
+    /// CORS preflight answered by the gateway: 204, no body.
+    case preflight([(String, String)])
+
+    var status: HTTPResponseStatus {
+        switch self {
+        case .notFound: .notFound
+        case .payloadTooLarge: .payloadTooLarge
+        case .headersTooLarge: .requestHeaderFieldsTooLarge
+        case .badRequest: .badRequest
+        case .internalServerError: .internalServerError
+        case .integrationTimeout: .serviceUnavailable
+        case .preflight: .noContent
+        }
+    }
+
+    var message: String? {
+        switch self {
+        case .notFound: "Not Found"
+        case .payloadTooLarge: "Request Entity Too Large"
+        case .headersTooLarge: "Request Header Fields Too Large"
+        case .badRequest: "Bad Request"
+        case .internalServerError: "Internal Server Error"
+        case .integrationTimeout: "Service Unavailable"
+        case .preflight: nil
+        }
+    }
+
+    /// For `$context.error.responseType`-like logging.
+    var errorType: String? {
+        switch self {
+        case .notFound: "NOT_FOUND"
+        case .payloadTooLarge: "REQUEST_TOO_LARGE"
+        case .headersTooLarge: "REQUEST_TOO_LARGE"
+        case .badRequest: "BAD_REQUEST"
+        case .internalServerError: "INTEGRATION_FAILURE"
+        case .integrationTimeout: "INTEGRATION_TIMEOUT"
+        case .preflight: nil
+        }
+    }
+
+    func head(requestId: String?, keepAlive: Bool, extraHeaders: [(String, String)] = []) -> (HTTPResponseHead, ByteBuffer?) {
+        var headers = HTTPHeaders()
+        var body: ByteBuffer?
+        if let message {
+            let text = "{\"message\":\"\(message)\"}"
+            body = ByteBuffer(string: text)
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(text.utf8.count))
+        }
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        if let requestId { headers.add(name: "apigw-requestid", value: requestId) }
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        return (HTTPResponseHead(version: .http1_1, status: status, headers: headers), body)
+    }
+}

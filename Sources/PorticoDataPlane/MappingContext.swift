@@ -1,0 +1,59 @@
+import NIOHTTP1
+import PorticoRuntime
+
+/// The values a parameter mapping can refer to for one request (`$request.*`, `$response.*`,
+/// `$context.*`, `$stageVariables.*`). Built only for routes that have mappings.
+struct MappingContext: MappingInput {
+    let request: HTTPRequestHead
+    let query: Substring
+    let pathParameters: [(name: String, value: String)]
+    let stagePath: Substring
+    let stage: RuntimeStage
+    let routeKey: String
+    let requestId: String
+    let sourceIp: String
+    let domainName: String
+    let accountId: String
+    var response: HTTPResponseHead?
+
+    func requestHeader(_ lowercasedName: String) -> [String] { request.headers[lowercasedName] }
+
+    func requestQuery(_ name: String) -> [String] {
+        ProxyRequest.parseQuery(query).compactMap { $0.0 == name ? $0.1 : nil }
+    }
+
+    func requestPathParameter(_ name: String) -> String? {
+        pathParameters.first { $0.name == name }?.value
+    }
+
+    var requestPath: String { String(stagePath) }
+
+    /// Body references need the whole body buffered; the streaming proxy does not buffer it, so
+    /// they resolve to nothing (documented in docs/HTTP_APIS.md).
+    func requestBody(_ jsonPath: String) -> String? { nil }
+
+    func responseHeader(_ lowercasedName: String) -> [String] { response?.headers[lowercasedName] ?? [] }
+
+    func responseBody(_ jsonPath: String) -> String? { nil }
+
+    func stageVariable(_ name: String) -> String? { stage.stageVariables[name] }
+
+    func context(_ name: String) -> String? {
+        switch name {
+        case "requestId", "extendedRequestId": requestId
+        case "apiId": stage.apiId
+        case "stage": stage.name
+        case "routeKey": routeKey
+        case "httpMethod": request.method.rawValue
+        case "path": stage.name == "$default" ? String(stagePath) : "/" + stage.name + stagePath
+        case "domainName": domainName
+        case "domainPrefix": String(domainName.prefix { $0 != "." })
+        case "identity.sourceIp": sourceIp
+        case "identity.userAgent": request.headers.first(name: "user-agent")
+        case "accountId": accountId
+        case "protocol": "HTTP/\(request.version.major).\(request.version.minor)"
+        case "deploymentId": stage.deploymentId
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import NIOCore
+import NIOHTTP1
+
+/// Receives a backend's response parts for the exchange currently using the connection.
+protocol UpstreamDelegate: AnyObject {
+    func upstreamReceived(_ part: HTTPClientResponsePart)
+    /// A batch of reads ended: the time to flush what was forwarded.
+    func upstreamReadComplete()
+    /// The connection failed or closed before the exchange finished.
+    func upstreamFailed(_ error: any Error)
+}
+
+/// One keep-alive connection to a backend, owned by one event loop's ``UpstreamPool``.
+final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    let key: UpstreamPool.Key
+    private(set) var channel: (any Channel)?
+    private var context: ChannelHandlerContext?
+    weak var delegate: (any UpstreamDelegate)?
+    /// Set by the pool while the connection sits idle.
+    var idleTimer: Scheduled<Void>?
+    var isReused = false
+    private(set) var isClosed = false
+    /// Whether the response now being read allows the connection to be reused.
+    private(set) var responseKeepAlive = true
+
+    init(key: UpstreamPool.Key) {
+        self.key = key
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.channel = context.channel
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if case .head(let head) = part {
+            responseKeepAlive = head.isKeepAlive
+        }
+        if let delegate {
+            delegate.upstreamReceived(part)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        delegate?.upstreamReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isClosed = true
+        fail(UpstreamError.connectionClosed)
+        context.fireChannelInactive()
+    }
+
+    private func fail(_ error: any Error) {
+        if let delegate {
+            self.delegate = nil
+            delegate.upstreamFailed(error)
+        }
+    }
+
+    func write(_ part: HTTPClientRequestPart, flush: Bool) {
+        guard let context else { return }
+        if flush {
+            context.writeAndFlush(wrapOutboundOut(part), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(part), promise: nil)
+        }
+    }
+
+    func flush() { context?.flush() }
+
+    func setAutoRead(_ on: Bool) {
+        _ = channel?.setOption(ChannelOptions.autoRead, value: on)
+    }
+
+    func close() {
+        isClosed = true
+        delegate = nil
+        context?.close(promise: nil)
+    }
+}
+
+enum UpstreamError: Error, CustomStringConvertible {
+    case connectionClosed
+    case connectTimeout
+    case unsupportedScheme(String)
+
+    var description: String {
+        switch self {
+        case .connectionClosed: "the backend closed the connection before it answered"
+        case .connectTimeout: "connecting to the backend timed out"
+        case .unsupportedScheme(let scheme): "\(scheme) backends are not supported yet"
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Keep-alive connections to backends for one event loop. A request and its upstream call stay
+/// on one thread: connections are created on, and only used from, this pool's loop.
+final class UpstreamPool {
+    struct Key: Hashable, Sendable {
+        var host: String
+        var port: Int
+    }
+
+    let eventLoop: any EventLoop
+    let maxIdlePerKey: Int
+    let idleTimeout: TimeAmount
+    let connectTimeout: TimeAmount
+    private var idle: [Key: [UpstreamConnection]] = [:]
+
+    init(eventLoop: any EventLoop, maxIdlePerKey: Int, idleTimeout: TimeAmount, connectTimeout: TimeAmount) {
+        self.eventLoop = eventLoop
+        self.maxIdlePerKey = maxIdlePerKey
+        self.idleTimeout = idleTimeout
+        self.connectTimeout = connectTimeout
+    }
+
+    /// An idle connection to `key` if one is open, else nil.
+    func takeIdle(_ key: Key) -> UpstreamConnection? {
+        while var list = idle[key], let connection = list.popLast() {
+            idle[key] = list.isEmpty ? nil : list
+            connection.idleTimer?.cancel()
+            connection.idleTimer = nil
+            if !connection.isClosed, connection.channel?.isActive == true {
+                connection.isReused = true
+                return connection
+            }
+        }
+        return nil
+    }
+
+    /// Opens a new connection to `key`; `completion` runs on this pool's loop.
+    func connect(_ key: Key, _ completion: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                do {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+            .connect(host: key.host, port: key.port)
+            .assumeIsolated()
+            .whenComplete { result in
+                completion(result.flatMap { channel in
+                    Result { try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self) }
+                })
+            }
+    }
+
+    /// Gives a connection back after a complete exchange; it is kept if there is room.
+    func release(_ connection: UpstreamConnection) {
+        connection.delegate = nil
+        guard !connection.isClosed, connection.channel?.isActive == true else { return }
+        var list = idle[connection.key] ?? []
+        guard list.count < maxIdlePerKey else {
+            connection.close()
+            return
+        }
+        connection.idleTimer = eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self, weak connection] in
+            guard let self, let connection else { return }
+            self.remove(connection)
+            connection.close()
+        }
+        list.append(connection)
+        idle[connection.key] = list
+    }
+
+    private func remove(_ connection: UpstreamConnection) {
+        guard var list = idle[connection.key] else { return }
+        list.removeAll { $0 === connection }
+        idle[connection.key] = list.isEmpty ? nil : list
+    }
+
+    func closeAll() {
+        for (_, list) in idle {
+            for connection in list {
+                connection.idleTimer?.cancel()
+                connection.close()
+            }
+        }
+        idle.removeAll()
+    }
+}

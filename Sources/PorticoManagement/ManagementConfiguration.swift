@@ -1,0 +1,19 @@
+/// How the management API listens and how it presents itself.
+public struct ManagementConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 4566
+    /// The region ARNs and SigV4 scopes name.
+    public var region: String = "us-east-1"
+    /// The account id in ARNs and in AWS's "Invalid API identifier specified {account}:{apiId}".
+    public var accountId: String = "000000000000"
+    /// Whether `POST /_portico/reset` deletes everything (for test fixtures).
+    public var enableReset: Bool = false
+    /// The largest request body accepted; larger ones get 413.
+    public var maxBodyBytes: Int = 16 << 20
+    /// How `apiEndpoint` is shown: "{apiId}" is replaced, e.g. "http://{apiId}.execute-api.localhost:8080"
+    public var apiEndpointFormat: String = "http://{apiId}.execute-api.localhost:8080"
+    /// How long ``ManagementServer/shutdown()`` waits for in-flight requests before closing connections.
+    public var shutdownGracePeriodSeconds: Double = 10
+
+    public init() {}
+}

@@ -1,0 +1,60 @@
+import Foundation
+import PorticoModel
+
+/// `maxResults` / `nextToken` for the list operations. Items are listed in the order of a
+/// stable key (the resource id); a token is opaque to clients and records the kind of list and
+/// the last key returned, so a page boundary survives creations and deletions in between.
+enum Pagination {
+    /// The page size when `maxResults` is absent.
+    static let defaultPageSize = 100
+    static let maximumPageSize = 500
+
+    struct Page<Item> {
+        var items: [Item]
+        var nextToken: String?
+    }
+
+    static func page<Item>(
+        _ items: [Item], kind: String, key: (Item) -> String, maxResults: String?, nextToken: String?
+    ) throws(APIError) -> Page<Item> {
+        let size = try pageSize(maxResults)
+        var sorted = items.sorted { key($0) < key($1) }
+        if let nextToken {
+            let after = try decodeToken(nextToken, kind: kind)
+            sorted.removeAll { key($0) <= after }
+        }
+        guard sorted.count > size else { return Page(items: sorted, nextToken: nil) }
+        let pageItems = Array(sorted.prefix(size))
+        return Page(items: pageItems, nextToken: encodeToken(kind: kind, after: key(pageItems[size - 1])))
+    }
+
+    static func pageSize(_ maxResults: String?) throws(APIError) -> Int {
+        guard let maxResults else { return defaultPageSize }
+        guard let size = Int(maxResults), size >= 1 else {
+            throw .badRequest("Invalid value for maxResults: '\(maxResults)'. It must be a positive integer.")
+        }
+        return min(size, maximumPageSize)
+    }
+
+    static func encodeToken(kind: String, after key: String) -> String {
+        let raw = "v1\u{0}\(kind)\u{0}\(key)"
+        return Data(raw.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The last key of the previous page; `BadRequestException` for anything this list did not issue.
+    static func decodeToken(_ token: String, kind: String) throws(APIError) -> String {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        guard let data = Data(base64Encoded: base64), let raw = String(data: data, encoding: .utf8) else {
+            throw invalidToken
+        }
+        let parts = raw.split(separator: "\u{0}", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", parts[1] == kind else { throw invalidToken }
+        return String(parts[2])
+    }
+
+    static let invalidToken = APIError.badRequest("Invalid pagination token specified: nextToken")
+}

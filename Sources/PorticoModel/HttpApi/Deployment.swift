@@ -1,0 +1,43 @@
+public import Foundation
+
+/// A deployment's metadata, as `GetDeployment` returns it. What it deployed is kept apart, in a
+/// ``DeploymentSnapshot``.
+public struct Deployment: Codable, Sendable, Equatable {
+    public var autoDeployed: Bool?
+    public var createdDate: Date?
+    public var deploymentId: String
+    public var deploymentStatus: String?
+    public var deploymentStatusMessage: String?
+    public var description: String?
+
+    public init(deploymentId: String, createdDate: Date?, description: String? = nil, autoDeployed: Bool = false) {
+        self.deploymentId = deploymentId
+        self.createdDate = createdDate
+        self.description = description
+        self.autoDeployed = autoDeployed
+        self.deploymentStatus = "DEPLOYED"
+    }
+}
+
+/// An immutable copy of what an API defined when it was deployed: its routes, its integrations
+/// and the API-level settings the data plane needs (CORS, the execute-api switch). Stages point
+/// at snapshots; the data plane compiles them.
+public struct DeploymentSnapshot: Codable, Sendable, Equatable {
+    public var apiId: String
+    public var deploymentId: String
+    public var protocolType: ProtocolType
+    public var corsConfiguration: CorsConfiguration?
+    public var disableExecuteApiEndpoint: Bool
+    public var routes: [Route]
+    public var integrations: [Integration]
+
+    public init(deploymentId: String, of document: ApiDocument) {
+        self.apiId = document.api.apiId
+        self.deploymentId = deploymentId
+        self.protocolType = document.api.protocolType
+        self.corsConfiguration = document.api.corsConfiguration
+        self.disableExecuteApiEndpoint = document.api.disableExecuteApiEndpoint ?? false
+        self.routes = document.routes
+        self.integrations = document.integrations
+    }
+}

@@ -1,0 +1,132 @@
+/// One `$context` variable of an HTTP API access-log format, resolved once when the format is compiled so
+/// that rendering is a `switch`, not a string lookup.
+///
+/// The names and aliases follow AWS's "Customize HTTP API access logs" table (http-api-logging-variables).
+enum AccessLogVariable: Sendable, Equatable {
+    case accountId
+    case apiId
+    case awsEndpointRequestId  // also `integration.requestId`
+    case awsEndpointRequestId2
+    case customDomainBasePathMatched
+    case dataProcessed
+    case domainName
+    case domainPrefix
+    case errorMessage
+    case errorMessageString
+    case errorResponseType
+    case extendedRequestId
+    case httpMethod
+    case identityAccountId
+    case identityCaller
+    case identityPrincipalOrgId
+    case identitySourceIp
+    case identityUser
+    case identityUserAgent
+    case identityUserArn
+    case clientCertPem
+    case clientCertSubjectDN
+    case clientCertIssuerDN
+    case clientCertSerialNumber
+    case clientCertNotBefore
+    case clientCertNotAfter
+    case integrationError  // also `integrationErrorMessage`
+    case integrationLatency  // also `integration.latency`
+    case integrationStatus  // also `integration.status`, `integration.integrationStatus`
+    case path
+    case `protocol`
+    case requestId
+    case requestTime
+    case requestTimeEpoch
+    case responseLatency
+    case responseLength
+    case routeKey
+    case stage
+    case status
+    case authorizerError
+    case authorizerPrincipalId
+    case authorizerLatency
+    case authorizerStatus
+    /// `authorizer.claims.<name>`: a JWT claim.
+    case authorizerClaim(String)
+    /// `authorizer.<key>`: a key of a Lambda authorizer's `context` map.
+    case authorizerProperty(String)
+    /// A variable AWS accepts for HTTP APIs but that needs AWS-only infrastructure (Cognito identity
+    /// pools), or that AWS itself leaves empty for HTTP APIs (`resourcePath`, bare `authorizer.claims`).
+    case unavailable
+    /// Not an HTTP API variable at all; renders as `-`, and ``AccessLogFormat/validate(_:)`` rejects it.
+    case unknown
+
+    /// Resolves the part after `$context.`.
+    init(name: String) {
+        if let known = Self.fixedNames[name] {
+            self = known
+            return
+        }
+        let claimsPrefix = "authorizer.claims."
+        let authorizerPrefix = "authorizer."
+        if name.hasPrefix(claimsPrefix), name.utf8.count > claimsPrefix.utf8.count {
+            self = .authorizerClaim(String(name.dropFirst(claimsPrefix.count)))
+        } else if name.hasPrefix(authorizerPrefix), name.utf8.count > authorizerPrefix.utf8.count {
+            self = .authorizerProperty(String(name.dropFirst(authorizerPrefix.count)))
+        } else {
+            self = .unknown
+        }
+    }
+
+    private static let fixedNames: [String: AccessLogVariable] = [
+        "accountId": .accountId,
+        "apiId": .apiId,
+        "awsEndpointRequestId": .awsEndpointRequestId,
+        "awsEndpointRequestId2": .awsEndpointRequestId2,
+        "customDomain.basePathMatched": .customDomainBasePathMatched,
+        "dataProcessed": .dataProcessed,
+        "domainName": .domainName,
+        "domainPrefix": .domainPrefix,
+        "error.message": .errorMessage,
+        "error.messageString": .errorMessageString,
+        "error.responseType": .errorResponseType,
+        "extendedRequestId": .extendedRequestId,
+        "httpMethod": .httpMethod,
+        "identity.accountId": .identityAccountId,
+        "identity.caller": .identityCaller,
+        "identity.principalOrgId": .identityPrincipalOrgId,
+        "identity.sourceIp": .identitySourceIp,
+        "identity.user": .identityUser,
+        "identity.userAgent": .identityUserAgent,
+        "identity.userArn": .identityUserArn,
+        "identity.clientCert.clientCertPem": .clientCertPem,
+        "identity.clientCert.subjectDN": .clientCertSubjectDN,
+        "identity.clientCert.issuerDN": .clientCertIssuerDN,
+        "identity.clientCert.serialNumber": .clientCertSerialNumber,
+        "identity.clientCert.validity.notBefore": .clientCertNotBefore,
+        "identity.clientCert.validity.notAfter": .clientCertNotAfter,
+        "identity.cognitoAuthenticationProvider": .unavailable,
+        "identity.cognitoAuthenticationType": .unavailable,
+        "identity.cognitoIdentityId": .unavailable,
+        "identity.cognitoIdentityPoolId": .unavailable,
+        "integration.error": .integrationError,
+        "integration.integrationStatus": .integrationStatus,
+        "integration.latency": .integrationLatency,
+        "integration.requestId": .awsEndpointRequestId,
+        "integration.status": .integrationStatus,
+        "integrationErrorMessage": .integrationError,
+        "integrationLatency": .integrationLatency,
+        "integrationStatus": .integrationStatus,
+        "path": .path,
+        "protocol": .protocol,
+        "requestId": .requestId,
+        "requestTime": .requestTime,
+        "requestTimeEpoch": .requestTimeEpoch,
+        "resourcePath": .unavailable,
+        "responseLatency": .responseLatency,
+        "responseLength": .responseLength,
+        "routeKey": .routeKey,
+        "stage": .stage,
+        "status": .status,
+        "authorizer.claims": .unavailable,
+        "authorizer.error": .authorizerError,
+        "authorizer.principalId": .authorizerPrincipalId,
+        "authorizer.latency": .authorizerLatency,
+        "authorizer.status": .authorizerStatus,
+    ]
+}

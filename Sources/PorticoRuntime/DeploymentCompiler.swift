@@ -1,0 +1,160 @@
+public import PorticoModel
+public import PorticoObservability
+
+/// Turns an API's stored definition into the immutable ``RuntimeApi`` the data plane serves.
+///
+/// Runs once per change (never per request). Everything that depends only on the deployment and
+/// the stage — route trie, parsed integration URIs with stage variables substituted, parameter
+/// mappings, CORS header values, access-log formats, metric handles — is worked out here.
+public struct DeploymentCompiler: Sendable {
+    public struct Configuration: Sendable {
+        /// Used when an integration has no `timeoutInMillis` (AWS's HTTP API default: 30 s).
+        public var defaultTimeoutMillis: Int
+        public init(defaultTimeoutMillis: Int = Integration.defaultTimeoutMillis) {
+            self.defaultTimeoutMillis = defaultTimeoutMillis
+        }
+    }
+
+    public let configuration: Configuration
+    public let metrics: MetricsRegistry
+    public let accessLogs: AccessLogWriters
+
+    public init(configuration: Configuration, metrics: MetricsRegistry, accessLogs: AccessLogWriters) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.accessLogs = accessLogs
+    }
+
+    /// Compiles every deployed stage of `document`. `snapshots` holds the deployments the stages
+    /// name; a stage without a deployment (or whose snapshot is missing) is not served, as on AWS.
+    /// Problems are returned as warnings rather than thrown: one bad stage must not take the
+    /// others down.
+    public func compile(_ document: ApiDocument, snapshots: [String: DeploymentSnapshot]) -> (RuntimeApi, warnings: [String]) {
+        var stages: [String: RuntimeStage] = [:]
+        var warnings: [String] = []
+        for stage in document.stages {
+            guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
+            stages[stage.stageName] = compileStage(stage, snapshot: snapshot, warnings: &warnings)
+        }
+        return (RuntimeApi(apiId: document.api.apiId, stages: stages), warnings)
+    }
+
+    func compileStage(_ stage: Stage, snapshot: DeploymentSnapshot, warnings: inout [String]) -> RuntimeStage {
+        let variables = stage.stageVariables ?? [:]
+        var integrations: [String: RuntimeIntegration] = [:]
+        var routes: [(key: RouteKey, value: RuntimeRoute)] = []
+        for route in snapshot.routes {
+            guard let key = try? RouteKey(parsing: route.routeKey) else {
+                warnings.append("route \(route.routeId) has an invalid route key \(route.routeKey); skipped")
+                continue
+            }
+            var integration: RuntimeIntegration?
+            if let integrationId = route.targetIntegrationId {
+                if let compiled = integrations[integrationId + (key.isDefault ? "#default" : "")] {
+                    integration = compiled
+                } else if let definition = snapshot.integrations.first(where: { $0.integrationId == integrationId }) {
+                    let compiled = compileIntegration(definition, variables: variables, isDefaultRoute: key.isDefault)
+                    integrations[integrationId + (key.isDefault ? "#default" : "")] = compiled
+                    integration = compiled
+                }
+            }
+            let metrics = metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey)
+            routes.append((key, RuntimeRoute(routeKey: route.routeKey, routeId: route.routeId, isDefaultRoute: key.isDefault, integration: integration, metrics: metrics)))
+        }
+        var accessLog: RuntimeStage.AccessLog?
+        if let settings = stage.accessLogSettings, let arn = settings.destinationArn, let format = settings.format {
+            do {
+                let writer = try accessLogs.writer(forDestinationArn: arn)
+                accessLog = RuntimeStage.AccessLog(format: AccessLogFormat(format), writer: writer)
+            } catch {
+                warnings.append("stage \(stage.stageName): access log destination \(arn) cannot be opened: \(error)")
+            }
+        }
+        return RuntimeStage(
+            name: stage.stageName,
+            apiId: snapshot.apiId,
+            deploymentId: snapshot.deploymentId,
+            stageVariables: variables,
+            router: Router(routes: routes),
+            cors: snapshot.corsConfiguration.map(CorsPolicy.init),
+            accessLog: accessLog
+        )
+    }
+
+    func compileIntegration(_ integration: Integration, variables: [String: String], isDefaultRoute: Bool) -> RuntimeIntegration {
+        var kind: RuntimeIntegration.Kind
+        var appendsPath = false
+        switch integration.integrationType {
+        case "HTTP_PROXY":
+            let uri = Self.substituteStageVariables(integration.integrationUri ?? "", variables)
+            do {
+                let target = try HTTPTarget(uri: uri)
+                kind = .httpProxy(target)
+                appendsPath = isDefaultRoute && !target.hasParameters
+            } catch {
+                kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
+            }
+        default:
+            kind = .unusable(reason: "integration \(integration.integrationId): type \(integration.integrationType) is not supported yet")
+        }
+        let requestMapping: ParameterMapping
+        do {
+            requestMapping = try ParameterMapping(parameters: integration.requestParameters ?? [:])
+        } catch {
+            requestMapping = ParameterMapping(operations: [])
+            kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
+        }
+        var responseMappings: [Int: ParameterMapping] = [:]
+        for (status, parameters) in integration.responseParameters ?? [:] {
+            guard let code = Int(status) else { continue }
+            do {
+                responseMappings[code] = try ParameterMapping(parameters: parameters)
+            } catch {
+                kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
+            }
+        }
+        let method = integration.integrationMethod.flatMap { $0.uppercased() == "ANY" ? nil : $0.uppercased() }
+        return RuntimeIntegration(
+            integrationId: integration.integrationId,
+            kind: kind,
+            method: method,
+            timeoutMillis: integration.timeoutInMillis ?? configuration.defaultTimeoutMillis,
+            requestMapping: requestMapping,
+            responseMappings: responseMappings,
+            appendsRequestPath: appendsPath
+        )
+    }
+
+    /// Replaces `${stageVariables.name}` (and `$stageVariables.name`) in an integration URI.
+    static func substituteStageVariables(_ text: String, _ variables: [String: String]) -> String {
+        guard text.contains("$") else { return text }
+        let template = ValueTemplate(parsing: text)
+        var out = ""
+        for part in template.parts {
+            switch part {
+            case .literal(let literal): out += literal
+            case .reference(.stageVariable(let name)): out += variables[name] ?? ""
+            case .reference(let other): out += Self.spelling(of: other)
+            }
+        }
+        return out
+    }
+
+    /// Puts back a reference that is not a stage variable, so a URI keeps its text.
+    static func spelling(of reference: ValueTemplate.Reference) -> String {
+        switch reference {
+        case .requestHeader(let name): "$request.header.\(name)"
+        case .requestMultiValueHeader(let name): "$request.multivalueheader.\(name)"
+        case .requestQuery(let name): "$request.querystring.\(name)"
+        case .requestMultiValueQuery(let name): "$request.multivaluequerystring.\(name)"
+        case .requestPathParameter(let name): "$request.path.\(name)"
+        case .requestPath: "$request.path"
+        case .requestBody(let path): "$request.body\(path)"
+        case .responseHeader(let name): "$response.header.\(name)"
+        case .responseMultiValueHeader(let name): "$response.multivalueheader.\(name)"
+        case .responseBody(let path): "$response.body\(path)"
+        case .context(let name): "$context.\(name)"
+        case .stageVariable(let name): "$stageVariables.\(name)"
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// Percent-decoding of URL components ("API Gateway decodes URL-encoded request parameters
+/// before passing them to your backend integration"). Invalid escapes are kept as sent.
+public enum PercentDecoding {
+    public static func decode(_ text: Substring) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        return decodeBytes(text.utf8, plusAsSpace: false)
+    }
+
+    /// Decodes a query-string component, where `+` also stands for a space.
+    public static func decodeQueryComponent(_ text: Substring) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(text) }
+        return decodeBytes(text.utf8, plusAsSpace: true)
+    }
+
+    static func decodeBytes(_ utf8: Substring.UTF8View, plusAsSpace: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%") {
+                let first = utf8.index(after: index)
+                if first != utf8.endIndex {
+                    let second = utf8.index(after: first)
+                    if second != utf8.endIndex, let high = hex(utf8[first]), let low = hex(utf8[second]) {
+                        out.append(high << 4 | low)
+                        index = utf8.index(after: second)
+                        continue
+                    }
+                }
+                out.append(byte)
+            } else if plusAsSpace && byte == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else {
+                out.append(byte)
+            }
+            index = utf8.index(after: index)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// Percent-encodes a path segment or query component for sending upstream.
+    public static func encode(_ text: String, keepSlash: Bool = false) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "/") where keepSlash:
+                out.append("/")
+            default:
+                let digits = Array("0123456789ABCDEF".utf8)
+                out.append("%")
+                out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte >> 4)]))
+                out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte & 0xF)]))
+            }
+        }
+        return out
+    }
+}

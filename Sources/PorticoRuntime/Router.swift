@@ -1,0 +1,175 @@
+public import PorticoModel
+
+/// Finds the route for a request, with Amazon API Gateway's precedence for HTTP APIs
+/// (developer guide, "Routing API requests"): a full match of path and method first, then a
+/// match with path variables, then a greedy `{proxy+}` match, then `$default`.
+///
+/// The router is a trie of path segments built once per deployment. Matching walks it
+/// depth-first, trying at every level a literal child before a `{variable}` child before a
+/// greedy child, so the first complete match is the most specific one. At a node, a route for the
+/// request's own method wins over `ANY` ("use the ANY method to match all methods that you
+/// haven't defined for a resource"); a node with neither lets the search backtrack.
+public struct Router<Value: Sendable>: Sendable {
+    final class Node: Sendable {
+        let literals: [String: Node]
+        let variable: (name: String, node: Node)?
+        let greedy: (name: String, routes: MethodTable)?
+        let routes: MethodTable
+
+        init(literals: [String: Node], variable: (name: String, node: Node)?, greedy: (name: String, routes: MethodTable)?, routes: MethodTable) {
+            self.literals = literals
+            self.variable = variable
+            self.greedy = greedy
+            self.routes = routes
+        }
+    }
+
+    struct MethodTable: Sendable {
+        var byMethod: [String: Value] = [:]
+        var any: Value?
+
+        func lookup(_ method: String) -> Value? { byMethod[method] ?? any }
+        var isEmpty: Bool { byMethod.isEmpty && any == nil }
+    }
+
+    public struct Match: Sendable {
+        public var value: Value
+        /// Path variables in route order, values percent-decoded.
+        public var pathParameters: [(name: String, value: String)]
+    }
+
+    private let root: Node
+    private let defaultRoute: Value?
+
+    public init(routes: [(key: RouteKey, value: Value)]) {
+        var builder = Builder()
+        var defaultRoute: Value?
+        for (key, value) in routes {
+            if key.isDefault {
+                defaultRoute = value
+            } else {
+                builder.insert(key, value)
+            }
+        }
+        self.root = builder.freeze()
+        self.defaultRoute = defaultRoute
+    }
+
+    /// Matches `method` and the raw (still percent-encoded) `path`, e.g. `/pets/6`.
+    public func match(method: String, path: Substring) -> Match? {
+        var segments: [Substring] = []
+        segments.reserveCapacity(8)
+        var rest = path.drop { $0 == "/" }
+        while !rest.isEmpty {
+            if let slash = rest.firstIndex(of: "/") {
+                segments.append(rest[rest.startIndex..<slash])
+                rest = rest[rest.index(after: slash)...]
+            } else {
+                segments.append(rest)
+                break
+            }
+        }
+        var parameters: [(name: String, value: String)] = []
+        if let value = Self.search(root, segments[...], method: method, rawPath: path, parameters: &parameters) {
+            return Match(value: value, pathParameters: parameters)
+        }
+        if let defaultRoute {
+            return Match(value: defaultRoute, pathParameters: [])
+        }
+        return nil
+    }
+
+    private static func search(
+        _ node: Node, _ segments: ArraySlice<Substring>, method: String, rawPath: Substring,
+        parameters: inout [(name: String, value: String)]
+    ) -> Value? {
+        guard let segment = segments.first else {
+            if let value = node.routes.lookup(method) { return value }
+            return nil
+        }
+        let decoded = PercentDecoding.decode(segment)
+        let remaining = segments.dropFirst()
+        if let child = node.literals[decoded],
+            let value = search(child, remaining, method: method, rawPath: rawPath, parameters: &parameters)
+        {
+            return value
+        }
+        if let (name, child) = node.variable, !decoded.isEmpty {
+            parameters.append((name, decoded))
+            if let value = search(child, remaining, method: method, rawPath: rawPath, parameters: &parameters) {
+                return value
+            }
+            parameters.removeLast()
+        }
+        if let (name, routes) = node.greedy, let value = routes.lookup(method) {
+            // The greedy variable takes the rest of the path as sent, from this segment on.
+            let start = segment.startIndex
+            var tail = rawPath[start...]
+            while tail.hasSuffix("/") { tail = tail.dropLast() }
+            parameters.append((name, PercentDecoding.decode(tail)))
+            return value
+        }
+        return nil
+    }
+
+    /// A mutable trie used only while building.
+    private struct Builder {
+        final class MutableNode {
+            var literals: [String: MutableNode] = [:]
+            var variable: (name: String, node: MutableNode)?
+            var greedy: (name: String, routes: MethodTable)?
+            var routes = MethodTable()
+        }
+
+        let root = MutableNode()
+
+        mutating func insert(_ key: RouteKey, _ value: Value) {
+            var node = root
+            for segment in key.segments {
+                switch segment {
+                case .literal(let text):
+                    if let next = node.literals[text] {
+                        node = next
+                    } else {
+                        let next = MutableNode()
+                        node.literals[text] = next
+                        node = next
+                    }
+                case .variable(let name):
+                    if let existing = node.variable {
+                        node = existing.node
+                    } else {
+                        let next = MutableNode()
+                        node.variable = (name, next)
+                        node = next
+                    }
+                case .greedy(let name):
+                    var table = node.greedy?.routes ?? MethodTable()
+                    Self.add(value, method: key.method, to: &table)
+                    node.greedy = (node.greedy?.name ?? name, table)
+                    return
+                }
+            }
+            Self.add(value, method: key.method, to: &node.routes)
+        }
+
+        static func add(_ value: Value, method: String?, to table: inout MethodTable) {
+            if let method {
+                table.byMethod[method] = value
+            } else {
+                table.any = value
+            }
+        }
+
+        func freeze() -> Node { Self.freeze(root) }
+
+        static func freeze(_ node: MutableNode) -> Node {
+            Node(
+                literals: node.literals.mapValues { freeze($0) },
+                variable: node.variable.map { ($0.name, freeze($0.node)) },
+                greedy: node.greedy,
+                routes: node.routes
+            )
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import PorticoModel
+public import PorticoObservability
+
+/// Everything the data plane needs to serve requests, compiled from deployments and swapped as a
+/// whole: requests read one immutable table and never touch the store.
+public final class RuntimeTable: Sendable {
+    public let apis: [String: RuntimeApi]
+    /// Increases with every swap; useful in logs and tests.
+    public let generation: Int
+
+    public init(apis: [String: RuntimeApi], generation: Int) {
+        self.apis = apis
+        self.generation = generation
+    }
+
+    public static let empty = RuntimeTable(apis: [:], generation: 0)
+}
+
+/// One API as the data plane sees it: its stages, each serving one deployment.
+public final class RuntimeApi: Sendable {
+    public let apiId: String
+    public let stages: [String: RuntimeStage]
+    /// The `$default` stage, which takes every path no named stage claims.
+    public let defaultStage: RuntimeStage?
+
+    public init(apiId: String, stages: [String: RuntimeStage]) {
+        self.apiId = apiId
+        self.stages = stages
+        self.defaultStage = stages[Stage.defaultStageName]
+    }
+
+    /// The stage for a request path (no leading `/_aws/execute-api/{apiId}`), and the path
+    /// within the stage. AWS: "If the request explicitly matches a stage, API Gateway sends the
+    /// request to that stage. If no stage fully matches the request, API Gateway sends the
+    /// request to the $default stage."
+    public func stage(forPath path: Substring) -> (RuntimeStage, Substring)? {
+        let trimmed = path.dropFirst()  // leading "/"
+        let end = trimmed.firstIndex(of: "/") ?? trimmed.endIndex
+        let first = trimmed[..<end]
+        if !first.isEmpty, let stage = stages[String(first)], first != Substring(Stage.defaultStageName) {
+            let rest = trimmed[end...]
+            return (stage, rest.isEmpty ? "/" : rest)
+        }
+        if first == Substring(Stage.defaultStageName), let defaultStage {
+            // Path-style URLs may name the default stage explicitly: /_aws/execute-api/{id}/$default/...
+            let rest = trimmed[end...]
+            return (defaultStage, rest.isEmpty ? "/" : rest)
+        }
+        if let defaultStage { return (defaultStage, path) }
+        return nil
+    }
+}
+
+/// A stage of a deployed API, compiled.
+public final class RuntimeStage: Sendable {
+    public let name: String
+    public let apiId: String
+    public let deploymentId: String
+    public let stageVariables: [String: String]
+    public let router: Router<RuntimeRoute>
+    public let cors: CorsPolicy?
+    public let accessLog: AccessLog?
+
+    public struct AccessLog: Sendable {
+        public let format: AccessLogFormat
+        public let writer: AccessLogWriter
+    }
+
+    public init(
+        name: String, apiId: String, deploymentId: String, stageVariables: [String: String], router: Router<RuntimeRoute>,
+        cors: CorsPolicy?, accessLog: AccessLog?
+    ) {
+        self.name = name
+        self.apiId = apiId
+        self.deploymentId = deploymentId
+        self.stageVariables = stageVariables
+        self.router = router
+        self.cors = cors
+        self.accessLog = accessLog
+    }
+}
+
+/// A route with everything resolved: its integration plan and its metrics.
+public final class RuntimeRoute: Sendable {
+    public let routeKey: String
+    public let routeId: String
+    public let isDefaultRoute: Bool
+    public let integration: RuntimeIntegration?
+    public let metrics: RouteMetrics
+
+    public init(routeKey: String, routeId: String, isDefaultRoute: Bool, integration: RuntimeIntegration?, metrics: RouteMetrics) {
+        self.routeKey = routeKey
+        self.routeId = routeId
+        self.isDefaultRoute = isDefaultRoute
+        self.integration = integration
+        self.metrics = metrics
+    }
+}
+
+/// How a route's requests reach the backend.
+public struct RuntimeIntegration: Sendable {
+    public enum Kind: Sendable {
+        case httpProxy(HTTPTarget)
+        /// An integration that cannot be served (unsupported type, a URI that does not parse after
+        /// stage-variable substitution); requests get a 500 and the reason is logged.
+        case unusable(reason: String)
+    }
+
+    public let integrationId: String
+    public let kind: Kind
+    /// `nil` means "the request's method" (`ANY`).
+    public let method: String?
+    public let timeoutMillis: Int
+    public let requestMapping: ParameterMapping
+    /// Keyed by the status code the mapping applies to.
+    public let responseMappings: [Int: ParameterMapping]
+    /// `$default` routes send the full request path to an integration URI without path variables.
+    public let appendsRequestPath: Bool
+
+    public init(
+        integrationId: String, kind: Kind, method: String?, timeoutMillis: Int, requestMapping: ParameterMapping,
+        responseMappings: [Int: ParameterMapping], appendsRequestPath: Bool
+    ) {
+        self.integrationId = integrationId
+        self.kind = kind
+        self.method = method
+        self.timeoutMillis = timeoutMillis
+        self.requestMapping = requestMapping
+        self.responseMappings = responseMappings
+        self.appendsRequestPath = appendsRequestPath
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import PorticoAuth
+import PorticoDataPlane
+import PorticoManagement
+import PorticoModel
+import PorticoObservability
+import PorticoRuntime
+import PorticoStore
+import UnixSignals
+
+/// One Portico process: the store, the data plane, the management API and the reloader that
+/// joins them, started in order and stopped gracefully on SIGINT or SIGTERM.
+public struct PorticoApplication: Sendable {
+    public let configuration: PorticoConfiguration
+    public let logger: Logger
+
+    public init(configuration: PorticoConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until SIGINT or SIGTERM.
+    public func run() async throws {
+        let configuration = self.configuration
+        let verifier = try managementVerifier()
+        let store = try openStore()
+        let metrics = MetricsRegistry()
+        let accessLogs = AccessLogWriters(logDirectory: configuration.dataDirectory + "/logs")
+
+        let dataGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.dataPlane.eventLoopCount))
+        let managementGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let dataPlane = DataPlaneServer(configuration: configuration.dataPlane, group: dataGroup, logger: logger)
+        let dataAddress: SocketAddress
+        do {
+            dataAddress = try await dataPlane.start()
+        } catch {
+            try? await dataGroup.shutdownGracefully()
+            try? await managementGroup.shutdownGracefully()
+            throw StartupError("cannot listen on \(configuration.dataPlane.host):\(configuration.dataPlane.port) for the data plane: \(Self.describe(error))")
+        }
+
+        var managementConfiguration = configuration.management
+        if managementConfiguration.apiEndpointFormat == ManagementConfiguration().apiEndpointFormat {
+            managementConfiguration.apiEndpointFormat = "http://{apiId}.execute-api.localhost:\(dataAddress.port ?? configuration.dataPlane.port)"
+        }
+        let management = ManagementServer(
+            configuration: managementConfiguration, store: store, verifier: verifier,
+            metricsText: { metrics.prometheusText() }, logger: logger)
+        let managementAddress: SocketAddress
+        do {
+            managementAddress = try await management.start(group: managementGroup)
+        } catch {
+            await dataPlane.shutdown()
+            try? await dataGroup.shutdownGracefully()
+            try? await managementGroup.shutdownGracefully()
+            throw StartupError("cannot listen on \(configuration.management.host):\(configuration.management.port) for the management API: \(Self.describe(error))")
+        }
+        let managementURL = "http://\(Self.hostText(managementAddress)):\(managementAddress.port ?? 0)"
+
+        let compiler = DeploymentCompiler(
+            configuration: .init(defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis),
+            metrics: metrics, accessLogs: accessLogs)
+        let reloader = RuntimeReloader(store: store, compiler: compiler, dataPlane: dataPlane, metrics: metrics, logger: logger)
+        // Subscribe before the first load so no change between the two is missed.
+        let changes = store.changes()
+        if configuration.seedExample, try await ExampleApi.seedIfEmpty(store: store, managementURL: managementURL) {
+            logger.info("created the example API: curl http://\(Self.hostText(dataAddress)):\(dataAddress.port ?? 0)/_aws/execute-api/\(ExampleApi.apiId)/health")
+        }
+        try await reloader.loadAll()
+
+        if configuration.credentials.isEmpty {
+            logger.warning(
+                "DEVELOPMENT MODE: no management credentials are configured, so the management API accepts any well-formed SigV4 signature. It is bound to loopback only. Configure --access-key-id/--secret-access-key or --credentials-file before exposing it."
+            )
+        }
+        Self.announce("data plane listening on http://\(Self.hostText(dataAddress)):\(dataAddress.port ?? 0)")
+        Self.announce("management API listening on \(managementURL)")
+
+        let reloading = Task {
+            for await change in changes {
+                await reloader.apply(change)
+            }
+        }
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        for await signal in signals {
+            logger.info("received \(signal): draining in-flight requests and stopping")
+            break
+        }
+        await management.shutdown()
+        await dataPlane.shutdown()
+        reloading.cancel()
+        accessLogs.closeAll()
+        try? await dataGroup.shutdownGracefully()
+        try? await managementGroup.shutdownGracefully()
+        logger.info("stopped")
+    }
+
+    /// Management-API authentication: verify against configured credentials, or, with none,
+    /// development mode — allowed only when the management listener is bound to loopback.
+    func managementVerifier() throws -> SigV4Verifier {
+        if !configuration.credentials.isEmpty {
+            return SigV4Verifier(mode: .verify(credentials: configuration.credentials))
+        }
+        guard Self.isLoopback(configuration.management.host) else {
+            throw StartupError(
+                "refusing to start: the management API would listen on \(configuration.management.host), which is not loopback, and no credentials are configured. Give --access-key-id and --secret-access-key (or --credentials-file), or bind it to 127.0.0.1."
+            )
+        }
+        return SigV4Verifier(mode: .acceptAnyWellFormed)
+    }
+
+    func openStore() throws -> SQLiteStore {
+        do {
+            return try SQLiteStore(directory: configuration.dataDirectory)
+        } catch {
+            throw StartupError("cannot open the data directory \(configuration.dataDirectory): \(error)")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    static func hostText(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress else { return "127.0.0.1" }
+        if case .v6 = address { return "[\(ip)]" }
+        return ip
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? IOError, error.errnoCode == EADDRINUSE { return "the address is already in use" }
+        return "\(error)"
+    }
+
+    /// Start-up lines go to standard output unbuffered, so that scripts waiting for them see
+    /// them at once even when stdout is a pipe.
+    static func announce(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,20 @@
+public import Logging
+public import PorticoDataPlane
+public import PorticoManagement
+
+/// Everything `portico serve` is told: where data lives, where to listen, who may manage it.
+public struct PorticoConfiguration: Sendable {
+    public var dataDirectory: String = "portico-data"
+    public var dataPlane = DataPlaneConfiguration()
+    public var management = ManagementConfiguration()
+    public var logLevel: Logger.Level = .info
+    /// Access key id → secret access key accepted by the management API. Empty means
+    /// development mode, which is allowed on loopback only.
+    public var credentials: [String: String] = [:]
+    /// Create the example API when the store is empty.
+    public var seedExample = true
+    /// Used when an integration has no `timeoutInMillis`.
+    public var defaultIntegrationTimeoutMillis = 30_000
+
+    public init() {}
+}

@@ -1,0 +1,45 @@
+public import PorticoModel
+
+/// Where Portico keeps the resources the management API manages.
+///
+/// Every management operation runs as one ``transaction(_:)``: it reads the documents it needs,
+/// changes them, and either all its writes land or none do. Implementations: ``SQLiteStore``
+/// (embedded, the default); a PostgreSQL store for fleets fills the same protocol later. Nothing
+/// outside this module knows which one is in use.
+public protocol Store: Sendable {
+    /// Runs `body` in one transaction. If `body` throws, nothing it wrote is kept.
+    func transaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T
+
+    /// Everything committed from now on, one event per committed transaction that changed
+    /// anything. Each call returns a new stream.
+    func changes() -> AsyncStream<StoreChange>
+}
+
+/// What a transaction can read and write.
+public protocol StoreTransaction {
+    func apiDocument(id: String) throws -> ApiDocument?
+    /// All API documents, ordered by API id.
+    func allApiDocuments() throws -> [ApiDocument]
+    func putApiDocument(_ document: ApiDocument) throws
+    /// Deletes the API and its deployment snapshots.
+    func deleteApiDocument(id: String) throws
+
+    func deploymentSnapshot(apiId: String, deploymentId: String) throws -> DeploymentSnapshot?
+    func putDeploymentSnapshot(_ snapshot: DeploymentSnapshot) throws
+    func deleteDeploymentSnapshot(apiId: String, deploymentId: String) throws
+
+    /// Deletes everything (`POST /_portico/reset`).
+    func deleteEverything() throws
+}
+
+/// A committed change: the ids of the APIs whose documents or snapshots changed.
+public struct StoreChange: Sendable, Equatable {
+    public var apiIds: Set<String>
+    /// `true` when the change was a reset of everything.
+    public var everything: Bool
+
+    public init(apiIds: Set<String>, everything: Bool = false) {
+        self.apiIds = apiIds
+        self.everything = everything
+    }
+}

@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PorticoAuth
+import PorticoServer
+
+/// `portico serve`: every option also has an environment variable (named in its help), and a
+/// flag given on the command line wins over the environment.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the data plane and the management API.",
+        discussion: """
+            Every option can also be set through the environment variable named in its help.
+            Prefer PORTICO_SECRET_ACCESS_KEY or --credentials-file over --secret-access-key:
+            command lines are visible to other users of the machine.
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: "Where the SQLite store and logs live. [PORTICO_DATA_DIR, default: portico-data]")
+    var dataDir: String?
+
+    @Option(help: "Data plane address HOST:PORT; port 0 picks a free port. [PORTICO_LISTEN, default: 127.0.0.1:8080]")
+    var listen: String?
+
+    @Option(name: .customLong("management-listen"), help: "Management API address HOST:PORT. [PORTICO_MANAGEMENT_LISTEN, default: 127.0.0.1:4566]")
+    var managementListen: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. [PORTICO_LOG_LEVEL, default: info]")
+    var logLevel: String?
+
+    @Option(name: .customLong("access-key-id"), help: "Access key id the management API accepts. [PORTICO_ACCESS_KEY_ID]")
+    var accessKeyId: String?
+
+    @Option(name: .customLong("secret-access-key"), help: "Its secret access key. [PORTICO_SECRET_ACCESS_KEY]")
+    var secretAccessKey: String?
+
+    @Option(name: .customLong("credentials-file"), help: "AWS shared-credentials file of accepted keys. [PORTICO_CREDENTIALS_FILE]")
+    var credentialsFile: String?
+
+    @Flag(name: .customLong("enable-reset"), help: "Allow POST /_portico/reset to wipe every API (for test fixtures). [PORTICO_ENABLE_RESET=1]")
+    var enableReset = false
+
+    @Flag(name: .customLong("no-example"), help: "Do not create the example API in an empty store. [PORTICO_NO_EXAMPLE=1]")
+    var noExample = false
+
+    @Option(name: .customLong("event-loops"), help: "Data plane event loops. [PORTICO_EVENT_LOOPS, default: number of cores]")
+    var eventLoops: Int?
+
+    @Option(name: .customLong("integration-timeout-ms"), help: "Timeout for integrations without timeoutInMillis. [PORTICO_INTEGRATION_TIMEOUT_MS, default: 30000]")
+    var integrationTimeoutMillis: Int?
+
+    @Option(name: .customLong("max-payload-bytes"), help: "Largest request or response body. [PORTICO_MAX_PAYLOAD_BYTES, default: 10485760]")
+    var maxPayloadBytes: Int?
+
+    @Option(name: .customLong("max-header-bytes"), help: "Largest request header section. [PORTICO_MAX_HEADER_BYTES, default: 10240]")
+    var maxHeaderBytes: Int?
+
+    @Option(name: .customLong("max-connections"), help: "Most open data plane connections. [PORTICO_MAX_CONNECTIONS, default: 10000]")
+    var maxConnections: Int?
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds an idle client connection stays open. [PORTICO_IDLE_TIMEOUT, default: 60]")
+    var idleTimeout: Int?
+
+    @Option(help: "Region shown in ARNs. [PORTICO_REGION, default: us-east-1]")
+    var region: String?
+
+    @Option(name: .customLong("account-id"), help: "Account id shown in ARNs and $context.accountId. [PORTICO_ACCOUNT_ID, default: 000000000000]")
+    var accountId: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ flag: String?, _ name: String) -> String? { flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func number(_ flag: Int?, _ name: String, _ option: String) throws -> Int? {
+            if let flag { return flag }
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let number = Int(text) else { throw ValidationError("\(name)=\(text) is not a whole number (\(option))") }
+            return number
+        }
+        func truthy(_ name: String) -> Bool { ["1", "true", "yes"].contains(environment[name]?.lowercased() ?? "") }
+
+        var configuration = PorticoConfiguration()
+        configuration.dataDirectory = value(dataDir, "PORTICO_DATA_DIR") ?? "portico-data"
+        let data = try Self.parseAddress(value(listen, "PORTICO_LISTEN") ?? "127.0.0.1:8080", option: "--listen")
+        configuration.dataPlane.host = data.host
+        configuration.dataPlane.port = data.port
+        let management = try Self.parseAddress(value(managementListen, "PORTICO_MANAGEMENT_LISTEN") ?? "127.0.0.1:4566", option: "--management-listen")
+        configuration.management.host = management.host
+        configuration.management.port = management.port
+        let levelText = value(logLevel, "PORTICO_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ValidationError("--log-level \(levelText) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        configuration.logLevel = level
+        configuration.management.enableReset = enableReset || truthy("PORTICO_ENABLE_RESET")
+        configuration.seedExample = !(noExample || truthy("PORTICO_NO_EXAMPLE"))
+        if let loops = try number(eventLoops, "PORTICO_EVENT_LOOPS", "--event-loops") {
+            guard (1...256).contains(loops) else { throw ValidationError("--event-loops must be between 1 and 256") }
+            configuration.dataPlane.eventLoopCount = loops
+        }
+        if let timeout = try number(integrationTimeoutMillis, "PORTICO_INTEGRATION_TIMEOUT_MS", "--integration-timeout-ms") {
+            guard timeout >= 50 else { throw ValidationError("--integration-timeout-ms must be at least 50") }
+            configuration.defaultIntegrationTimeoutMillis = timeout
+        }
+        if let bytes = try number(maxPayloadBytes, "PORTICO_MAX_PAYLOAD_BYTES", "--max-payload-bytes") {
+            guard bytes > 0 else { throw ValidationError("--max-payload-bytes must be positive") }
+            configuration.dataPlane.maxPayloadBytes = bytes
+        }
+        if let bytes = try number(maxHeaderBytes, "PORTICO_MAX_HEADER_BYTES", "--max-header-bytes") {
+            guard bytes >= 256 else { throw ValidationError("--max-header-bytes must be at least 256") }
+            configuration.dataPlane.maxHeaderBytes = bytes
+        }
+        if let count = try number(maxConnections, "PORTICO_MAX_CONNECTIONS", "--max-connections") {
+            guard count > 0 else { throw ValidationError("--max-connections must be positive") }
+            configuration.dataPlane.maxConnections = count
+        }
+        if let seconds = try number(idleTimeout, "PORTICO_IDLE_TIMEOUT", "--idle-timeout") {
+            guard seconds > 0 else { throw ValidationError("--idle-timeout must be positive") }
+            configuration.dataPlane.idleTimeoutSeconds = Int64(seconds)
+        }
+        if let region = value(region, "PORTICO_REGION") { configuration.management.region = region }
+        if let account = value(accountId, "PORTICO_ACCOUNT_ID") {
+            guard account.count == 12, account.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits") }
+            configuration.management.accountId = account
+            configuration.dataPlane.accountId = account
+        }
+        configuration.credentials = try credentials(value)
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "portico")
+        do {
+            try await PorticoApplication(configuration: configuration, logger: logger).run()
+        } catch let error as StartupError {
+            FileHandle.standardError.write(Data("portico: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Management credentials from flags, environment and/or a credentials file.
+    func credentials(_ value: (String?, String) -> String?) throws -> [String: String] {
+        var credentials: [String: String] = [:]
+        let key = value(accessKeyId, "PORTICO_ACCESS_KEY_ID")
+        let secret = value(secretAccessKey, "PORTICO_SECRET_ACCESS_KEY")
+        switch (key, secret) {
+        case (let key?, let secret?): credentials[key] = secret
+        case (nil, nil): break
+        case (_?, nil): throw ValidationError("--access-key-id needs --secret-access-key (or PORTICO_SECRET_ACCESS_KEY)")
+        case (nil, _?): throw ValidationError("--secret-access-key needs --access-key-id (or PORTICO_ACCESS_KEY_ID)")
+        }
+        if let path = value(credentialsFile, "PORTICO_CREDENTIALS_FILE") {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read the credentials file \(path)")
+            }
+            do {
+                for (id, secret) in try CredentialsFile.parse(text) { credentials[id] = secret }
+            } catch {
+                throw ValidationError("credentials file \(path): \(error)")
+            }
+            if credentials.isEmpty { throw ValidationError("the credentials file \(path) holds no credentials") }
+        }
+        return credentials
+    }
+
+    /// `HOST:PORT`, `[IPv6]:PORT`; port 0 means an ephemeral port.
+    static func parseAddress(_ text: String, option: String) throws -> (host: String, port: Int) {
+        let host: Substring
+        let portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw ValidationError("\(option) \(text): expected [IPV6]:PORT") }
+            portText = rest.dropFirst()
+        } else if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        } else {
+            throw ValidationError("\(option) \(text): expected HOST:PORT, for example 127.0.0.1:8080")
+        }
+        guard !host.isEmpty else { throw ValidationError("\(option) \(text): the host is missing") }
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw ValidationError("\(option) \(text): the port must be a number from 0 to 65535")
+        }
+        return (String(host), port)
+    }
+}
