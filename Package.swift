@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -52,11 +53,13 @@ let package = Package(
         .target(
             name: "PorticoDataPlane",
             dependencies: [
+                "PorticoModel",
                 "PorticoRuntime",
                 "PorticoObservability",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -101,10 +104,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PorticoModelTests", dependencies: ["PorticoModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoModelTests", dependencies: ["PorticoModel"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoStoreTests", dependencies: ["PorticoStore", "PorticoModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
-        .testTarget(name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoObservabilityTests", dependencies: ["PorticoObservability"], swiftSettings: swiftSettings),

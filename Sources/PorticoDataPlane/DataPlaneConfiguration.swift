@@ -21,6 +21,8 @@ public struct DataPlaneConfiguration: Sendable {
     public var upstreamConnectTimeoutMillis: Int64 = 10_000
     /// On shutdown, in-flight requests get this long to finish.
     public var drainTimeoutSeconds: Int64 = 30
+    /// PEM files of certificate authorities trusted for https backends, besides the system's.
+    public var upstreamCAFiles: [String] = []
     /// Account id shown in `$context.accountId`.
     public var accountId: String = "000000000000"
 

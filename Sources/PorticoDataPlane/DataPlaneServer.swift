@@ -2,6 +2,7 @@ public import Logging
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 public import PorticoRuntime
 import Synchronization
 
@@ -20,15 +21,29 @@ public final class DataPlaneServer: Sendable {
         self.group = group
         self.logger = logger
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
+        let tlsContext = Self.makeTLSContext(configuration, logger: logger)
         for loop in group.makeIterator() {
             let pool = UpstreamPool(
                 eventLoop: loop, maxIdlePerKey: configuration.maxIdleUpstreamConnections,
                 idleTimeout: .seconds(configuration.upstreamIdleTimeoutSeconds),
-                connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis))
+                connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis), tlsContext: tlsContext)
             // Made here, used only on `loop` from now on.
             loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool), eventLoop: loop)
         }
         self.loops = loops
+    }
+
+    /// The client TLS context for https backends: the system's trust roots plus any configured CA
+    /// files, full certificate and hostname verification.
+    static func makeTLSContext(_ configuration: DataPlaneConfiguration, logger: Logger) -> NIOSSLContext? {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.additionalTrustRoots = configuration.upstreamCAFiles.map { .file($0) }
+        do {
+            return try NIOSSLContext(configuration: tls)
+        } catch {
+            logger.error("https backends will fail: the TLS configuration could not be loaded", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Binds and starts accepting; returns the bound address (port 0 picks an ephemeral port).

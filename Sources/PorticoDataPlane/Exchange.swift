@@ -21,6 +21,15 @@ final class Exchange {
     var deferred: GatewayResponse?
     var deferredHeaders: [(String, String)] = []
 
+    /// What is needed to build the upstream request when that must wait for the whole body
+    /// (mappings that refer to `$request.body`).
+    var deferredProxy: (match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration, query: Substring)?
+    /// The request body, buffered for mappings that refer to it.
+    var bufferedRequestBody: [UInt8]?
+    /// The response head and body, held back for response mappings that refer to `$response.body`.
+    var heldResponseHead: HTTPResponseHead?
+    var heldResponseBody: [UInt8]?
+
     var upstreamHead: HTTPRequestHead?
     var upstreamKey: UpstreamPool.Key?
     var upstream: UpstreamConnection?
@@ -32,7 +41,7 @@ final class Exchange {
     var receivedUpstreamPart = false
 
     var integrationStart: NIODeadline?
-    var integrationLatencyMillis: Int?
+    var integrationLatencyNanos: Int64?
     var integrationStatus: Int?
     var integrationError: String?
     var timeout: Scheduled<Void>?

@@ -132,10 +132,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     static func isHeaderOverflow(_ error: HTTPParserError) -> Bool {
-        switch error {
-        case .headerOverflow: true
-        default: "\(error)".lowercased().contains("header")
-        }
+        if case .headerOverflow = error { return true }
+        return false
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -170,9 +168,15 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             query = ""
         }
 
-        guard let (api, apiPath, domain) = resolveApi(head: head, path: path),
-            let (stage, stagePath) = api.stage(forPath: apiPath)
-        else {
+        guard let (api, apiPath, domain) = resolveApi(head: head, path: path) else {
+            exchange.deferred = .notFound
+            return
+        }
+        if api.executeApiEndpointDisabled {
+            exchange.deferred = .forbidden
+            return
+        }
+        guard let (stage, stagePath) = api.stage(forPath: apiPath) else {
             exchange.deferred = .notFound
             return
         }
@@ -208,24 +212,37 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             exchange.errorMessage = reason
             logger.warning("integration cannot be used", metadata: ["gw.request.id": "\(exchange.requestId)", "reason": "\(reason)"])
         case .httpProxy(let target):
-            guard target.scheme == .http else {
-                exchange.deferred = .internalServerError
-                exchange.errorMessage = "https backends are not supported yet"
+            if integration.requestMapping.needsRequestBody {
+                // The mapping reads the body: buffer it (within the payload limit) and build the
+                // upstream request once it is complete.
+                exchange.bufferedRequestBody = []
+                exchange.deferredProxy = (match, target, integration, query)
                 return
             }
-            let mappingContext = MappingContext(
-                request: head, query: query, pathParameters: match.pathParameters, stagePath: stagePath, stage: stage,
-                routeKey: route.routeKey, requestId: exchange.requestId, sourceIp: clientAddress, domainName: domain,
-                accountId: configuration.accountId, response: nil)
-            if !integration.requestMapping.isEmpty || !integration.responseMappings.isEmpty {
-                exchange.mappingContext = mappingContext
-            }
-            exchange.upstreamHead = ProxyRequest.head(
-                for: head, query: query, stagePath: stagePath, match: match, target: target, integration: integration,
-                clientAddress: clientAddress, listenerPort: listenerPort, mappingContext: mappingContext)
-            exchange.upstreamKey = UpstreamPool.Key(host: target.host, port: target.port)
-            startIntegration(exchange, timeoutMillis: integration.timeoutMillis)
+            proxy(exchange, match: match, target: target, integration: integration, query: query, requestJSON: nil)
         }
+    }
+
+    private func proxy(
+        _ exchange: Exchange, match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration,
+        query: Substring, requestJSON: JSONDocument?
+    ) {
+        guard let stage = exchange.stage, let route = exchange.route else { return }
+        var mappingContext = MappingContext(
+            request: exchange.head, query: query, pathParameters: match.pathParameters, stagePath: exchange.stagePath,
+            stage: stage, routeKey: route.routeKey, requestId: exchange.requestId, sourceIp: clientAddress,
+            domainName: exchange.domainName, accountId: configuration.accountId, response: nil)
+        mappingContext.requestJSON = requestJSON
+        if !integration.requestMapping.isEmpty || !integration.responseMappings.isEmpty {
+            exchange.mappingContext = mappingContext
+        }
+        exchange.upstreamHead = ProxyRequest.head(
+            for: exchange.head, query: query, stagePath: exchange.stagePath, match: match, target: target,
+            integration: integration, clientAddress: clientAddress, listenerPort: listenerPort, mappingContext: mappingContext)
+        exchange.upstreamKey = UpstreamPool.Key(
+            host: target.host, port: target.port,
+            tlsServerName: target.scheme == .https ? (integration.tlsServerName ?? target.host) : nil)
+        startIntegration(exchange, timeoutMillis: integration.timeoutMillis)
     }
 
     /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`.
@@ -259,6 +276,10 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
         // Discarded when the gateway answers itself or the response is already complete.
         guard exchange.deferred == nil, !exchange.responseFinished else { return }
+        if exchange.bufferedRequestBody != nil {
+            exchange.bufferedRequestBody!.append(contentsOf: buffer.readableBytesView)
+            return
+        }
         if let upstream = exchange.upstream, exchange.upstreamHeadSent {
             upstream.write(.body(.byteBuffer(buffer)), flush: true)
         } else {
@@ -276,6 +297,13 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
         if let response = exchange.deferred {
             respond(response, exchange)
+            return
+        }
+        if let (match, target, integration, query) = exchange.deferredProxy, let body = exchange.bufferedRequestBody {
+            exchange.deferredProxy = nil
+            exchange.bufferedRequestBody = nil
+            if !body.isEmpty { exchange.pendingBody = [ByteBuffer(bytes: body)] }
+            proxy(exchange, match: match, target: target, integration: integration, query: query, requestJSON: JSONDocument.parse(body))
             return
         }
         if let upstream = exchange.upstream, exchange.upstreamHeadSent {
@@ -340,7 +368,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             exchange.timeout?.cancel()
             exchange.timeout = nil
             if let start = exchange.integrationStart {
-                exchange.integrationLatencyMillis = Int((NIODeadline.now() - start).nanoseconds / 1_000_000)
+                exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
             }
             exchange.integrationStatus = Int(head.status.code)
             if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > configuration.maxPayloadBytes {
@@ -351,16 +379,28 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
                 respond(.internalServerError, exchange)
                 return
             }
-            var response = ResponseHeaders.make(
-                from: head, exchange: exchange, keepAlive: exchange.keepAlive && !closeAfterResponse)
-            if let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)], var mappingContext = exchange.mappingContext {
-                mappingContext.response = head
-                ResponseHeaders.apply(mapping, to: &response, context: mappingContext)
+            if let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)], mapping.needsResponseBody {
+                // The mapping reads the body: hold the response back until it is complete.
+                exchange.heldResponseHead = head
+                exchange.heldResponseBody = []
+                return
             }
-            exchange.responseStatus = Int(response.status.code)
-            exchange.responseHeadSent = true
-            context.write(wrapOutboundOut(.head(response)), promise: nil)
+            sendResponseHead(head, exchange, context: context, responseJSON: nil)
         case .body(let buffer):
+            if exchange.heldResponseBody != nil {
+                exchange.responseBytes += buffer.readableBytes
+                if exchange.responseBytes > configuration.maxPayloadBytes {
+                    exchange.upstream?.close()
+                    exchange.upstream = nil
+                    exchange.heldResponseHead = nil
+                    exchange.heldResponseBody = nil
+                    exchange.errorMessage = "the integration response exceeds the payload limit"
+                    respond(.internalServerError, exchange)
+                    return
+                }
+                exchange.heldResponseBody!.append(contentsOf: buffer.readableBytesView)
+                return
+            }
             guard exchange.responseHeadSent else { return }
             exchange.responseBytes += buffer.readableBytes
             if exchange.responseBytes > configuration.maxPayloadBytes {
@@ -371,6 +411,14 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             }
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end:
+            if var head = exchange.heldResponseHead, let body = exchange.heldResponseBody {
+                exchange.heldResponseHead = nil
+                exchange.heldResponseBody = nil
+                head.headers.remove(name: "transfer-encoding")
+                head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
+                sendResponseHead(head, exchange, context: context, responseJSON: JSONDocument.parse(body))
+                if !body.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil) }
+            }
             guard exchange.responseHeadSent else { return }
             if let upstream = exchange.upstream {
                 exchange.upstream = nil
@@ -382,6 +430,18 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             }
             finish(exchange, endPart: .end(nil))
         }
+    }
+
+    private func sendResponseHead(_ head: HTTPResponseHead, _ exchange: Exchange, context: ChannelHandlerContext, responseJSON: JSONDocument?) {
+        var response = ResponseHeaders.make(from: head, exchange: exchange, keepAlive: exchange.keepAlive && !closeAfterResponse)
+        if let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)], var mappingContext = exchange.mappingContext {
+            mappingContext.response = head
+            mappingContext.responseJSON = responseJSON
+            ResponseHeaders.apply(mapping, to: &response, context: mappingContext)
+        }
+        exchange.responseStatus = Int(response.status.code)
+        exchange.responseHeadSent = true
+        context.write(wrapOutboundOut(.head(response)), promise: nil)
     }
 
     func upstreamReadComplete() {
@@ -416,7 +476,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchange.integrationError = "\(error)"
         exchange.errorMessage = "\(error)"
         if let start = exchange.integrationStart {
-            exchange.integrationLatencyMillis = Int((NIODeadline.now() - start).nanoseconds / 1_000_000)
+            exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
         }
         logger.debug("integration failed", metadata: ["gw.request.id": "\(exchange.requestId)", "error": "\(error)"])
         exchange.deferred = .internalServerError
@@ -431,7 +491,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchange.integrationError = "timeout"
         exchange.errorMessage = "Integration timed out"
         if let start = exchange.integrationStart {
-            exchange.integrationLatencyMillis = Int((NIODeadline.now() - start).nanoseconds / 1_000_000)
+            exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
         }
         if exchange.responseHeadSent {
             context?.close(promise: nil)
@@ -517,9 +577,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func record(_ exchange: Exchange) {
-        let latency = Int((NIODeadline.now() - exchange.start).nanoseconds / 1_000_000)
+        let latencyNanos = (NIODeadline.now() - exchange.start).nanoseconds
         if let route = exchange.route {
-            route.metrics.record(status: exchange.responseStatus, latencyMillis: latency, integrationLatencyMillis: exchange.integrationLatencyMillis)
+            route.metrics.record(
+                status: exchange.responseStatus, latencyNanoseconds: latencyNanos,
+                integrationLatencyNanoseconds: exchange.integrationLatencyNanos)
         }
         guard let stage = exchange.stage, let accessLog = stage.accessLog else { return }
         var record = AccessLogRecord()
@@ -539,8 +601,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         record.requestTimeEpochMillis = exchange.startWallMillis
         record.status = exchange.responseStatus
         record.responseLength = exchange.responseBytes
-        record.responseLatencyMillis = latency
-        record.integrationLatencyMillis = exchange.integrationLatencyMillis
+        record.responseLatencyMillis = Int(latencyNanos / 1_000_000)
+        record.integrationLatencyMillis = exchange.integrationLatencyNanos.map { Int($0 / 1_000_000) }
         record.integrationStatus = exchange.integrationStatus
         record.integrationErrorMessage = exchange.integrationError
         record.errorMessage = exchange.errorMessage

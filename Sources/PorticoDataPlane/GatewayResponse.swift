@@ -6,6 +6,8 @@ import NIOHTTP1
 enum GatewayResponse {
     /// No API, stage or route: `404 {"message":"Not Found"}`.
     case notFound
+    /// The default endpoint of an API that disabled it: `403 {"message":"Forbidden"}`.
+    case forbidden
     /// The request exceeds the payload quota.
     case payloadTooLarge
     /// Header section over the limit.
@@ -24,6 +26,7 @@ enum GatewayResponse {
     var status: HTTPResponseStatus {
         switch self {
         case .notFound: .notFound
+        case .forbidden: .forbidden
         case .payloadTooLarge: .payloadTooLarge
         case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .badRequest: .badRequest
@@ -36,6 +39,7 @@ enum GatewayResponse {
     var message: String? {
         switch self {
         case .notFound: "Not Found"
+        case .forbidden: "Forbidden"
         case .payloadTooLarge: "Request Entity Too Large"
         case .headersTooLarge: "Request Header Fields Too Large"
         case .badRequest: "Bad Request"
@@ -49,6 +53,7 @@ enum GatewayResponse {
     var errorType: String? {
         switch self {
         case .notFound: "NOT_FOUND"
+        case .forbidden: "ACCESS_DENIED"
         case .payloadTooLarge: "REQUEST_TOO_LARGE"
         case .headersTooLarge: "REQUEST_TOO_LARGE"
         case .badRequest: "BAD_REQUEST"

@@ -15,6 +15,8 @@ struct MappingContext: MappingInput {
     let domainName: String
     let accountId: String
     var response: HTTPResponseHead?
+    var requestJSON: JSONDocument?
+    var responseJSON: JSONDocument?
 
     func requestHeader(_ lowercasedName: String) -> [String] { request.headers[lowercasedName] }
 
@@ -28,13 +30,13 @@ struct MappingContext: MappingInput {
 
     var requestPath: String { String(stagePath) }
 
-    /// Body references need the whole body buffered; the streaming proxy does not buffer it, so
-    /// they resolve to nothing (documented in docs/HTTP_APIS.md).
-    func requestBody(_ jsonPath: String) -> String? { nil }
+    /// `$request.body.*`: the data plane buffers and parses the body only for routes whose
+    /// mappings refer to it.
+    func requestBody(_ jsonPath: String) -> String? { JSONBodyPath(jsonPath)?.text(in: requestJSON) }
 
     func responseHeader(_ lowercasedName: String) -> [String] { response?.headers[lowercasedName] ?? [] }
 
-    func responseBody(_ jsonPath: String) -> String? { nil }
+    func responseBody(_ jsonPath: String) -> String? { JSONBodyPath(jsonPath)?.text(in: responseJSON) }
 
     func stageVariable(_ name: String) -> String? { stage.stageVariables[name] }
 

@@ -92,13 +92,13 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 enum UpstreamError: Error, CustomStringConvertible {
     case connectionClosed
     case connectTimeout
-    case unsupportedScheme(String)
+    case tlsUnavailable
 
     var description: String {
         switch self {
         case .connectionClosed: "the backend closed the connection before it answered"
         case .connectTimeout: "connecting to the backend timed out"
-        case .unsupportedScheme(let scheme): "\(scheme) backends are not supported yet"
+        case .tlsUnavailable: "https backends are unavailable: the TLS configuration could not be loaded"
         }
     }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// Keep-alive connections to backends for one event loop. A request and its upstream call stay
 /// on one thread: connections are created on, and only used from, this pool's loop.
@@ -8,15 +9,20 @@ final class UpstreamPool {
     struct Key: Hashable, Sendable {
         var host: String
         var port: Int
+        /// The name for SNI and certificate verification when the backend is https, else nil.
+        var tlsServerName: String?
     }
 
     let eventLoop: any EventLoop
     let maxIdlePerKey: Int
     let idleTimeout: TimeAmount
     let connectTimeout: TimeAmount
+    /// Shared by every https connection (building one is expensive); nil if it could not be made.
+    let tlsContext: NIOSSLContext?
     private var idle: [Key: [UpstreamConnection]] = [:]
 
-    init(eventLoop: any EventLoop, maxIdlePerKey: Int, idleTimeout: TimeAmount, connectTimeout: TimeAmount) {
+    init(eventLoop: any EventLoop, maxIdlePerKey: Int, idleTimeout: TimeAmount, connectTimeout: TimeAmount, tlsContext: NIOSSLContext?) {
+        self.tlsContext = tlsContext
         self.eventLoop = eventLoop
         self.maxIdlePerKey = maxIdlePerKey
         self.idleTimeout = idleTimeout
@@ -39,11 +45,22 @@ final class UpstreamPool {
 
     /// Opens a new connection to `key`; `completion` runs on this pool's loop.
     func connect(_ key: Key, _ completion: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
+        let tlsContext = self.tlsContext
+        if key.tlsServerName != nil, tlsContext == nil {
+            completion(.failure(UpstreamError.tlsUnavailable))
+            return
+        }
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 do {
+                    if let serverName = key.tlsServerName, let tlsContext {
+                        // An IP literal cannot be sent as SNI; it is still verified against the certificate.
+                        let isIP = (try? SocketAddress(ipAddress: serverName, port: 0)) != nil
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tlsContext, serverHostname: isIP ? nil : serverName))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
                     return channel.eventLoop.makeSucceededVoidFuture()

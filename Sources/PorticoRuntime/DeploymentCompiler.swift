@@ -36,7 +36,9 @@ public struct DeploymentCompiler: Sendable {
             guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
             stages[stage.stageName] = compileStage(stage, snapshot: snapshot, warnings: &warnings)
         }
-        return (RuntimeApi(apiId: document.api.apiId, stages: stages), warnings)
+        // The switch takes effect with a deployment, as on AWS; an API with no deployed stage is not served at all.
+        let disabled = document.stages.compactMap { $0.deploymentId.flatMap { snapshots[$0] } }.first?.disableExecuteApiEndpoint ?? false
+        return (RuntimeApi(apiId: document.api.apiId, stages: stages, executeApiEndpointDisabled: disabled), warnings)
     }
 
     func compileStage(_ stage: Stage, snapshot: DeploymentSnapshot, warnings: inout [String]) -> RuntimeStage {
@@ -121,7 +123,8 @@ public struct DeploymentCompiler: Sendable {
             timeoutMillis: integration.timeoutInMillis ?? configuration.defaultTimeoutMillis,
             requestMapping: requestMapping,
             responseMappings: responseMappings,
-            appendsRequestPath: appendsPath
+            appendsRequestPath: appendsPath,
+            tlsServerName: integration.tlsConfig?.serverNameToVerify
         )
     }
 

@@ -22,9 +22,13 @@ public final class RuntimeApi: Sendable {
     public let stages: [String: RuntimeStage]
     /// The `$default` stage, which takes every path no named stage claims.
     public let defaultStage: RuntimeStage?
+    /// `disableExecuteApiEndpoint`: the `{apiId}.execute-api` endpoint answers 403 Forbidden (AWS:
+    /// "clients can't invoke your API by using the default endpoint"); custom domains still work.
+    public let executeApiEndpointDisabled: Bool
 
-    public init(apiId: String, stages: [String: RuntimeStage]) {
+    public init(apiId: String, stages: [String: RuntimeStage], executeApiEndpointDisabled: Bool = false) {
         self.apiId = apiId
+        self.executeApiEndpointDisabled = executeApiEndpointDisabled
         self.stages = stages
         self.defaultStage = stages[Stage.defaultStageName]
     }
@@ -116,11 +120,15 @@ public struct RuntimeIntegration: Sendable {
     public let responseMappings: [Int: ParameterMapping]
     /// `$default` routes send the full request path to an integration URI without path variables.
     public let appendsRequestPath: Bool
+    /// `tlsConfig.serverNameToVerify`: the name sent in SNI and checked against an https backend's
+    /// certificate instead of the URI's host.
+    public let tlsServerName: String?
 
     public init(
         integrationId: String, kind: Kind, method: String?, timeoutMillis: Int, requestMapping: ParameterMapping,
-        responseMappings: [Int: ParameterMapping], appendsRequestPath: Bool
+        responseMappings: [Int: ParameterMapping], appendsRequestPath: Bool, tlsServerName: String? = nil
     ) {
+        self.tlsServerName = tlsServerName
         self.integrationId = integrationId
         self.kind = kind
         self.method = method

@@ -61,6 +61,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle client connection stays open. [PORTICO_IDLE_TIMEOUT, default: 60]")
     var idleTimeout: Int?
 
+    @Option(name: .customLong("upstream-ca-file"), help: "PEM file of extra certificate authorities trusted for https backends. [PORTICO_UPSTREAM_CA_FILE]")
+    var upstreamCAFile: String?
+
     @Option(help: "Region shown in ARNs. [PORTICO_REGION, default: us-east-1]")
     var region: String?
 
@@ -123,6 +126,12 @@ struct Serve: AsyncParsableCommand {
             configuration.management.accountId = account
             configuration.dataPlane.accountId = account
         }
+        if let path = value(upstreamCAFile, "PORTICO_UPSTREAM_CA_FILE") {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw ValidationError("--upstream-ca-file \(path) cannot be read")
+            }
+            configuration.dataPlane.upstreamCAFiles = [path]
+        }
         configuration.credentials = try credentials(value)
 
         LoggingSystem.bootstrap { label in
@@ -151,13 +160,10 @@ struct Serve: AsyncParsableCommand {
         case (nil, _?): throw ValidationError("--secret-access-key needs --access-key-id (or PORTICO_ACCESS_KEY_ID)")
         }
         if let path = value(credentialsFile, "PORTICO_CREDENTIALS_FILE") {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("cannot read the credentials file \(path)")
-            }
             do {
-                for (id, secret) in try CredentialsFile.parse(text) { credentials[id] = secret }
+                for (id, secret) in try CredentialsFile.load(path: path) { credentials[id] = secret }
             } catch {
-                throw ValidationError("credentials file \(path): \(error)")
+                throw ValidationError("\(error)")
             }
             if credentials.isEmpty { throw ValidationError("the credentials file \(path) holds no credentials") }
         }

@@ -33,23 +33,29 @@ struct AccessLogFormatTests {
         record.awsEndpointRequestId2 = "id-2"
         record.customDomainBasePathMatched = "v1/orders"
         record.dataProcessed = 2048
-        record.authorizerError = "Unauthorized"
-        record.authorizerPrincipalId = "user-9"
-        record.authorizerLatencyMillis = 3
-        record.authorizerStatus = 200
-        record.authorizerClaims = ["sub": "abc", "email": "a@example.com"]
-        record.authorizerContext = ["tenant": "t1", "numKey": "1"]
-        record.identityAccountId = "111111111111"
-        record.identityCaller = "AIDACALLER"
-        record.identityUser = "AIDAUSER"
-        record.identityUserArn = "arn:aws:iam::111111111111:user/alice"
-        record.identityPrincipalOrgId = "o-abc"
-        record.clientCertPem = "PEM"
-        record.clientCertSubjectDN = "CN=client"
-        record.clientCertIssuerDN = "CN=ca"
-        record.clientCertSerialNumber = "0A"
-        record.clientCertNotBefore = "May 1 00:00:00 2024 GMT"
-        record.clientCertNotAfter = "May 1 00:00:00 2025 GMT"
+        record.authorizer = .init(
+            error: "Unauthorized",
+            principalId: "user-9",
+            latencyMillis: 3,
+            status: 200,
+            claims: ["sub": "abc", "email": "a@example.com"],
+            context: ["tenant": "t1", "numKey": "1"]
+        )
+        record.callerIdentity = .init(
+            accountId: "111111111111",
+            caller: "AIDACALLER",
+            user: "AIDAUSER",
+            userArn: "arn:aws:iam::111111111111:user/alice",
+            principalOrgId: "o-abc"
+        )
+        record.clientCertificate = .init(
+            pem: "PEM",
+            subjectDN: "CN=client",
+            issuerDN: "CN=ca",
+            serialNumber: "0A",
+            notBefore: "May 1 00:00:00 2024 GMT",
+            notAfter: "May 1 00:00:00 2025 GMT"
+        )
         return record
     }
 
@@ -164,6 +170,24 @@ struct AccessLogFormatTests {
         #expect(line == #" {"ua":"evil\"agent\\with\nnewline\ttab\u0001and ünïcode","id":"req-1"}"# + "\n")
         let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
         #expect(object["ua"] == record.userAgent)
+    }
+
+    @Test func jsonEscapingRoundTripsEveryASCIIByteAtEveryOffset() throws {
+        // The escaper scans eight bytes at a time; put each byte at each position of a word and past it.
+        let format = AccessLogFormat(#"{"ua":"$context.identity.userAgent"}"#)
+        for byte in UInt8(0)...127 {
+            for offset in 0..<17 {
+                var bytes = Array("abcdefghijklmnopq".utf8)
+                bytes[offset] = byte
+                var record = AccessLogRecord()
+                record.userAgent = String(decoding: bytes, as: UTF8.self)
+                var line: [UInt8] = []
+                format.render(record, into: &line)
+                #expect(line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
+                let object = try #require(JSONSerialization.jsonObject(with: Data(line)) as? [String: String])
+                #expect(object["ua"] == record.userAgent, "byte \(byte) at \(offset)")
+            }
+        }
     }
 
     @Test func jsonFormatWithBareNumbersAndQuotedMessage() throws {

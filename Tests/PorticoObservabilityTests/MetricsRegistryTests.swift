@@ -5,7 +5,9 @@ import Testing
 
 struct MetricsRegistryTests {
     private static let labels = ["api_id": "a1", "stage": "prod", "route": "GET /items/{id}"]
-    private static let bucketBounds = ["0.5", "1", "2.5", "5", "10", "25", "50", "100", "250", "500", "1000", "2500", "5000", "10000", "30000", "+Inf"]
+    private static let bucketBounds = [
+        "0.5", "1", "2.5", "5", "10", "25", "50", "100", "250", "500", "1000", "2500", "5000", "10000", "30000", "+Inf",
+    ]
 
     private static func labels(_ base: [String: String], le: String) -> [String: String] {
         base.merging(["le": le]) { _, new in new }
@@ -90,7 +92,8 @@ struct MetricsRegistryTests {
 
     @Test func exactExpositionForOneRoute() {
         let registry = MetricsRegistry()
-        registry.routeMetrics(apiId: "a", stage: "s", route: "$default").record(status: 404, latencyMillis: 7, integrationLatencyMillis: nil)
+        let route = registry.routeMetrics(apiId: "a", stage: "s", route: "$default")
+        route.record(status: 404, latencyMillis: 7, integrationLatencyMillis: nil)
         let labels = #"api_id="a",stage="s",route="$default""#
         var expected = """
             # HELP portico_requests_total Requests received, per API, stage and route (CloudWatch: Count).
@@ -144,7 +147,9 @@ struct MetricsRegistryTests {
         }
         let text = registry.prometheusText()
         let exposition = try PrometheusTextParser(text)  // throws if a family were split
-        let order = exposition.samples.filter { $0.name == "portico_requests_total" }.map { [$0.labels["api_id"]!, $0.labels["stage"]!, $0.labels["route"]!] }
+        let order = exposition.samples.filter { $0.name == "portico_requests_total" }.map { sample in
+            [sample.labels["api_id"]!, sample.labels["stage"]!, sample.labels["route"]!]
+        }
         #expect(order == [["a", "dev", "GET /"], ["a", "prod", "GET /"], ["a", "prod", "POST /x"], ["b", "prod", "GET /"]])
         #expect(text == registry.prometheusText())
     }
@@ -180,7 +185,11 @@ struct MetricsRegistryTests {
 
     @Test func processCounters() throws {
         let registry = MetricsRegistry()
-        let errors = registry.counter("portico_upstream_connect_errors_total", help: "Failed upstream connects.\nPer host.", labels: ["host": "b", "port": "80"])
+        let errors = registry.counter(
+            "portico_upstream_connect_errors_total",
+            help: "Failed upstream connects.\nPer host.",
+            labels: ["host": "b", "port": "80"]
+        )
         #expect(errors === registry.counter("portico_upstream_connect_errors_total", help: "ignored", labels: ["port": "80", "host": "b"]))
         let other = registry.counter("portico_upstream_connect_errors_total", help: "ignored", labels: ["host": "a\"x", "port": "80"])
         let plain = registry.counter("portico_access_log_dropped_total", help: "Dropped access-log lines.")

@@ -65,8 +65,11 @@ enum StoreContract {
         #expect(missing.1 == nil)
 
         // Overwrite, then list in id order.
-        var renamed = document
-        renamed.api.name = "renamed"
+        let renamed = {
+            var copy = document
+            copy.api.name = "renamed"
+            return copy
+        }()
         let other = sampleDocument(id: "aaaaaaaaa0")
         try await store.transaction { tx in
             try tx.putApiDocument(renamed)

@@ -138,3 +138,12 @@ def portico():
 def fresh(portico):
     portico.reset()
     return portico
+
+
+@pytest.fixture(scope="session")
+def upstream():
+    from upstream import Upstream
+
+    server = Upstream()
+    yield server
+    server.stop()

@@ -30,7 +30,10 @@ public enum CredentialsFile {
     /// - Throws: ``CredentialsFileError`` naming the line; never the value on it.
     public static func parse(_ text: String) throws(CredentialsFileError) -> [String: String] {
         var profiles: [Profile] = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on Characters that are newlines: in Swift "\r\n" is one Character, so a Windows
+        // file would not split on "\n" alone.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (offset, rawLine) in lines.enumerated() {
             let number = offset + 1
             var line = Substring(rawLine)
             if number == 1, line.hasPrefix("\u{FEFF}") { line = line.dropFirst() }

@@ -37,7 +37,8 @@ struct SigV4CredentialScope: Sendable, Equatable {
             message += "Credential should be scoped with a valid terminator: 'aws4_request', not '\(terminator)'. "
         }
         if day != timestamp.day {
-            message += "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+            message +=
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
                 + "'\(day)' != '\(timestamp.day)', from '\(timestamp.basicFormat)'."
         }
         if !message.isEmpty { throw .sigV4InvalidSignature(message) }

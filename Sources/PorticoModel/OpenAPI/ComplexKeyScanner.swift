@@ -94,9 +94,10 @@ struct ComplexKeyScanner {
                 index += 1
                 guard flowDepth > 0 else { continue }
                 flowDepth -= 1
-                // A flow collection followed by `:` is a mapping key.
-                if isValueIndicator(at: nextNonSpace(from: index)) { return line }
-            case 0x3F where Self.isBlank(byte(at: index + 1)) || Self.isFlowIndicator(byte(at: index + 1)):  // ?
+                // A flow collection followed by `:` is a mapping key (libyaml takes any `:` after a
+                // flow collection as a value indicator).
+                if byte(at: nextNonSpace(from: index)) == Self.colon { return line }
+            case 0x3F where flowDepth > 0 || Self.isBlank(byte(at: index + 1)):  // ? explicit key, as libyaml reads it
                 return line
             case 0x2D where flowDepth == 0 && Self.isBlank(byte(at: index + 1)):  // - sequence entry
                 lastNodeColumn = index - lineStart
@@ -105,9 +106,12 @@ struct ComplexKeyScanner {
                 index += 1
             case 0x2A:  // * alias
                 index += 1
-                skipName()
-                if isValueIndicator(at: nextNonSpace(from: index)) { return line }
-            case 0x26, 0x21:  // & anchor, ! tag
+                skipAnchorName()
+                if byte(at: nextNonSpace(from: index)) == Self.colon { return line }
+            case 0x26:  // & anchor
+                index += 1
+                skipAnchorName()
+            case 0x21:  // ! tag
                 index += 1
                 skipName()
             case 0x7C where flowDepth == 0, 0x3E where flowDepth == 0:  // | and > block scalar headers
@@ -166,6 +170,16 @@ struct ComplexKeyScanner {
                 }
                 return
             }
+        }
+    }
+
+    /// libyaml's anchor and alias names: ASCII letters, digits, `-` and `_`.
+    private mutating func skipAnchorName() {
+        while let current = byte(at: index),
+            (0x30...0x39).contains(current) || (0x41...0x5A).contains(current) || (0x61...0x7A).contains(current)
+                || current == 0x2D || current == 0x5F
+        {
+            index += 1
         }
     }
 

@@ -14,8 +14,7 @@ enum DefinitionText {
         let format = first == "{" || first == "[" ? "JSON" : "YAML"
         if let line = ComplexKeyScanner.firstComplexKey(in: text) {
             throw .invalidOpenAPI(
-                "line \(line)", line: line,
-                "mapping keys must be strings; complex keys, explicit '?' keys and aliases used as keys are not supported")
+                "line \(line): mapping keys must be strings; complex keys, explicit '?' keys and aliases used as keys are not supported")
         }
         let root: Node?
         do {

@@ -16,7 +16,7 @@ enum IntegrationReader {
         let definition = try resolve(node, components: components)
 
         guard let typeNode = try definition.child("type") else {
-            diagnostics.warn("Unknown integration type 'null' for '\(routeKey)'. Ignoring.")
+            diagnostics.warn("Unknown integration type 'null' for '\(routeKey)' (line \(definition.line)). Ignoring.")
             return nil
         }
         let typeText = try typeNode.string()
@@ -28,7 +28,7 @@ enum IntegrationReader {
             // AWS: "HTTP APIs support only Lambda proxy and HTTP proxy integrations" -- a warning, and
             // the route is created without an integration.
             diagnostics.warn(
-                "Unsupported integration type '\(type)' for '\(routeKey)'. HTTP APIs support only AWS_PROXY and HTTP_PROXY integrations. Ignoring."
+                "Unsupported integration type '\(type)' for '\(routeKey)' (line \(typeNode.line)). HTTP APIs support only AWS_PROXY and HTTP_PROXY integrations. Ignoring."
             )
             return nil
         default:

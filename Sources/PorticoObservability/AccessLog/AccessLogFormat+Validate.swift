@@ -25,7 +25,7 @@ extension AccessLogFormat {
             if name == "requestId" || name == "extendedRequestId" {
                 includesRequestId = true
             }
-            if AccessLogVariable(name: name) == .unknown {
+            if !AccessLogVariable.isSupported(name: name) {
                 unsupported.append(String(decoding: bytes[source], as: UTF8.self))
             }
         }

@@ -2,7 +2,8 @@
 ///
 /// The format is literal text with `$context.<name>` (or `${context.<name>}`) variables, as in
 /// `{"requestId":"$context.requestId","status":"$context.status"}` or the CLF-like
-/// `$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol" $context.status $context.responseLength $context.requestId`.
+/// `$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol"
+/// $context.status $context.responseLength $context.requestId` (one line).
 /// A variable name runs over letters, digits, `_`, `.` and `-` (API Gateway reads
 /// `$context.request.header.x-id` as one name), so put a separator that is none of those after a variable.
 /// Unknown or unavailable variables render as `-`, as API Gateway renders a value it does not have.
@@ -15,9 +16,12 @@
 /// numbers, times: nearly all) come out byte for byte as AWS writes them. Whatever the format, a line
 /// break in a value is escaped, so every request is exactly one line.
 public struct AccessLogFormat: Sendable {
-    enum Segment: Sendable, Equatable {
-        case literal([UInt8])
-        case variable(AccessLogVariable)
+    /// Literal bytes (a range of ``literals``) followed by a variable, if any. Plain values throughout, so that
+    /// rendering walks the compiled format without retaining or releasing anything.
+    struct Segment: Sendable, Equatable {
+        var literalStart: Int
+        var literalEnd: Int
+        var variable: AccessLogVariable?
     }
 
     enum Escaping: Sendable, Equatable {
@@ -27,6 +31,10 @@ public struct AccessLogFormat: Sendable {
     }
 
     let segments: [Segment]
+    /// All literal text of the format, back to back.
+    let literals: [UInt8]
+    /// Names of authorizer claims and context keys the format refers to.
+    let names: [String]
     let escaping: Escaping
 
     /// Compiles `format`. Never fails: check it with ``validate(_:)`` where it is accepted from a user.
@@ -40,25 +48,27 @@ public struct AccessLogFormat: Sendable {
         self.escaping = Self.escaping(for: bytes)
 
         var segments: [Segment] = []
-        var literal: [UInt8] = []
+        var literals: [UInt8] = []
+        var names: [String] = []
+        var literalStart = 0
         for token in Self.tokenize(bytes) {
             switch token {
             case .literal(let range):
                 for byte in bytes[range] {
-                    literal.append(byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") ? UInt8(ascii: " ") : byte)
+                    literals.append(byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") ? UInt8(ascii: " ") : byte)
                 }
             case .variable(let name, _):
-                if !literal.isEmpty {
-                    segments.append(.literal(literal))
-                    literal = []
-                }
-                segments.append(.variable(AccessLogVariable(name: name)))
+                let variable = AccessLogVariable(name: name, names: &names)
+                segments.append(Segment(literalStart: literalStart, literalEnd: literals.count, variable: variable))
+                literalStart = literals.count
             }
         }
-        if !literal.isEmpty {
-            segments.append(.literal(literal))
+        if literalStart < literals.count {
+            segments.append(Segment(literalStart: literalStart, literalEnd: literals.count, variable: nil))
         }
         self.segments = segments
+        self.literals = literals
+        self.names = names
     }
 
     private static func escaping(for bytes: [UInt8]) -> Escaping {

@@ -5,7 +5,12 @@
 ///
 /// Empty strings, `nil` and (for ``status``) zero render as `-`, the way API Gateway shows a value it does
 /// not have. Fields after ``errorResponseType`` are optional extras for variables that only some routes
-/// produce (authorizers, IAM, mutual TLS, custom domains); they default to "not available".
+/// produce (integration endpoints, custom domains, authorizers, IAM, mutual TLS); they default to "not
+/// available". Those that come in groups are grouped in optional structs, so that a record without them
+/// (the common case) costs one check, not one release per field, when it is destroyed.
+///
+/// Build it as a local (or `let`) and pass it straight to ``AccessLogFormat/render(_:into:)``: a record kept
+/// in a class property is copied at each use, retaining and releasing each of its strings.
 ///
 /// Time semantics: ``requestTimeEpochMillis`` is the wall-clock time at which the request head was
 /// received, in milliseconds since 1970 (UTC). `$context.requestTimeEpoch` prints it as is;
@@ -66,40 +71,12 @@ public struct AccessLogRecord: Sendable {
     public var customDomainBasePathMatched: String?
     /// `$context.dataProcessed`, bytes processed (request plus response).
     public var dataProcessed: Int?
-    /// `$context.authorizer.error`.
-    public var authorizerError: String?
-    /// `$context.authorizer.principalId`.
-    public var authorizerPrincipalId: String?
-    /// `$context.authorizer.latency`.
-    public var authorizerLatencyMillis: Int?
-    /// `$context.authorizer.status`.
-    public var authorizerStatus: Int?
-    /// `$context.authorizer.claims.<name>`: JWT claims, already turned into strings.
-    public var authorizerClaims: [String: String]
-    /// `$context.authorizer.<key>`: the Lambda authorizer's `context` map, values already turned into strings.
-    public var authorizerContext: [String: String]
-    /// `$context.identity.accountId` (IAM authorization).
-    public var identityAccountId: String?
-    /// `$context.identity.caller` (IAM authorization).
-    public var identityCaller: String?
-    /// `$context.identity.user` (IAM authorization).
-    public var identityUser: String?
-    /// `$context.identity.userArn` (IAM authorization).
-    public var identityUserArn: String?
-    /// `$context.identity.principalOrgId` (IAM authorization).
-    public var identityPrincipalOrgId: String?
-    /// `$context.identity.clientCert.clientCertPem` (mutual TLS).
-    public var clientCertPem: String?
-    /// `$context.identity.clientCert.subjectDN` (mutual TLS).
-    public var clientCertSubjectDN: String?
-    /// `$context.identity.clientCert.issuerDN` (mutual TLS).
-    public var clientCertIssuerDN: String?
-    /// `$context.identity.clientCert.serialNumber` (mutual TLS).
-    public var clientCertSerialNumber: String?
-    /// `$context.identity.clientCert.validity.notBefore` (mutual TLS).
-    public var clientCertNotBefore: String?
-    /// `$context.identity.clientCert.validity.notAfter` (mutual TLS).
-    public var clientCertNotAfter: String?
+    /// What an authorizer reported, if the route has one.
+    public var authorizer: Authorizer?
+    /// The IAM identity of a SigV4-signed request, on routes with IAM authorization.
+    public var callerIdentity: CallerIdentity?
+    /// The client certificate of a mutual-TLS connection.
+    public var clientCertificate: ClientCertificate?
 
     /// A record with every field empty, zero or `nil`.
     public init() {
@@ -129,22 +106,8 @@ public struct AccessLogRecord: Sendable {
         self.awsEndpointRequestId2 = nil
         self.customDomainBasePathMatched = nil
         self.dataProcessed = nil
-        self.authorizerError = nil
-        self.authorizerPrincipalId = nil
-        self.authorizerLatencyMillis = nil
-        self.authorizerStatus = nil
-        self.authorizerClaims = [:]
-        self.authorizerContext = [:]
-        self.identityAccountId = nil
-        self.identityCaller = nil
-        self.identityUser = nil
-        self.identityUserArn = nil
-        self.identityPrincipalOrgId = nil
-        self.clientCertPem = nil
-        self.clientCertSubjectDN = nil
-        self.clientCertIssuerDN = nil
-        self.clientCertSerialNumber = nil
-        self.clientCertNotBefore = nil
-        self.clientCertNotAfter = nil
+        self.authorizer = nil
+        self.callerIdentity = nil
+        self.clientCertificate = nil
     }
 }

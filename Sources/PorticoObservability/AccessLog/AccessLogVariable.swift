@@ -1,5 +1,6 @@
 /// One `$context` variable of an HTTP API access-log format, resolved once when the format is compiled so
-/// that rendering is a `switch`, not a string lookup.
+/// that rendering is a `switch`, not a string lookup. Payload-free (names of authorizer values are indices
+/// into a side table) so that walking the compiled format costs no reference counting.
 ///
 /// The names and aliases follow AWS's "Customize HTTP API access logs" table (http-api-logging-variables).
 enum AccessLogVariable: Sendable, Equatable {
@@ -46,18 +47,18 @@ enum AccessLogVariable: Sendable, Equatable {
     case authorizerPrincipalId
     case authorizerLatency
     case authorizerStatus
-    /// `authorizer.claims.<name>`: a JWT claim.
-    case authorizerClaim(String)
-    /// `authorizer.<key>`: a key of a Lambda authorizer's `context` map.
-    case authorizerProperty(String)
+    /// `authorizer.claims.<name>`: a JWT claim; the name is `AccessLogFormat.names[index]`.
+    case authorizerClaim(Int)
+    /// `authorizer.<key>`: a key of a Lambda authorizer's `context` map, at `AccessLogFormat.names[index]`.
+    case authorizerProperty(Int)
     /// A variable AWS accepts for HTTP APIs but that needs AWS-only infrastructure (Cognito identity
     /// pools), or that AWS itself leaves empty for HTTP APIs (`resourcePath`, bare `authorizer.claims`).
     case unavailable
     /// Not an HTTP API variable at all; renders as `-`, and ``AccessLogFormat/validate(_:)`` rejects it.
     case unknown
 
-    /// Resolves the part after `$context.`.
-    init(name: String) {
+    /// Resolves the part after `$context.`; authorizer value names are appended to `names`.
+    init(name: String, names: inout [String]) {
         if let known = Self.fixedNames[name] {
             self = known
             return
@@ -65,12 +66,20 @@ enum AccessLogVariable: Sendable, Equatable {
         let claimsPrefix = "authorizer.claims."
         let authorizerPrefix = "authorizer."
         if name.hasPrefix(claimsPrefix), name.utf8.count > claimsPrefix.utf8.count {
-            self = .authorizerClaim(String(name.dropFirst(claimsPrefix.count)))
+            names.append(String(name.dropFirst(claimsPrefix.count)))
+            self = .authorizerClaim(names.count - 1)
         } else if name.hasPrefix(authorizerPrefix), name.utf8.count > authorizerPrefix.utf8.count {
-            self = .authorizerProperty(String(name.dropFirst(authorizerPrefix.count)))
+            names.append(String(name.dropFirst(authorizerPrefix.count)))
+            self = .authorizerProperty(names.count - 1)
         } else {
             self = .unknown
         }
+    }
+
+    /// Whether HTTP APIs accept the variable `$context.<name>` (see ``AccessLogFormat/validate(_:)``).
+    static func isSupported(name: String) -> Bool {
+        var names: [String] = []
+        return AccessLogVariable(name: name, names: &names) != .unknown
     }
 
     private static let fixedNames: [String: AccessLogVariable] = [

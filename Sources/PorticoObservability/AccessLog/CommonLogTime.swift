@@ -3,33 +3,38 @@
 /// Computed arithmetically (days-to-civil-date, after Howard Hinnant's `civil_from_days`) rather than with
 /// a `DateFormatter`, which allocates and takes a lock: this runs for every logged request.
 enum CommonLogTime {
-    private static let monthNames: [[UInt8]] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ].map { Array($0.utf8) }
+    /// `dd/MMM/yyyy:HH:mm:ss +0000` with the widest year an `Int64` of milliseconds can hold.
+    static let maximumLength = 40
 
-    /// Appends the instant `epochMillis` truncated (toward the past) to the second.
-    static func append(epochMillis: Int64, into buffer: inout [UInt8]) {
+    /// Writes the instant `epochMillis` truncated (toward the past) to the second.
+    static func write(epochMillis: Int64, to buffer: inout ByteCursor) {
         let seconds = floorDivide(epochMillis, 1000)
         let days = floorDivide(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
 
-        appendTwoDigits(day, into: &buffer)
-        buffer.append(UInt8(ascii: "/"))
-        buffer.append(contentsOf: monthNames[month - 1])
-        buffer.append(UInt8(ascii: "/"))
+        buffer.writeTwoDigits(day)
+        buffer.write(UInt8(ascii: "/"))
+        writeMonthName(month, to: &buffer)
+        buffer.write(UInt8(ascii: "/"))
         if year >= 0 && year < 1000 {
             // Zero-pad to four digits; only reachable for nonsense times, but keeps the width fixed.
-            buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: year < 10 ? 3 : year < 100 ? 2 : 1))
+            for _ in 0..<(year < 10 ? 3 : year < 100 ? 2 : 1) {
+                buffer.write(UInt8(ascii: "0"))
+            }
         }
-        buffer.appendDecimal(Int(year))
-        buffer.append(UInt8(ascii: ":"))
-        appendTwoDigits(secondOfDay / 3600, into: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendTwoDigits(secondOfDay / 60 % 60, into: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendTwoDigits(secondOfDay % 60, into: &buffer)
-        buffer.append(contentsOf: " +0000".utf8)
+        buffer.writeDecimal(year)
+        buffer.write(UInt8(ascii: ":"))
+        buffer.writeTwoDigits(secondOfDay / 3600)
+        buffer.write(UInt8(ascii: ":"))
+        buffer.writeTwoDigits(secondOfDay / 60 % 60)
+        buffer.write(UInt8(ascii: ":"))
+        buffer.writeTwoDigits(secondOfDay % 60)
+        buffer.write(UInt8(ascii: " "))
+        buffer.write(UInt8(ascii: "+"))
+        for _ in 0..<4 {
+            buffer.write(UInt8(ascii: "0"))
+        }
     }
 
     /// Proleptic Gregorian (year, month 1...12, day 1...31) of a day count since 1970-01-01.
@@ -46,13 +51,28 @@ enum CommonLogTime {
         return (year, month, day)
     }
 
+    private static func writeMonthName(_ month: Int, to buffer: inout ByteCursor) {
+        // A switch rather than a table: no global to initialise and no array to retain per call.
+        let name: StaticString
+        switch month {
+        case 1: name = "Jan"
+        case 2: name = "Feb"
+        case 3: name = "Mar"
+        case 4: name = "Apr"
+        case 5: name = "May"
+        case 6: name = "Jun"
+        case 7: name = "Jul"
+        case 8: name = "Aug"
+        case 9: name = "Sep"
+        case 10: name = "Oct"
+        case 11: name = "Nov"
+        default: name = "Dec"
+        }
+        buffer.write(name)
+    }
+
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
         return (value % divisor < 0) ? quotient - 1 : quotient
-    }
-
-    private static func appendTwoDigits(_ value: Int, into buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
-        buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
     }
 }

@@ -28,11 +28,26 @@ public final class MetricsRegistry: Sendable {
         var counterHelp: [String: String] = [:]
     }
 
+    /// A histogram's sample names, built once rather than per sample.
+    private struct HistogramNames {
+        let bucket: String
+        let sum: String
+        let count: String
+
+        init(_ family: String) {
+            bucket = family + "_bucket"
+            sum = family + "_sum"
+            count = family + "_count"
+        }
+    }
+
     static let requestsName = "portico_requests_total"
     static let clientErrorsName = "portico_4xx_total"
     static let serverErrorsName = "portico_5xx_total"
     static let latencyName = "portico_latency_milliseconds"
     static let integrationLatencyName = "portico_integration_latency_milliseconds"
+    private static let latencyNames = HistogramNames(latencyName)
+    private static let integrationLatencyNames = HistogramNames(integrationLatencyName)
     private static let reservedNames: Set<String> = [
         requestsName, clientErrorsName, serverErrorsName, latencyName, integrationLatencyName,
     ]
@@ -46,6 +61,9 @@ public final class MetricsRegistry: Sendable {
         } + ["+Inf"]
 
     private let state = Mutex(State())
+
+    /// The `Content-Type` of ``prometheusText()``.
+    public static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
 
     public init() {}
 
@@ -127,7 +145,10 @@ public final class MetricsRegistry: Sendable {
             (left.apiId, left.stage, left.route) < (right.apiId, right.stage, right.route)
         }
         let series = sorted.map { route in
-            (labels: [("api_id", route.apiId), ("stage", route.stage), ("route", route.route)], values: route.snapshot())
+            (
+                labels: PrometheusTextWriter.renderLabels([("api_id", route.apiId), ("stage", route.stage), ("route", route.route)]),
+                values: route.snapshot()
+            )
         }
 
         writer.family(Self.requestsName, type: "counter", help: "Requests received, per API, stage and route (CloudWatch: Count).")
@@ -148,7 +169,7 @@ public final class MetricsRegistry: Sendable {
             help: "Time from receiving a request to sending the response, in milliseconds (CloudWatch: Latency)."
         )
         for (labels, values) in series {
-            writeHistogram(Self.latencyName, labels: labels, values.latency, into: &writer)
+            writeHistogram(Self.latencyNames, labels: labels, values.latency, into: &writer)
         }
         writer.family(
             Self.integrationLatencyName,
@@ -157,13 +178,13 @@ public final class MetricsRegistry: Sendable {
                 + "(CloudWatch: IntegrationLatency)."
         )
         for (labels, values) in series {
-            writeHistogram(Self.integrationLatencyName, labels: labels, values.integrationLatency, into: &writer)
+            writeHistogram(Self.integrationLatencyNames, labels: labels, values.integrationLatency, into: &writer)
         }
     }
 
     private func writeHistogram(
-        _ name: String,
-        labels: [(String, String)],
+        _ names: HistogramNames,
+        labels: [UInt8],
         _ histogram: LatencyHistogram.Snapshot,
         into writer: inout PrometheusTextWriter
     ) {
@@ -171,10 +192,10 @@ public final class MetricsRegistry: Sendable {
         var cumulative = 0
         for (index, count) in histogram.bucketCounts.enumerated() {
             cumulative += count
-            writer.sample(name + "_bucket", labels: labels, extraLabel: ("le", Self.bucketLabels[index]), value: cumulative)
+            writer.sample(names.bucket, labels: labels, extraLabel: ("le", Self.bucketLabels[index]), value: cumulative)
         }
-        writer.sample(name + "_sum", labels: labels, thousandths: histogram.sumMicros)
-        writer.sample(name + "_count", labels: labels, value: cumulative)
+        writer.sample(names.sum, labels: labels, thousandths: histogram.sumMicros)
+        writer.sample(names.count, labels: labels, value: cumulative)
     }
 
     private func writeCounterFamilies(_ counters: [Counter], help: [String: String], into writer: inout PrometheusTextWriter) {
@@ -188,7 +209,7 @@ public final class MetricsRegistry: Sendable {
                 left.labels.lexicographicallyPrecedes(right.labels) { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
             }
             for (labels, value) in sorted {
-                writer.sample(name, labels: labels, value: value)
+                writer.sample(name, labels: PrometheusTextWriter.renderLabels(labels), value: value)
             }
         }
     }

@@ -21,15 +21,24 @@ struct PrometheusTextWriter {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// One sample line; `labels` in the order given, then `extraLabel` (a histogram's `le`) if any.
-    mutating func sample(_ name: String, labels: [(String, String)], extraLabel: (String, String)? = nil, value: Int) {
+    /// The escaped `name="value",...` text of a label set (no braces), to reuse for every sample of a series.
+    static func renderLabels(_ labels: [(String, String)]) -> [UInt8] {
+        var writer = PrometheusTextWriter()
+        for (index, (name, value)) in labels.enumerated() {
+            writer.appendLabel(name, value, first: index == 0)
+        }
+        return writer.bytes
+    }
+
+    /// One sample line, with labels from ``renderLabels(_:)`` and then `extraLabel` (a histogram's `le`).
+    mutating func sample(_ name: String, labels: [UInt8], extraLabel: (String, String)? = nil, value: Int) {
         startSample(name, labels: labels, extraLabel: extraLabel)
         bytes.appendDecimal(value)
         bytes.append(UInt8(ascii: "\n"))
     }
 
     /// A sample whose value is a number of thousandths (microseconds shown as milliseconds).
-    mutating func sample(_ name: String, labels: [(String, String)], thousandths: Int) {
+    mutating func sample(_ name: String, labels: [UInt8], thousandths: Int) {
         startSample(name, labels: labels, extraLabel: nil)
         appendThousandths(thousandths)
         bytes.append(UInt8(ascii: "\n"))
@@ -55,17 +64,13 @@ struct PrometheusTextWriter {
         }
     }
 
-    private mutating func startSample(_ name: String, labels: [(String, String)], extraLabel: (String, String)?) {
+    private mutating func startSample(_ name: String, labels: [UInt8], extraLabel: (String, String)?) {
         append(name)
         if !labels.isEmpty || extraLabel != nil {
             bytes.append(UInt8(ascii: "{"))
-            var first = true
-            for (labelName, labelValue) in labels {
-                appendLabel(labelName, labelValue, first: first)
-                first = false
-            }
+            bytes.append(contentsOf: labels)
             if let (labelName, labelValue) = extraLabel {
-                appendLabel(labelName, labelValue, first: first)
+                appendLabel(labelName, labelValue, first: labels.isEmpty)
             }
             bytes.append(UInt8(ascii: "}"))
         }

@@ -9,19 +9,15 @@ extension Array where Element == UInt8 {
             append(UInt8(ascii: "-"))
         }
         var magnitude = value.magnitude
-        var digitCount = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
-            digitCount += 1
+        // Digits are produced last to first into a stack buffer, then copied in one go.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
         }
-        let start = count
-        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digitCount))
-        var index = start + digitCount - 1
-        repeat {
-            self[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
-            index -= 1
-        } while magnitude > 0
     }
 }

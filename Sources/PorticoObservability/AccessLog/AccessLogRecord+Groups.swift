@@ -1,0 +1,93 @@
+extension AccessLogRecord {
+    /// `$context.authorizer.*`: what a Lambda or JWT authorizer reported.
+    public struct Authorizer: Sendable {
+        /// `$context.authorizer.error`.
+        public var error: String?
+        /// `$context.authorizer.principalId`.
+        public var principalId: String?
+        /// `$context.authorizer.latency`.
+        public var latencyMillis: Int?
+        /// `$context.authorizer.status`.
+        public var status: Int?
+        /// `$context.authorizer.claims.<name>`: JWT claims, already turned into strings.
+        public var claims: [String: String]
+        /// `$context.authorizer.<key>`: a Lambda authorizer's `context` map, values already turned into strings.
+        public var context: [String: String]
+
+        public init(
+            error: String? = nil,
+            principalId: String? = nil,
+            latencyMillis: Int? = nil,
+            status: Int? = nil,
+            claims: [String: String] = [:],
+            context: [String: String] = [:]
+        ) {
+            self.error = error
+            self.principalId = principalId
+            self.latencyMillis = latencyMillis
+            self.status = status
+            self.claims = claims
+            self.context = context
+        }
+    }
+
+    /// `$context.identity.*` of a SigV4-signed request (IAM authorization).
+    public struct CallerIdentity: Sendable {
+        /// `$context.identity.accountId`.
+        public var accountId: String?
+        /// `$context.identity.caller`.
+        public var caller: String?
+        /// `$context.identity.user`.
+        public var user: String?
+        /// `$context.identity.userArn`.
+        public var userArn: String?
+        /// `$context.identity.principalOrgId`.
+        public var principalOrgId: String?
+
+        public init(
+            accountId: String? = nil,
+            caller: String? = nil,
+            user: String? = nil,
+            userArn: String? = nil,
+            principalOrgId: String? = nil
+        ) {
+            self.accountId = accountId
+            self.caller = caller
+            self.user = user
+            self.userArn = userArn
+            self.principalOrgId = principalOrgId
+        }
+    }
+
+    /// `$context.identity.clientCert.*`: the certificate a client presented for mutual TLS.
+    public struct ClientCertificate: Sendable {
+        /// `$context.identity.clientCert.clientCertPem`.
+        public var pem: String?
+        /// `$context.identity.clientCert.subjectDN`.
+        public var subjectDN: String?
+        /// `$context.identity.clientCert.issuerDN`.
+        public var issuerDN: String?
+        /// `$context.identity.clientCert.serialNumber`.
+        public var serialNumber: String?
+        /// `$context.identity.clientCert.validity.notBefore`.
+        public var notBefore: String?
+        /// `$context.identity.clientCert.validity.notAfter`.
+        public var notAfter: String?
+
+        public init(
+            pem: String? = nil,
+            subjectDN: String? = nil,
+            issuerDN: String? = nil,
+            serialNumber: String? = nil,
+            notBefore: String? = nil,
+            notAfter: String? = nil
+        ) {
+            self.pem = pem
+            self.subjectDN = subjectDN
+            self.issuerDN = issuerDN
+            self.serialNumber = serialNumber
+            self.notBefore = notBefore
+            self.notAfter = notAfter
+        }
+    }
+}
