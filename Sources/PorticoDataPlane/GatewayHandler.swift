@@ -257,10 +257,15 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             return (api, apiPath.isEmpty ? "/" : apiPath, host)
         }
         let hostName = host.prefix { $0 != ":" }
-        guard let dot = hostName.firstIndex(of: "."), hostName[dot...].lowercased().hasPrefix(".execute-api.") else {
+        guard let dot = hostName.firstIndex(of: "."),
+            HeaderName.hasPrefix(String(hostName[dot...].prefix(13)), ".execute-api.")
+        else {
             return nil
         }
-        guard let api = state.table.apis[hostName[..<dot].lowercased()] else { return nil }
+        // API ids are lower-case; lower-case the host part only when it is not already.
+        let idPart = hostName[..<dot]
+        let apiId = idPart.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? idPart.lowercased() : String(idPart)
+        guard let api = state.table.apis[apiId] else { return nil }
         return (api, path.isEmpty ? "/" : path, String(hostName))
     }
 

@@ -10,11 +10,13 @@ enum ResponseHeaders {
         headers.reserveCapacity(upstream.headers.count + 3)
         let cors = exchange.stage?.cors
         for (name, value) in upstream.headers {
-            let lower = name.lowercased()
-            if ProxyRequest.isHopByHop(lower) { continue }
+            switch HeaderName.classify(name) {
+            case .connection, .transferEncoding, .hopByHop: continue
+            default: break
+            }
             // "If you configure CORS for an API, API Gateway ignores CORS headers returned from
             // your backend integration."
-            if cors != nil, lower.hasPrefix("access-control-") { continue }
+            if cors != nil, HeaderName.hasPrefix(name, "access-control-") { continue }
             headers.add(name: name, value: value)
         }
         if let cors, let origin = exchange.corsAllowOrigin {
