@@ -34,6 +34,11 @@ final class Exchange {
     var upstreamKey: UpstreamPool.Key?
     var upstream: UpstreamConnection?
     var pendingBody: [ByteBuffer] = []
+    var pendingBodyBytes = 0
+    /// The client sent `Expect: 100-continue` and waits before sending the body.
+    var expectsContinue = false
+    /// The final status cannot carry a body (204, 304, 1xx after mapping): the backend's is dropped.
+    var discardResponseBody = false
     var upstreamHeadSent = false
     var requestBytes = 0
     var requestEnded = false

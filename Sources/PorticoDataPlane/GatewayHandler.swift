@@ -24,6 +24,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var readPending = false
     private var closeAfterResponse = false
+    private var closeScheduled = false
     private var clientAddress = "-"
     private var listenerPort = 0
     private var exchangeCounter = 0
@@ -107,11 +108,34 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, exchange.requestEnded {
+        if let exchange, exchange.requestEnded || !canTakeMoreBody(exchange) {
             readPending = true
         } else {
             context.read()
         }
+    }
+
+    /// Back-pressure for request bodies: stop reading from the client while the backend
+    /// connection cannot take more, or while too much waits for it to open.
+    private func canTakeMoreBody(_ exchange: Exchange) -> Bool {
+        if let upstream = exchange.upstream { return upstream.isWritable }
+        return exchange.pendingBodyBytes < Self.maxPendingBodyBytes
+    }
+
+    static let maxPendingBodyBytes = 64 * 1024
+
+    /// Resumes reading from the client if reads were held back and may go on now.
+    private func resumeReadingIfPossible() {
+        guard readPending, let context else { return }
+        if let exchange, exchange.requestEnded || !canTakeMoreBody(exchange) { return }
+        readPending = false
+        context.read()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Body parts go upstream unflushed; one flush per batch of reads saves a syscall per part.
+        exchange?.upstream?.flush()
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -156,6 +180,9 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             respondAndClose(.payloadTooLarge, exchange)
             return
         }
+        exchange.expectsContinue = head.version.major == 1 && head.version.minor >= 1
+            && head.headers["expect"].contains { HeaderName.hasPrefix($0, "100-continue") }
+        defer { answerExpectation(exchange) }
 
         let uri = head.uri[...]
         let path: Substring
@@ -245,6 +272,17 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         startIntegration(exchange, timeoutMillis: integration.timeoutMillis)
     }
 
+    /// `Expect: 100-continue`: with a final answer already known, send it now (and close, since
+    /// the client will not send the body); otherwise invite the body with `100 Continue`.
+    private func answerExpectation(_ exchange: Exchange) {
+        guard exchange.expectsContinue, !exchange.requestEnded, !exchange.responseHeadSent, let context else { return }
+        if let response = exchange.deferred {
+            respondAndClose(response, exchange)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+        }
+    }
+
     /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`.
     private func resolveApi(head: HTTPRequestHead, path: Substring) -> (RuntimeApi, Substring, String)? {
         let host = head.headers.first(name: "host") ?? ""
@@ -286,9 +324,10 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             return
         }
         if let upstream = exchange.upstream, exchange.upstreamHeadSent {
-            upstream.write(.body(.byteBuffer(buffer)), flush: true)
+            upstream.write(.body(.byteBuffer(buffer)), flush: false)
         } else {
             exchange.pendingBody.append(buffer)
+            exchange.pendingBodyBytes += buffer.readableBytes
         }
     }
 
@@ -333,9 +372,12 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func connectUpstream(_ key: UpstreamPool.Key, _ exchange: Exchange) {
+        let pool = state.pool
         state.pool.connect(key) { [weak self, weak exchange] result in
-            guard let self, let exchange, self.exchange === exchange, !exchange.responseHeadSent else {
-                if case .success(let connection) = result { self?.state.pool.release(connection) }
+            guard let self, let exchange, self.exchange === exchange, !exchange.responseHeadSent, exchange.deferred == nil else {
+                // The exchange ended (answered, timed out, abandoned) while connecting: the new
+                // connection never carried anything, so the pool may keep it.
+                if case .success(let connection) = result { pool.release(connection) }
                 return
             }
             switch result {
@@ -358,6 +400,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             connection.write(.body(.byteBuffer(buffer)), flush: false)
         }
         exchange.pendingBody.removeAll()
+        exchange.pendingBodyBytes = 0
         if exchange.requestEnded {
             connection.write(.end(nil), flush: true)
         } else {
@@ -365,8 +408,12 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
     }
 
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
-        guard let exchange, let context else { return }
+    func upstreamReceived(_ part: HTTPClientResponsePart, from connection: UpstreamConnection) {
+        guard let exchange, let context, exchange.upstream === connection else {
+            // A connection this handler has let go of: whatever it says belongs to no request.
+            connection.close()
+            return
+        }
         exchange.receivedUpstreamPart = true
         switch part {
         case .head(let head):
@@ -414,7 +461,9 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
                 context.close(promise: nil)
                 return
             }
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            if !exchange.discardResponseBody {
+                context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            }
         case .end:
             if var head = exchange.heldResponseHead, let body = exchange.heldResponseBody {
                 exchange.heldResponseHead = nil
@@ -422,7 +471,9 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
                 head.headers.remove(name: "transfer-encoding")
                 head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
                 sendResponseHead(head, exchange, context: context, responseJSON: JSONDocument.parse(body))
-                if !body.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil) }
+                if !body.isEmpty, !exchange.discardResponseBody {
+                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+                }
             }
             guard exchange.responseHeadSent else { return }
             if let upstream = exchange.upstream {
@@ -438,23 +489,41 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func sendResponseHead(_ head: HTTPResponseHead, _ exchange: Exchange, context: ChannelHandlerContext, responseJSON: JSONDocument?) {
+        if exchange.head.version.major == 1, exchange.head.version.minor == 0, exchange.head.method != .HEAD,
+            !head.headers.contains(name: "content-length"), head.status.mayHaveResponseBody
+        {
+            // An HTTP/1.0 client cannot take a chunked body: the end of the body is the close.
+            closeAfterResponse = true
+        }
         var response = ResponseHeaders.make(from: head, exchange: exchange, keepAlive: exchange.keepAlive && !closeAfterResponse)
         if let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)], var mappingContext = exchange.mappingContext {
             mappingContext.response = head
             mappingContext.responseJSON = responseJSON
             ResponseHeaders.apply(mapping, to: &response, context: mappingContext)
         }
+        if !response.status.mayHaveResponseBody {
+            // A status mapped to 204/304 must not carry the backend's body.
+            exchange.discardResponseBody = true
+            response.headers.remove(name: "content-length")
+            response.headers.remove(name: "transfer-encoding")
+        }
         exchange.responseStatus = Int(response.status.code)
         exchange.responseHeadSent = true
         context.write(wrapOutboundOut(.head(response)), promise: nil)
     }
 
-    func upstreamReadComplete() {
+    func upstreamReadComplete(from connection: UpstreamConnection) {
+        guard exchange?.upstream === connection else { return }
         context?.flush()
     }
 
-    func upstreamFailed(_ error: any Error) {
-        guard let exchange else { return }
+    func upstreamWritabilityChanged(from connection: UpstreamConnection) {
+        guard exchange?.upstream === connection else { return }
+        resumeReadingIfPossible()
+    }
+
+    func upstreamFailed(_ error: any Error, from failed: UpstreamConnection) {
+        guard let exchange, exchange.upstream === failed else { return }
         let connection = exchange.upstream
         exchange.upstream = nil
         if exchange.responseHeadSent {
@@ -484,10 +553,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
         }
         logger.debug("integration failed", metadata: ["gw.request.id": "\(exchange.requestId)", "error": "\(error)"])
-        exchange.deferred = .internalServerError
-        if exchange.requestEnded {
-            respond(.internalServerError, exchange)
-        }
+        respondEarly(.internalServerError, exchange)
     }
 
     private func integrationTimedOut(_ exchange: Exchange) {
@@ -502,16 +568,18 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             context?.close(promise: nil)
             return
         }
-        exchange.deferred = .integrationTimeout
-        if exchange.requestEnded {
-            respond(.integrationTimeout, exchange)
-        }
+        respondEarly(.integrationTimeout, exchange)
     }
 
     // MARK: response
 
     private func respond(_ response: GatewayResponse, _ exchange: Exchange) {
         guard let context, !exchange.responseHeadSent else { return }
+        if let upstream = exchange.upstream {
+            // The gateway answers instead of the backend; the connection's state is unknown.
+            exchange.upstream = nil
+            upstream.close()
+        }
         var extra = exchange.deferredHeaders
         if case .preflight(let headers) = response { extra += headers }
         if let stage = exchange.stage, let cors = stage.cors, let origin = exchange.corsAllowOrigin, response.message != nil {
@@ -532,6 +600,16 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         finish(exchange, endPart: .end(nil))
     }
 
+    /// Answers now, while the request body may still be arriving (it is then read and dropped).
+    /// A client waiting for `100 Continue` will not send it, so that connection closes instead.
+    private func respondEarly(_ response: GatewayResponse, _ exchange: Exchange) {
+        exchange.deferred = response
+        if !exchange.requestEnded, exchange.expectsContinue {
+            closeAfterResponse = true
+        }
+        respond(response, exchange)
+    }
+
     private func respondAndClose(_ response: GatewayResponse, _ exchange: Exchange) {
         closeAfterResponse = true
         exchange.requestEnded = true
@@ -545,6 +623,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(endPart), promise: nil)
         } else {
+            closeScheduled = true
             context.writeAndFlush(wrapOutboundOut(endPart)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
         exchange.responseFinished = true
@@ -556,8 +635,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     private func completeExchange(keepAlive: Bool) {
         exchange = nil
-        guard keepAlive, let context else {
+        guard keepAlive else {
             queued.removeAll()
+            // `finish` closes after the last write when it knew; otherwise (shutdown began after an
+            // early response) close now, the response having gone out already.
+            if !closeScheduled { context?.close(promise: nil) }
             return
         }
         while exchange == nil || !(exchange?.requestEnded ?? false), let part = queued.popFirst() {
@@ -566,10 +648,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         if exchange == nil {
             armIdleTimer()
         }
-        if readPending, !(exchange?.requestEnded ?? false) {
-            readPending = false
-            context.read()
-        }
+        resumeReadingIfPossible()
     }
 
     /// The client went away mid-exchange.

@@ -10,6 +10,8 @@ enum HeaderName {
         case xForwardedFor
         case xForwardedProto
         case xForwardedPort
+        /// `Expect`: the gateway answers `100-continue` itself and does not forward it.
+        case expect
         case other
     }
 
@@ -19,6 +21,7 @@ enum HeaderName {
             switch bytes.count {
             case 2 where equals(bytes, "te"): .hopByHop
             case 4 where equals(bytes, "host"): .host
+            case 6 where equals(bytes, "expect"): .expect
             case 7 where equals(bytes, "trailer"), 7 where equals(bytes, "upgrade"): .hopByHop
             case 8 where equals(bytes, "trailers"): .hopByHop
             case 10 where equals(bytes, "connection"), 10 where equals(bytes, "keep-alive"):

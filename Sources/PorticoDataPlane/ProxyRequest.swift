@@ -36,7 +36,7 @@ enum ProxyRequest {
                 // A request transfer coding always ends in chunked (RFC 9112 §6.1); the body is
                 // re-chunked for the upstream hop.
                 chunked = true
-            case .host, .connection, .hopByHop, .xForwardedProto, .xForwardedPort:
+            case .host, .connection, .hopByHop, .xForwardedProto, .xForwardedPort, .expect:
                 continue
             case .xForwardedFor:
                 forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value

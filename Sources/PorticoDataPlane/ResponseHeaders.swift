@@ -23,7 +23,12 @@ enum ResponseHeaders {
             for (name, value) in cors.responseHeaders(allowOrigin: origin) { headers.add(name: name, value: value) }
         }
         headers.add(name: "apigw-requestid", value: exchange.requestId)
-        if !keepAlive { headers.add(name: "connection", value: "close") }
+        if !keepAlive {
+            headers.add(name: "connection", value: "close")
+        } else if exchange.head.version.major == 1, exchange.head.version.minor == 0 {
+            // HTTP/1.0 closes by default; a connection kept open must say so.
+            headers.add(name: "connection", value: "keep-alive")
+        }
         return HTTPResponseHead(version: exchange.head.version, status: upstream.status, headers: headers)
     }
 

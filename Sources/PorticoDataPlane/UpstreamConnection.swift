@@ -1,13 +1,16 @@
 import NIOCore
 import NIOHTTP1
 
-/// Receives a backend's response parts for the exchange currently using the connection.
+/// Receives a backend's events for the exchange currently using the connection. Every callback
+/// names the connection, so a handler can tell a stray event from a connection it has let go.
 protocol UpstreamDelegate: AnyObject {
-    func upstreamReceived(_ part: HTTPClientResponsePart)
+    func upstreamReceived(_ part: HTTPClientResponsePart, from connection: UpstreamConnection)
     /// A batch of reads ended: the time to flush what was forwarded.
-    func upstreamReadComplete()
+    func upstreamReadComplete(from connection: UpstreamConnection)
+    /// The connection can take more (or no more) of the request body.
+    func upstreamWritabilityChanged(from connection: UpstreamConnection)
     /// The connection failed or closed before the exchange finished.
-    func upstreamFailed(_ error: any Error)
+    func upstreamFailed(_ error: any Error, from connection: UpstreamConnection)
 }
 
 /// One keep-alive connection to a backend, owned by one event loop's ``UpstreamPool``.
@@ -19,8 +22,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var channel: (any Channel)?
     private var context: ChannelHandlerContext?
     weak var delegate: (any UpstreamDelegate)?
-    /// Set by the pool while the connection sits idle.
-    var idleTimer: Scheduled<Void>?
+    /// When the connection went back to the pool; the pool's sweep closes it after the idle timeout.
+    var idleSince: NIODeadline?
     var isReused = false
     private(set) var isClosed = false
     /// Whether the response now being read allows the connection to be reused.
@@ -35,18 +38,28 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.channel = context.channel
     }
 
+    var isWritable: Bool { channel?.isWritable ?? false }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         if case .head(let head) = part {
             responseKeepAlive = head.isKeepAlive
         }
         if let delegate {
-            delegate.upstreamReceived(part)
+            delegate.upstreamReceived(part, from: self)
+        } else {
+            // Nobody is waiting: a backend speaking out of turn on an idle connection.
+            close()
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        delegate?.upstreamReadComplete()
+        delegate?.upstreamReadComplete(from: self)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        delegate?.upstreamWritabilityChanged(from: self)
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -63,7 +76,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private func fail(_ error: any Error) {
         if let delegate {
             self.delegate = nil
-            delegate.upstreamFailed(error)
+            delegate.upstreamFailed(error, from: self)
         }
     }
 
@@ -91,13 +104,11 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
 enum UpstreamError: Error, CustomStringConvertible {
     case connectionClosed
-    case connectTimeout
     case tlsUnavailable
 
     var description: String {
         switch self {
         case .connectionClosed: "the backend closed the connection before it answered"
-        case .connectTimeout: "connecting to the backend timed out"
         case .tlsUnavailable: "https backends are unavailable: the TLS configuration could not be loaded"
         }
     }

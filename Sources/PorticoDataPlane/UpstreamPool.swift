@@ -20,6 +20,7 @@ final class UpstreamPool {
     /// Shared by every https connection (building one is expensive); nil if it could not be made.
     let tlsContext: NIOSSLContext?
     private var idle: [Key: [UpstreamConnection]] = [:]
+    private var sweep: Scheduled<Void>?
 
     init(eventLoop: any EventLoop, maxIdlePerKey: Int, idleTimeout: TimeAmount, connectTimeout: TimeAmount, tlsContext: NIOSSLContext?) {
         self.tlsContext = tlsContext
@@ -31,14 +32,16 @@ final class UpstreamPool {
 
     /// An idle connection to `key` if one is open, else nil.
     func takeIdle(_ key: Key) -> UpstreamConnection? {
-        while var list = idle[key], let connection = list.popLast() {
-            idle[key] = list.isEmpty ? nil : list
-            connection.idleTimer?.cancel()
-            connection.idleTimer = nil
-            if !connection.isClosed, connection.channel?.isActive == true {
+        let now = NIODeadline.now()
+        while let connection = idle[key]?.popLast() {
+            if idle[key]?.isEmpty == true { idle[key] = nil }
+            let expired = connection.idleSince.map { now - $0 > idleTimeout } ?? false
+            connection.idleSince = nil
+            if !expired, !connection.isClosed, connection.channel?.isActive == true {
                 connection.isReused = true
                 return connection
             }
+            connection.close()
         }
         return nil
     }
@@ -81,32 +84,44 @@ final class UpstreamPool {
     func release(_ connection: UpstreamConnection) {
         connection.delegate = nil
         guard !connection.isClosed, connection.channel?.isActive == true else { return }
-        var list = idle[connection.key] ?? []
-        guard list.count < maxIdlePerKey else {
+        guard (idle[connection.key]?.count ?? 0) < maxIdlePerKey else {
             connection.close()
             return
         }
-        connection.idleTimer = eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self, weak connection] in
-            guard let self, let connection else { return }
-            self.remove(connection)
-            connection.close()
-        }
-        list.append(connection)
-        idle[connection.key] = list
+        // Reads stay on while idle so that a backend closing the connection is noticed.
+        connection.setAutoRead(true)
+        connection.idleSince = .now()
+        idle[connection.key, default: []].append(connection)
+        scheduleSweep()
     }
 
-    private func remove(_ connection: UpstreamConnection) {
-        guard var list = idle[connection.key] else { return }
-        list.removeAll { $0 === connection }
-        idle[connection.key] = list.isEmpty ? nil : list
+    /// One timer per pool (not one per release) closes connections idle longer than the timeout.
+    private func scheduleSweep() {
+        guard sweep == nil else { return }
+        sweep = eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
+            guard let self else { return }
+            self.sweep = nil
+            let now = NIODeadline.now()
+            for (key, list) in self.idle {
+                let (expired, kept) = list.reduce(into: ([UpstreamConnection](), [UpstreamConnection]())) { result, connection in
+                    if let since = connection.idleSince, now - since >= self.idleTimeout {
+                        result.0.append(connection)
+                    } else {
+                        result.1.append(connection)
+                    }
+                }
+                for connection in expired { connection.close() }
+                self.idle[key] = kept.isEmpty ? nil : kept
+            }
+            if !self.idle.isEmpty { self.scheduleSweep() }
+        }
     }
 
     func closeAll() {
+        sweep?.cancel()
+        sweep = nil
         for (_, list) in idle {
-            for connection in list {
-                connection.idleTimer?.cancel()
-                connection.close()
-            }
+            for connection in list { connection.close() }
         }
         idle.removeAll()
     }
