@@ -8,9 +8,10 @@ import PorticoRuntime
 /// proxies it to the integration over a pooled upstream connection on the same event loop, and
 /// streams the response back.
 ///
-/// Pipelining is handled here rather than by NIO's pipelining handler (which costs two
-/// `epoll_ctl` calls per request): while a response is outstanding the handler stops asking the
-/// socket for more data, and any already-decoded parts of the next request wait in `queued`.
+/// Pipelining is handled here rather than by NIO's pipelining handler, which stops reading while
+/// a response is outstanding and so costs two `epoll_ctl` calls per request. This handler keeps
+/// reading; parts of a pipelined next request wait in `queued`, and reading pauses only when that
+/// queue grows past 64 KB.
 final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -22,11 +23,14 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
     private var queued = CircularBuffer<HTTPServerRequestPart>()
+    /// Roughly how much `queued` holds (a head counts as 512 bytes), to bound pipelining.
+    private var queuedBytes = 0
     private var readPending = false
     private var closeAfterResponse = false
     private var closeScheduled = false
     private var clientAddress = "-"
-    private var listenerPort = 0
+    /// The listener's port as text, for `X-Forwarded-Port` (made once per connection).
+    private var listenerPort = "0"
     private var exchangeCounter = 0
     private var idleTimer: Scheduled<Void>?
     private var logBuffer: [UInt8] = []
@@ -42,7 +46,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress ?? "-"
-        listenerPort = context.channel.localAddress?.port ?? 0
+        listenerPort = String(context.channel.localAddress?.port ?? 0)
         state.connections[ObjectIdentifier(self)] = self
         armIdleTimer()
     }
@@ -89,6 +93,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         let part = unwrapInboundIn(data)
         if !queued.isEmpty || (exchange?.requestEnded ?? false) {
             queued.append(part)
+            if case .body(let buffer) = part { queuedBytes += buffer.readableBytes } else { queuedBytes += 512 }
             return
         }
         process(part)
@@ -108,7 +113,10 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, exchange.requestEnded || !canTakeMoreBody(exchange) {
+        // Reads continue while a response is outstanding: holding them back would make NIO drop
+        // and re-add read interest (two epoll_ctl calls per request). Pipelined requests are rare
+        // and wait in `queued`; reading pauses only when that queue or an unsent body grows large.
+        if queuedBytes > Self.maxQueuedBytes || (exchange.map { !$0.requestEnded && !canTakeMoreBody($0) } ?? false) {
             readPending = true
         } else {
             context.read()
@@ -123,11 +131,13 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     static let maxPendingBodyBytes = 64 * 1024
+    static let maxQueuedBytes = 64 * 1024
 
     /// Resumes reading from the client if reads were held back and may go on now.
     private func resumeReadingIfPossible() {
         guard readPending, let context else { return }
-        if let exchange, exchange.requestEnded || !canTakeMoreBody(exchange) { return }
+        if queuedBytes > Self.maxQueuedBytes { return }
+        if let exchange, !exchange.requestEnded, !canTakeMoreBody(exchange) { return }
         readPending = false
         context.read()
     }
@@ -637,12 +647,14 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchange = nil
         guard keepAlive else {
             queued.removeAll()
+            queuedBytes = 0
             // `finish` closes after the last write when it knew; otherwise (shutdown began after an
             // early response) close now, the response having gone out already.
             if !closeScheduled { context?.close(promise: nil) }
             return
         }
         while exchange == nil || !(exchange?.requestEnded ?? false), let part = queued.popFirst() {
+            if case .body(let buffer) = part { queuedBytes -= buffer.readableBytes } else { queuedBytes -= 512 }
             process(part)
         }
         if exchange == nil {
@@ -658,6 +670,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchange.upstream = nil
         self.exchange = nil
         queued.removeAll()
+        queuedBytes = 0
     }
 
     private func record(_ exchange: Exchange) {
@@ -676,7 +689,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         record.routeKey = exchange.route?.routeKey ?? "-"
         record.httpMethod = exchange.head.method.rawValue
         record.path = stage.name == "$default" ? String(exchange.stagePath) : "/" + stage.name + exchange.stagePath
-        record.protocol = "HTTP/\(exchange.head.version.major).\(exchange.head.version.minor)"
+        record.protocol = exchange.head.version.minor == 0 ? "HTTP/1.0" : "HTTP/1.1"
         record.sourceIp = clientAddress
         record.userAgent = exchange.head.headers.first(name: "user-agent") ?? "-"
         record.domainName = exchange.domainName

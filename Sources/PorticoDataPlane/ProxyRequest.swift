@@ -8,7 +8,7 @@ import PorticoRuntime
 enum ProxyRequest {
     static func head(
         for request: HTTPRequestHead, query: Substring, stagePath: Substring, match: Router<RuntimeRoute>.Match,
-        target: HTTPTarget, integration: RuntimeIntegration, clientAddress: String, listenerPort: Int,
+        target: HTTPTarget, integration: RuntimeIntegration, clientAddress: String, listenerPort: String,
         mappingContext: MappingContext
     ) -> HTTPRequestHead {
         var path = renderPath(target: target, integration: integration, stagePath: stagePath, match: match)
@@ -48,7 +48,7 @@ enum ProxyRequest {
         headers.add(name: "host", value: target.hostHeader)
         headers.add(name: "x-forwarded-for", value: forwardedFor.map { $0 + ", " + clientAddress } ?? clientAddress)
         headers.add(name: "x-forwarded-proto", value: "http")
-        headers.add(name: "x-forwarded-port", value: String(listenerPort))
+        headers.add(name: "x-forwarded-port", value: listenerPort)
         if chunked { headers.add(name: "transfer-encoding", value: "chunked") }
 
         if !integration.requestMapping.isEmpty {

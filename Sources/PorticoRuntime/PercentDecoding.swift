@@ -48,6 +48,8 @@ public enum PercentDecoding {
         }
     }
 
+    static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
     /// Percent-encodes a path segment or query component for sending upstream.
     public static func encode(_ text: String, keepSlash: Bool = false) -> String {
         var out = ""
@@ -61,7 +63,7 @@ public enum PercentDecoding {
             case UInt8(ascii: "/") where keepSlash:
                 out.append("/")
             default:
-                let digits = Array("0123456789ABCDEF".utf8)
+                let digits = hexDigits
                 out.append("%")
                 out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte >> 4)]))
                 out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte & 0xF)]))
