@@ -49,7 +49,8 @@ final class Exchange {
     var integrationLatencyNanos: Int64?
     var integrationStatus: Int?
     var integrationError: String?
-    var timeout: Scheduled<Void>?
+    /// When the integration times out; checked by the loop's tick.
+    var deadline: NIODeadline?
     var corsAllowOrigin: String?
 
     var responseHeadSent = false

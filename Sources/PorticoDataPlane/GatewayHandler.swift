@@ -74,6 +74,18 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
     }
 
+    /// Called by the loop's tick: times out the exchange if its deadline has passed. Returns
+    /// whether an exchange is still waiting on a deadline.
+    func checkDeadline(now: NIODeadline) -> Bool {
+        guard let exchange, let deadline = exchange.deadline else { return false }
+        if now >= deadline {
+            exchange.deadline = nil
+            integrationTimedOut(exchange)
+            return false
+        }
+        return true
+    }
+
     func forceClose() {
         context?.close(promise: nil)
     }
@@ -197,9 +209,9 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         let uri = head.uri[...]
         let path: Substring
         let query: Substring
-        if let questionMark = uri.firstIndex(of: "?") {
+        if let questionMark = uri.firstIndex(ofByte: UInt8(ascii: "?")) {
             path = uri[..<questionMark]
-            query = uri[uri.index(after: questionMark)...]
+            query = uri[uri.utf8.index(after: questionMark)...]
         } else {
             path = uri
             query = ""
@@ -293,20 +305,22 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
     }
 
+    static let pathStylePrefix = "/_aws/execute-api/"
+
     /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`.
     private func resolveApi(head: HTTPRequestHead, path: Substring) -> (RuntimeApi, Substring, String)? {
         let host = head.headers.first(name: "host") ?? ""
-        let pathStyle = "/_aws/execute-api/"
-        if path.hasPrefix(pathStyle) {
-            let rest = path.dropFirst(pathStyle.count)
-            let end = rest.firstIndex(of: "/") ?? rest.endIndex
+        if path.hasBytePrefix(Self.pathStylePrefix) {
+            let rest = path[path.utf8.index(path.startIndex, offsetBy: Self.pathStylePrefix.utf8.count)...]
+            let end = rest.firstIndex(ofByte: UInt8(ascii: "/")) ?? rest.endIndex
             guard let api = state.table.apis[String(rest[..<end])] else { return nil }
             let apiPath = rest[end...]
             return (api, apiPath.isEmpty ? "/" : apiPath, host)
         }
-        let hostName = host.prefix { $0 != ":" }
-        guard let dot = hostName.firstIndex(of: "."),
-            HeaderName.hasPrefix(String(hostName[dot...].prefix(13)), ".execute-api.")
+        let hostText = host[...]
+        let hostName = hostText[..<(hostText.firstIndex(ofByte: UInt8(ascii: ":")) ?? hostText.endIndex)]
+        guard let dot = hostName.firstIndex(ofByte: UInt8(ascii: ".")),
+            hostName[dot...].hasBytePrefix(".execute-api.") || HeaderName.hasPrefix(String(hostName[dot...]), ".execute-api.")
         else {
             return nil
         }
@@ -368,12 +382,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: integration
 
     private func startIntegration(_ exchange: Exchange, timeoutMillis: Int) {
-        guard let context, let key = exchange.upstreamKey else { return }
-        exchange.integrationStart = .now()
-        exchange.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeoutMillis))) { [weak self, weak exchange] in
-            guard let self, let exchange, self.exchange === exchange else { return }
-            self.integrationTimedOut(exchange)
-        }
+        guard let key = exchange.upstreamKey else { return }
+        let start = NIODeadline.now()
+        exchange.integrationStart = start
+        exchange.deadline = start + .milliseconds(Int64(timeoutMillis))
+        if let context { state.ensureTicking(on: context.eventLoop) }
         if let connection = state.pool.takeIdle(key) {
             attach(connection, to: exchange)
         } else {
@@ -383,8 +396,9 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     private func connectUpstream(_ key: UpstreamPool.Key, _ exchange: Exchange) {
         let pool = state.pool
-        state.pool.connect(key) { [weak self, weak exchange] result in
-            guard let self, let exchange, self.exchange === exchange, !exchange.responseHeadSent, exchange.deferred == nil else {
+        let id = exchange.id
+        state.pool.connect(key) { [weak self] result in
+            guard let self, let exchange = self.exchange, exchange.id == id, !exchange.responseHeadSent, exchange.deferred == nil else {
                 // The exchange ended (answered, timed out, abandoned) while connecting: the new
                 // connection never carried anything, so the pool may keep it.
                 if case .success(let connection) = result { pool.release(connection) }
@@ -427,8 +441,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchange.receivedUpstreamPart = true
         switch part {
         case .head(let head):
-            exchange.timeout?.cancel()
-            exchange.timeout = nil
+            exchange.deadline = nil
             if let start = exchange.integrationStart {
                 exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
             }
@@ -554,7 +567,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func integrationFailed(_ exchange: Exchange, _ error: any Error) {
-        exchange.timeout?.cancel()
+        exchange.deadline = nil
         exchange.upstream?.close()
         exchange.upstream = nil
         exchange.integrationError = "\(error)"
@@ -628,7 +641,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     private func finish(_ exchange: Exchange, endPart: HTTPServerResponsePart) {
         guard let context else { return }
-        exchange.timeout?.cancel()
+        exchange.deadline = nil
         let keepAlive = exchange.keepAlive && !closeAfterResponse
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(endPart), promise: nil)
@@ -665,7 +678,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     /// The client went away mid-exchange.
     private func abandon(_ exchange: Exchange) {
-        exchange.timeout?.cancel()
+        exchange.deadline = nil
         exchange.upstream?.close()
         exchange.upstream = nil
         self.exchange = nil

@@ -91,8 +91,14 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func flush() { context?.flush() }
 
+    private var autoRead = true
+
+    /// Turns reading from the backend on or off, touching the channel only on a change (setting an
+    /// option costs a dynamic cast, and through `setOption` a future).
     func setAutoRead(_ on: Bool) {
-        _ = channel?.setOption(ChannelOptions.autoRead, value: on)
+        guard on != autoRead, let channel else { return }
+        autoRead = on
+        try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
     }
 
     func close() {

@@ -59,11 +59,11 @@ public struct Router<Value: Sendable>: Sendable {
     public func match(method: String, path: Substring) -> Match? {
         var segments: [Substring] = []
         segments.reserveCapacity(8)
-        var rest = path.drop { $0 == "/" }
+        var rest = path.droppingLeadingSlashes()
         while !rest.isEmpty {
-            if let slash = rest.firstIndex(of: "/") {
+            if let slash = rest.firstIndex(ofByte: UInt8(ascii: "/")) {
                 segments.append(rest[rest.startIndex..<slash])
-                rest = rest[rest.index(after: slash)...]
+                rest = rest[rest.utf8.index(after: slash)...]
             } else {
                 segments.append(rest)
                 break
@@ -105,7 +105,7 @@ public struct Router<Value: Sendable>: Sendable {
             // The greedy variable takes the rest of the path as sent, from this segment on.
             let start = segment.startIndex
             var tail = rawPath[start...]
-            while tail.hasSuffix("/") { tail = tail.dropLast() }
+            while tail.utf8.last == UInt8(ascii: "/") { tail = tail[..<tail.utf8.index(before: tail.endIndex)] }
             parameters.append((name, PercentDecoding.decode(tail)))
             return value
         }

@@ -38,17 +38,18 @@ public final class RuntimeApi: Sendable {
     /// request to that stage. If no stage fully matches the request, API Gateway sends the
     /// request to the $default stage."
     public func stage(forPath path: Substring) -> (RuntimeStage, Substring)? {
-        let trimmed = path.dropFirst()  // leading "/"
-        let end = trimmed.firstIndex(of: "/") ?? trimmed.endIndex
+        let trimmed = path.utf8.first == UInt8(ascii: "/") ? path[path.utf8.index(after: path.startIndex)...] : path
+        let end = trimmed.firstIndex(ofByte: UInt8(ascii: "/")) ?? trimmed.endIndex
         let first = trimmed[..<end]
-        if !first.isEmpty, let stage = stages[String(first)], first != Substring(Stage.defaultStageName) {
+        if !first.isEmpty, !stages.isEmpty {
             let rest = trimmed[end...]
-            return (stage, rest.isEmpty ? "/" : rest)
-        }
-        if first == Substring(Stage.defaultStageName), let defaultStage {
-            // Path-style URLs may name the default stage explicitly: /_aws/execute-api/{id}/$default/...
-            let rest = trimmed[end...]
-            return (defaultStage, rest.isEmpty ? "/" : rest)
+            let name = String(first)
+            if name == Stage.defaultStageName {
+                // Path-style URLs may name the default stage explicitly: /_aws/execute-api/{id}/$default/...
+                if let defaultStage { return (defaultStage, rest.isEmpty ? "/" : rest) }
+            } else if let stage = stages[name] {
+                return (stage, rest.isEmpty ? "/" : rest)
+            }
         }
         if let defaultStage { return (defaultStage, path) }
         return nil
