@@ -64,7 +64,10 @@ final class UpstreamPool {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tlsContext, serverHostname: isIP ? nil : serverName))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    // The request head comes from a parsed, validated client request: validating
+                    // its headers again on the way out would only cost time.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .dropBytes, enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {

@@ -1,3 +1,5 @@
+import PorticoModel
+
 /// How the management API listens and how it presents itself.
 public struct ManagementConfiguration: Sendable {
     public var host: String = "127.0.0.1"
@@ -14,6 +16,12 @@ public struct ManagementConfiguration: Sendable {
     public var apiEndpointFormat: String = "http://{apiId}.execute-api.localhost:8080"
     /// How long ``ManagementServer/shutdown()`` waits for in-flight requests before closing connections.
     public var shutdownGracePeriodSeconds: Double = 10
+
+    /// `timeoutInMillis` given to a new integration that names none (AWS: 30 s).
+    public var defaultIntegrationTimeoutMillis: Int = Integration.defaultTimeoutMillis
+    /// The largest `timeoutInMillis` accepted. AWS caps HTTP APIs at 30 s; Portico keeps that by
+    /// default and lets an operator raise it (`--max-integration-timeout-ms`).
+    public var maxIntegrationTimeoutMillis: Int = Integration.defaultTimeoutMillis
 
     public init() {}
 }

@@ -46,8 +46,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("event-loops"), help: "Data plane event loops. [PORTICO_EVENT_LOOPS, default: number of cores]")
     var eventLoops: Int?
 
-    @Option(name: .customLong("integration-timeout-ms"), help: "Timeout for integrations without timeoutInMillis. [PORTICO_INTEGRATION_TIMEOUT_MS, default: 30000]")
+    @Option(name: .customLong("integration-timeout-ms"), help: "timeoutInMillis of new integrations that give none. [PORTICO_INTEGRATION_TIMEOUT_MS, default: 30000]")
     var integrationTimeoutMillis: Int?
+
+    @Option(name: .customLong("max-integration-timeout-ms"), help: "Largest timeoutInMillis accepted; AWS caps it at 30000. [PORTICO_MAX_INTEGRATION_TIMEOUT_MS, default: 30000]")
+    var maxIntegrationTimeoutMillis: Int?
 
     @Option(name: .customLong("max-payload-bytes"), help: "Largest request or response body. [PORTICO_MAX_PAYLOAD_BYTES, default: 10485760]")
     var maxPayloadBytes: Int?
@@ -100,9 +103,17 @@ struct Serve: AsyncParsableCommand {
             guard (1...256).contains(loops) else { throw ValidationError("--event-loops must be between 1 and 256") }
             configuration.dataPlane.eventLoopCount = loops
         }
+        if let maximum = try number(maxIntegrationTimeoutMillis, "PORTICO_MAX_INTEGRATION_TIMEOUT_MS", "--max-integration-timeout-ms") {
+            guard maximum >= 50 else { throw ValidationError("--max-integration-timeout-ms must be at least 50") }
+            configuration.management.maxIntegrationTimeoutMillis = maximum
+        }
         if let timeout = try number(integrationTimeoutMillis, "PORTICO_INTEGRATION_TIMEOUT_MS", "--integration-timeout-ms") {
-            guard timeout >= 50 else { throw ValidationError("--integration-timeout-ms must be at least 50") }
+            guard timeout >= 50, timeout <= configuration.management.maxIntegrationTimeoutMillis else {
+                throw ValidationError(
+                    "--integration-timeout-ms must be between 50 and the maximum (\(configuration.management.maxIntegrationTimeoutMillis); raise it with --max-integration-timeout-ms)")
+            }
             configuration.defaultIntegrationTimeoutMillis = timeout
+            configuration.management.defaultIntegrationTimeoutMillis = timeout
         }
         if let bytes = try number(maxPayloadBytes, "PORTICO_MAX_PAYLOAD_BYTES", "--max-payload-bytes") {
             guard bytes > 0 else { throw ValidationError("--max-payload-bytes must be positive") }

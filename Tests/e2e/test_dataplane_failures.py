@@ -96,3 +96,21 @@ def test_malformed_http_gets_400_and_close(portico):
     assert data.startswith(b"HTTP/1.1 400")
     data = raw(portico, b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 400")
+
+
+def test_integration_timeout_beyond_aws_cap_is_an_option(portico, upstream):
+    # AWS caps HTTP API integrations at 30 s; by default so does Portico.
+    with pytest.raises(Exception) as refused:
+        make_api(portico, {"GET /x": {"uri": f"{upstream.url}/x", "TimeoutInMillis": 45000}})
+    assert "between 50 and 30000" in str(refused.value)
+    # An operator may raise the cap; new integrations then get the configured default too.
+    server = Portico("--max-integration-timeout-ms", "120000", "--integration-timeout-ms", "60000")
+    try:
+        api = make_api(server, {"GET /long": {"uri": f"{upstream.url}/slow", "TimeoutInMillis": 90000},
+                                "GET /default": {"uri": f"{upstream.url}/x"}})
+        client = server.client()
+        timeouts = sorted(i["TimeoutInMillis"] for i in client.get_integrations(ApiId=api)["Items"])
+        assert timeouts == [60000, 90000]
+        assert call(server, api, "/long?ms=100").status_code == 200
+    finally:
+        server.stop()

@@ -20,13 +20,13 @@ enum IntegrationOperations {
         let type = try body.required("integrationType", body.enumeration("integrationType", integrationTypes))
         var template = Integration(integrationId: "", integrationType: type)
         template.connectionType = "INTERNET"
-        template.timeoutInMillis = Integration.defaultTimeoutMillis
+        template.timeoutInMillis = context.configuration.defaultIntegrationTimeoutMillis
         try applyMembers(body, to: &template)
         // HTTP_PROXY supports only payload format 1.0, so Portico fills it in when omitted.
         if template.integrationType == "HTTP_PROXY" && template.payloadFormatVersion == nil {
             template.payloadFormatVersion = "1.0"
         }
-        try IntegrationValidation.validate(template)
+        try IntegrationValidation.validate(template, maxTimeoutMillis: context.configuration.maxIntegrationTimeoutMillis)
         let integration = template
 
         let created = try await context.transaction { transaction in
@@ -83,7 +83,7 @@ enum IntegrationOperations {
             var integration = document.integrations[index]
             if let newType { integration.integrationType = newType }
             try applyMembers(body, to: &integration)
-            try IntegrationValidation.validate(integration)
+            try IntegrationValidation.validate(integration, maxTimeoutMillis: context.configuration.maxIntegrationTimeoutMillis)
             document.integrations[index] = integration
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
             return integration

@@ -5,7 +5,7 @@ import PorticoModel
 enum IntegrationValidation {
     static let httpMethods: Set<String> = ["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
-    static func validate(_ integration: Integration) throws(APIError) {
+    static func validate(_ integration: Integration, maxTimeoutMillis: Int = Integration.defaultTimeoutMillis) throws(APIError) {
         switch integration.integrationType {
         case "HTTP_PROXY":
             try validateHTTPProxy(integration)
@@ -19,9 +19,11 @@ enum IntegrationValidation {
         if integration.connectionType == "VPC_LINK" {
             throw .badRequest("Portico does not support VPC_LINK connections; use connectionType INTERNET.")
         }
-        if let timeout = integration.timeoutInMillis, !(50...30_000).contains(timeout) {
-            // HTTP APIs: "50 milliseconds to 30 seconds" (the data plane may be configured beyond).
-            throw .badRequest("Invalid timeoutInMillis \(timeout): it must be between 50 and 30000 milliseconds for HTTP APIs.")
+        if let timeout = integration.timeoutInMillis, !(50...max(50, maxTimeoutMillis)).contains(timeout) {
+            // HTTP APIs: "50 milliseconds to 30 seconds". Portico's cap is configurable beyond
+            // AWS's (`--max-integration-timeout-ms`); the default keeps AWS's.
+            throw .badRequest(
+                "Invalid timeoutInMillis \(timeout): it must be between 50 and \(maxTimeoutMillis) milliseconds for HTTP APIs.")
         }
         if let parameters = integration.requestParameters {
             try validateRequestParameters(parameters)
