@@ -85,6 +85,9 @@ enum ProxyRequest {
             let value = operation.value.render(context)
             switch operation.target {
             case .header(let name):
+                // A mapped value may come from a body ($request.body.x) and hold a line break:
+                // never let it split the header section.
+                if let value, !isSafeHeaderValue(value) { continue }
                 switch operation.action {
                 case .remove: headers.remove(name: name)
                 case .overwrite:
@@ -121,6 +124,11 @@ enum ProxyRequest {
         if let queryItems {
             query = queryItems.map { PercentDecoding.encode($0.0) + "=" + PercentDecoding.encode($0.1) }.joined(separator: "&")
         }
+    }
+
+    /// Whether a mapped header value can be sent as is (no CR, LF or NUL).
+    static func isSafeHeaderValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 
     /// Query parameters, decoded, in order.

@@ -37,6 +37,7 @@ enum ResponseHeaders {
             let value = operation.value.render(context)
             switch operation.target {
             case .header(let name):
+                if let value, !ProxyRequest.isSafeHeaderValue(value) { continue }
                 switch operation.action {
                 case .remove: head.headers.remove(name: name)
                 case .overwrite:

@@ -194,3 +194,17 @@ def test_body_references_in_mappings(portico, upstream):
     echo = call(portico, api, "/orders", method="POST", data=b"not json").json()
     assert header_values(echo, "x-customer") == []
     assert echo["body"] == "not json"
+
+
+def test_mapped_values_cannot_inject_headers(portico, upstream):
+    api = make_api(portico, {
+        "POST /inject": {
+            "uri": f"{upstream.url}/inject",
+            "RequestParameters": {"overwrite:header.x-from-body": "$request.body.value"},
+        }
+    })
+    echo = call(portico, api, "/inject", method="POST", json={"value": "a\r\nX-Injected: yes"}).json()
+    assert header_values(echo, "x-injected") == []
+    assert header_values(echo, "x-from-body") == []
+    echo = call(portico, api, "/inject", method="POST", json={"value": "fine"}).json()
+    assert header_values(echo, "x-from-body") == ["fine"]
