@@ -277,13 +277,16 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         query: Substring, requestJSON: JSONDocument?
     ) {
         guard let stage = exchange.stage, let route = exchange.route else { return }
-        var mappingContext = MappingContext(
-            request: exchange.head, query: query, pathParameters: match.pathParameters, stagePath: exchange.stagePath,
-            stage: stage, routeKey: route.routeKey, requestId: exchange.requestId, sourceIp: clientAddress,
-            domainName: exchange.domainName, accountId: configuration.accountId, response: nil)
-        mappingContext.requestJSON = requestJSON
+        // The mapping context holds copies of the request's parts; build it only for routes that map.
+        var mappingContext: MappingContext?
         if !integration.requestMapping.isEmpty || !integration.responseMappings.isEmpty {
-            exchange.mappingContext = mappingContext
+            var context = MappingContext(
+                request: exchange.head, query: query, pathParameters: match.pathParameters, stagePath: exchange.stagePath,
+                stage: stage, routeKey: route.routeKey, requestId: exchange.requestId, sourceIp: clientAddress,
+                domainName: exchange.domainName, accountId: configuration.accountId, response: nil)
+            context.requestJSON = requestJSON
+            mappingContext = context
+            exchange.mappingContext = context
         }
         exchange.upstreamHead = ProxyRequest.head(
             for: exchange.head, query: query, stagePath: exchange.stagePath, match: match, target: target,

@@ -9,7 +9,7 @@ enum ProxyRequest {
     static func head(
         for request: HTTPRequestHead, query: Substring, stagePath: Substring, match: Router<RuntimeRoute>.Match,
         target: HTTPTarget, integration: RuntimeIntegration, clientAddress: String, listenerPort: String,
-        mappingContext: MappingContext
+        mappingContext: MappingContext?
     ) -> HTTPRequestHead {
         var path = renderPath(target: target, integration: integration, stagePath: stagePath, match: match)
         var queryString: String
@@ -51,7 +51,7 @@ enum ProxyRequest {
         headers.add(name: "x-forwarded-port", value: listenerPort)
         if chunked { headers.add(name: "transfer-encoding", value: "chunked") }
 
-        if !integration.requestMapping.isEmpty {
+        if let mappingContext, !integration.requestMapping.isEmpty {
             apply(integration.requestMapping, headers: &headers, query: &queryString, path: &path, context: mappingContext)
         }
         let uri = queryString.isEmpty ? path : path + "?" + queryString
