@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import PorticoModel
 import PorticoRuntime
 
 /// One request/response exchange on a client connection, from request head to the end of the

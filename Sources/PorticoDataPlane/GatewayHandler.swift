@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import PorticoModel
 import PorticoObservability
 import PorticoRuntime
 
@@ -274,7 +275,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     private func proxy(
         _ exchange: Exchange, match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration,
-        query: Substring, requestJSON: JSONDocument?
+        query: Substring, requestJSON: JSONValue?
     ) {
         guard let stage = exchange.stage, let route = exchange.route else { return }
         // The mapping context holds copies of the request's parts; build it only for routes that map.
@@ -374,7 +375,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             exchange.deferredProxy = nil
             exchange.bufferedRequestBody = nil
             if !body.isEmpty { exchange.pendingBody = [ByteBuffer(bytes: body)] }
-            proxy(exchange, match: match, target: target, integration: integration, query: query, requestJSON: JSONDocument.parse(body))
+            proxy(exchange, match: match, target: target, integration: integration, query: query, requestJSON: JSONValue.parse(body))
             return
         }
         if let upstream = exchange.upstream, exchange.upstreamHeadSent {
@@ -496,7 +497,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
                 exchange.heldResponseBody = nil
                 head.headers.remove(name: "transfer-encoding")
                 head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
-                sendResponseHead(head, exchange, context: context, responseJSON: JSONDocument.parse(body))
+                sendResponseHead(head, exchange, context: context, responseJSON: JSONValue.parse(body))
                 if !body.isEmpty, !exchange.discardResponseBody {
                     context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
                 }
@@ -514,7 +515,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
     }
 
-    private func sendResponseHead(_ head: HTTPResponseHead, _ exchange: Exchange, context: ChannelHandlerContext, responseJSON: JSONDocument?) {
+    private func sendResponseHead(_ head: HTTPResponseHead, _ exchange: Exchange, context: ChannelHandlerContext, responseJSON: JSONValue?) {
         if exchange.head.version.major == 1, exchange.head.version.minor == 0, exchange.head.method != .HEAD,
             !head.headers.contains(name: "content-length"), head.status.mayHaveResponseBody
         {

@@ -40,7 +40,7 @@ struct JSONBodyPath {
 
     /// The value at this path in `document` as mapping text: strings as they are, numbers and
     /// booleans as JSON literals, objects and arrays as compact JSON; nil when absent or null.
-    func text(in document: JSONDocument?) -> String? {
+    func text(in document: JSONValue?) -> String? {
         var current = document
         for step in steps {
             switch (step, current) {
@@ -57,50 +57,10 @@ struct JSONBodyPath {
     }
 }
 
-/// A parsed JSON body (only for routes whose mappings refer to the body).
-enum JSONDocument: Decodable, Equatable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([JSONDocument])
-    case object([String: JSONDocument])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONDocument].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONDocument].self))
-        }
-    }
-
+extension JSONValue {
     /// Parses a buffered body; nil when it is not JSON (then body references map to nothing).
-    static func parse(_ bytes: [UInt8]) -> JSONDocument? {
+    static func parse(_ bytes: [UInt8]) -> JSONValue? {
         guard !bytes.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JSONDocument.self, from: Data(bytes))
-    }
-
-    var jsonText: String {
-        switch self {
-        case .null: "null"
-        case .bool(let value): value ? "true" : "false"
-        case .integer(let value): String(value)
-        case .number(let value): String(value)
-        case .string(let value): JSONText.quoted(value)
-        case .array(let values): "[" + values.map(\.jsonText).joined(separator: ",") + "]"
-        case .object(let members): "{" + members.sorted { $0.key < $1.key }.map { JSONDocument.string($0.key).jsonText + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
-        }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 }

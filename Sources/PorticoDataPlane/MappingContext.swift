@@ -1,4 +1,5 @@
 import NIOHTTP1
+import PorticoModel
 import PorticoRuntime
 
 /// The values a parameter mapping can refer to for one request (`$request.*`, `$response.*`,
@@ -15,8 +16,8 @@ struct MappingContext: MappingInput {
     let domainName: String
     let accountId: String
     var response: HTTPResponseHead?
-    var requestJSON: JSONDocument?
-    var responseJSON: JSONDocument?
+    var requestJSON: JSONValue?
+    var responseJSON: JSONValue?
 
     func requestHeader(_ lowercasedName: String) -> [String] { request.headers[lowercasedName] }
 

@@ -74,6 +74,7 @@ struct JSONBody: Sendable {
 
     func integer(_ member: String) throws(APIError) -> Int? {
         guard let value = value(member) else { return nil }
+        if case .integer(let integer) = value, let result = Int(exactly: integer) { return result }
         guard case .number(let number) = value, number.rounded() == number, abs(number) < 9.0e15 else {
             throw typeError(member, expected: "an integer", got: value)
         }
@@ -82,7 +83,7 @@ struct JSONBody: Sendable {
 
     func double(_ member: String) throws(APIError) -> Double? {
         guard let value = value(member) else { return nil }
-        guard case .number(let number) = value else { throw typeError(member, expected: "a number", got: value) }
+        guard let number = value.numberValue else { throw typeError(member, expected: "a number", got: value) }
         return number
     }
 
