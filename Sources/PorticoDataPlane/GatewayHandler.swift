@@ -33,7 +33,9 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// The listener's port as text, for `X-Forwarded-Port` (made once per connection).
     private var listenerPort = "0"
     private var exchangeCounter = 0
-    private var idleTimer: Scheduled<Void>?
+    /// Since when the connection has had no request in flight; the loop's tick closes it after
+    /// the idle timeout.
+    private var idleSince: NIODeadline? = .now()
     private var logBuffer: [UInt8] = []
 
     init(state: LoopState, configuration: DataPlaneConfiguration, logger: Logger) {
@@ -49,16 +51,17 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         clientAddress = context.channel.remoteAddress?.ipAddress ?? "-"
         listenerPort = String(context.channel.localAddress?.port ?? 0)
         state.connections[ObjectIdentifier(self)] = self
-        armIdleTimer()
+        idleSince = .now()
+        state.ensureTicking(on: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         state.connections[ObjectIdentifier(self)] = nil
+        state.inFlight[ObjectIdentifier(self)] = nil
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        idleTimer?.cancel()
         if let exchange {
             abandon(exchange)
         }
@@ -75,8 +78,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
     }
 
-    /// Called by the loop's tick: times out the exchange if its deadline has passed. Returns
-    /// whether an exchange is still waiting on a deadline.
+    /// Called by the loop's tick: times out the exchange whose deadline has passed.
+    /// Returns whether the exchange still waits on its deadline.
     func checkDeadline(now: NIODeadline) -> Bool {
         guard let exchange, let deadline = exchange.deadline else { return false }
         if now >= deadline {
@@ -87,17 +90,15 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         return true
     }
 
-    func forceClose() {
-        context?.close(promise: nil)
+    func checkIdle(now: NIODeadline) {
+        if exchange == nil, let idleSince, now - idleSince >= .seconds(configuration.idleTimeoutSeconds) {
+            self.idleSince = nil
+            context?.close(promise: nil)
+        }
     }
 
-    private func armIdleTimer() {
-        idleTimer?.cancel()
-        guard let context else { return }
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(configuration.idleTimeoutSeconds)) { [weak self] in
-            guard let self, self.exchange == nil else { return }
-            self.context?.close(promise: nil)
-        }
+    func forceClose() {
+        context?.close(promise: nil)
     }
 
     // MARK: inbound
@@ -192,7 +193,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: request
 
     private func startExchange(_ head: HTTPRequestHead) {
-        idleTimer?.cancel()
+        idleSince = nil
         exchangeCounter &+= 1
         let exchange = Exchange(
             id: exchangeCounter, requestId: state.requestIds.make(), head: head, start: .now(),
@@ -390,7 +391,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         let start = NIODeadline.now()
         exchange.integrationStart = start
         exchange.deadline = start + .milliseconds(Int64(timeoutMillis))
-        if let context { state.ensureTicking(on: context.eventLoop) }
+        state.inFlight[ObjectIdentifier(self)] = self
         if let connection = state.pool.takeIdle(key) {
             attach(connection, to: exchange)
         } else {
@@ -675,7 +676,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             process(part)
         }
         if exchange == nil {
-            armIdleTimer()
+            idleSince = .now()
         }
         resumeReadingIfPossible()
     }

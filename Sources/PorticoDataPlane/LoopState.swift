@@ -9,31 +9,39 @@ final class LoopState {
     let pool: UpstreamPool
     let requestIds: RequestIdGenerator
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
+    /// Connections whose request waits on an integration deadline (removed lazily by the tick).
+    var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
     var draining = false
     private var tick: Scheduled<Void>?
-
-    /// Integration timeouts are checked by one timer per event loop that ticks every
-    /// `tickInterval` while requests are in flight, rather than by a timer per request: scheduling
-    /// and cancelling a task per request (with its promise) showed up at several percent of the
-    /// proxy's CPU time. A timeout thus fires up to one tick late.
-    static let tickInterval = TimeAmount.milliseconds(10)
-
-    func ensureTicking(on eventLoop: any EventLoop) {
-        guard tick == nil else { return }
-        tick = eventLoop.assumeIsolated().scheduleTask(in: Self.tickInterval) { [self] in
-            self.tick = nil
-            let now = NIODeadline.now()
-            var waiting = false
-            for handler in Array(self.connections.values) where handler.checkDeadline(now: now) {
-                waiting = true
-            }
-            if waiting { self.ensureTicking(on: eventLoop) }
-        }
-    }
+    private var ticks = 0
 
     init(table: RuntimeTable, pool: UpstreamPool) {
         self.table = table
         self.pool = pool
         self.requestIds = RequestIdGenerator()
+    }
+
+    /// Integration timeouts and idle connections are checked by one timer per event loop, rather
+    /// than by timers per request: scheduling and cancelling a task per request (with its promise)
+    /// showed up at several percent of the proxy's CPU time. The tick runs every `tickInterval`
+    /// while connections are open; it checks deadlines of the connections with a request in
+    /// flight on every tick, and idleness of all connections on every `idleCheckEvery`-th tick. A timeout thus fires up to one tick late, an idle close up to a second late.
+    static let tickInterval = TimeAmount.milliseconds(10)
+    static let idleCheckEvery = 100
+
+    func ensureTicking(on eventLoop: any EventLoop) {
+        guard tick == nil else { return }
+        tick = eventLoop.assumeIsolated().scheduleTask(in: Self.tickInterval) { [self] in
+            self.tick = nil
+            self.ticks &+= 1
+            let now = NIODeadline.now()
+            for (id, handler) in self.inFlight where !handler.checkDeadline(now: now) {
+                self.inFlight[id] = nil
+            }
+            if self.ticks % Self.idleCheckEvery == 0 {
+                for handler in Array(self.connections.values) { handler.checkIdle(now: now) }
+            }
+            if !self.connections.isEmpty { self.ensureTicking(on: eventLoop) }
+        }
     }
 }

@@ -161,3 +161,23 @@ def test_management_off_loopback_needs_credentials():
     result = run_portico("--data-dir", tempfile.mkdtemp(), "--listen", "127.0.0.1:0", "--management-listen", "0.0.0.0:0")
     assert result.returncode != 0
     assert "no credentials" in result.stderr
+
+
+def test_idle_keep_alive_connections_are_closed(upstream):
+    server = Portico("--idle-timeout", "1")
+    try:
+        api = make_api(server, {"GET /i": {"uri": f"{upstream.url}/i"}})
+        host, port = server.data_url.split("//")[1].rsplit(":", 1)
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.sendall(f"GET /i HTTP/1.1\r\nHost: {api}.execute-api.localhost\r\n\r\n".encode())
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        # The gateway closes the idle connection (recv returns b"" at EOF) within a few seconds.
+        while sock.recv(65536):
+            pass
+        waited = time.monotonic() - started
+        sock.close()
+        assert waited < 8, f"the idle connection stayed open {waited:.1f} s"
+    finally:
+        server.stop()
