@@ -128,9 +128,19 @@ enum IntegrationOperations {
             integration.passthroughBehavior = value
         }
         if let value = try body.string("payloadFormatVersion", length: 1...64) { integration.payloadFormatVersion = value }
-        if let value = try body.stringMap("requestParameters") { integration.requestParameters = value }
+        if let value = try body.stringMap("requestParameters") {
+            // Merged, as AWS does: an empty value removes a mapping (Terraform relies on it).
+            var merged = integration.requestParameters ?? [:]
+            for (key, mapping) in value { merged[key] = mapping.isEmpty ? nil : mapping }
+            integration.requestParameters = merged
+        }
         if let value = try body.stringMap("requestTemplates") { integration.requestTemplates = value }
-        if let value = try body.stringMapMap("responseParameters") { integration.responseParameters = value }
+        if let value = try body.stringMapMap("responseParameters") {
+            // Merged per status code; an empty map removes that status code's mappings.
+            var merged = integration.responseParameters ?? [:]
+            for (status, mappings) in value { merged[status] = mappings.isEmpty ? nil : mappings }
+            integration.responseParameters = merged
+        }
         if let value = try body.string("templateSelectionExpression") { integration.templateSelectionExpression = value }
         if let value = try body.integer("timeoutInMillis") { integration.timeoutInMillis = value }
         if let tls = try body.object("tlsConfig") {

@@ -125,7 +125,7 @@ enum RouteOperations {
             route.authorizationType = value
             if value == "NONE" || value == "AWS_IAM" { route.authorizerId = nil }
         }
-        if let value = try body.string("authorizerId") { route.authorizerId = value }
+        if let value = try body.string("authorizerId") { route.authorizerId = value.isEmpty ? nil : value }
         if let value = try body.string("modelSelectionExpression") { route.modelSelectionExpression = value }
         if let value = try body.string("operationName", length: 1...64) { route.operationName = value }
         if let value = try body.stringMap("requestModels") { route.requestModels = value }
@@ -138,7 +138,9 @@ enum RouteOperations {
         }
         if let value = try body.string("routeResponseSelectionExpression") { route.routeResponseSelectionExpression = value }
         if body.has("target") {
-            route.target = try body.string("target", length: 1...128)
+            // Terraform detaches a route from its integration by sending an empty target.
+            let target = try body.string("target", length: 0...128)
+            route.target = target?.isEmpty == true ? nil : target
         } else if body.members["target"] == .null {
             route.target = nil
         }
@@ -157,6 +159,11 @@ enum RouteOperations {
             guard document.integration(integrationId) != nil else {
                 throw AWSMessages.integrationNotFound(integrationId)
             }
+        }
+        if route.authorizationType == "AWS_IAM" {
+            // Accepting it would leave the route open: the data plane does not verify IAM
+            // signatures yet (issue 5). Refusing is the safe answer until it does.
+            throw APIError.badRequest("Portico does not support AWS_IAM authorization yet; the route would not be protected.")
         }
         if route.authorizationType == "JWT" || route.authorizationType == "CUSTOM" {
             guard let authorizerId = route.authorizerId else {

@@ -142,7 +142,10 @@ enum StageOperations {
 
     /// Reads the members CreateStage and UpdateStage share (all but `stageName` and `tags`).
     static func applyMembers(_ body: JSONBody, to stage: inout Stage) throws(APIError) {
-        if let settings = try body.object("accessLogSettings") {
+        if let settings = try body.object("accessLogSettings"), settings.members.isEmpty {
+            // Terraform turns access logging off by sending an empty object.
+            stage.accessLogSettings = nil
+        } else if let settings = try body.object("accessLogSettings") {
             let accessLog = AccessLogSettings(
                 destinationArn: try settings.string("destinationArn"), format: try settings.string("format"))
             try AccessLogValidation.validate(accessLog)
@@ -163,8 +166,12 @@ enum StageOperations {
             stage.routeSettings = merged
         }
         if let variables = try body.stringMap("stageVariables") {
-            try StageValidation.validateVariables(variables)
-            stage.stageVariables = variables
+            // Merged into the stage's variables; an empty value removes one (what Terraform sends
+            // to delete a variable, as AWS accepts).
+            try StageValidation.validateVariables(variables.filter { !$0.value.isEmpty })
+            var merged = stage.stageVariables ?? [:]
+            for (name, value) in variables { merged[name] = value.isEmpty ? nil : value }
+            stage.stageVariables = merged
         }
     }
 
