@@ -252,8 +252,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         let route = match.value
         exchange.route = route
         guard let integration = route.integration else {
-            // A route with no integration has nothing to call; AWS answers such requests with 500.
-            exchange.deferred = .internalServerError
+            // A route with no integration attached answers 404 Not Found on AWS's HTTP APIs.
+            exchange.deferred = .notFound
             exchange.errorMessage = "route \(route.routeKey) has no integration"
             return
         }

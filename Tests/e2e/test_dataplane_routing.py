@@ -103,3 +103,14 @@ def test_disabled_execute_api_endpoint_is_forbidden(portico, upstream):
     response = call(portico, api, "/x")
     assert response.status_code == 403
     assert response.json() == {"message": "Forbidden"}
+
+
+def test_route_without_integration_is_not_found(portico, upstream):
+    api = make_api(portico, {"GET /with": {"uri": f"{upstream.url}/with"}})
+    portico.client().create_route(ApiId=api, RouteKey="GET /without")
+    deadline = time.monotonic() + 5
+    response = call(portico, api, "/without")
+    while response.status_code != 404 and time.monotonic() < deadline:
+        response = call(portico, api, "/without")
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not Found"}

@@ -65,3 +65,27 @@ def test_iam_authorization_is_refused_until_enforced(api):
     assert error.value.response["Error"]["Code"] == "BadRequestException"
     assert "AWS_IAM" in error.value.response["Error"]["Message"]
     assert client.get_routes(ApiId=api_id)["Items"] == []
+
+
+def test_deployment_id_cannot_be_set_on_an_auto_deploy_stage(api):
+    client, api_id = api
+    integration = client.create_integration(
+        ApiId=api_id, IntegrationType="HTTP_PROXY", IntegrationMethod="GET", IntegrationUri="http://127.0.0.1:9/x",
+        PayloadFormatVersion="1.0")["IntegrationId"]
+    client.create_route(ApiId=api_id, RouteKey="GET /x", Target=f"integrations/{integration}")
+    deployment = client.create_deployment(ApiId=api_id)["DeploymentId"]
+    client.create_stage(ApiId=api_id, StageName="auto", AutoDeploy=True)
+    with pytest.raises(ClientError) as error:
+        client.update_stage(ApiId=api_id, StageName="auto", DeploymentId=deployment)
+    assert error.value.response["Error"]["Code"] == "BadRequestException"
+    assert "because AutoDeploy is enabled" in error.value.response["Error"]["Message"]
+    # Without auto-deploy it is allowed.
+    client.create_stage(ApiId=api_id, StageName="manual", DeploymentId=deployment)
+
+
+def test_an_api_without_routes_cannot_be_deployed(api):
+    client, api_id = api
+    with pytest.raises(ClientError) as error:
+        client.create_deployment(ApiId=api_id)
+    assert error.value.response["Error"]["Code"] == "BadRequestException"
+    assert error.value.response["Error"]["Message"] == "Unable to deploy API because no routes exist in this API"

@@ -27,8 +27,11 @@ enum DeploymentOperations {
                 }
                 stageIndex = index
             }
-            // HTTP APIs deploy routes without a target (they answer 404 at run time), so there is
-            // nothing else to refuse here; WebSocket APIs need a route, which Portico does not serve yet.
+            // AWS refuses to deploy an API without routes; routes without a target deploy (they
+            // answer 404 at run time).
+            guard !document.routes.isEmpty else {
+                throw APIError.badRequest("Unable to deploy API because no routes exist in this API")
+            }
             let deployment = try Deployer.createDeployment(
                 in: &document, description: description, autoDeployed: false, now: context.now, transaction: transaction)
             if let stageIndex {

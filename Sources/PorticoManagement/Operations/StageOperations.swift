@@ -21,6 +21,7 @@ enum StageOperations {
         try StageValidation.validateName(stageName)
         var template = Stage(stageName: stageName, createdDate: context.now)
         try applyMembers(body, to: &template)
+        try refuseDeploymentIdOnAutoDeploy(template, body: body, apiId: apiId, context: context)
         if let tags = try body.stringMap("tags") {
             template.tags = try TagValidation.merged([:], with: tags)
         }
@@ -79,6 +80,7 @@ enum StageOperations {
             var stage = document.stages[index]
             let wasAutoDeploy = stage.autoDeploy == true
             try applyMembers(body, to: &stage)
+            try refuseDeploymentIdOnAutoDeploy(stage, body: body, apiId: apiId, context: context)
             try validate(stage, in: document)
             stage.lastUpdatedDate = context.now
             document.stages[index] = stage
@@ -138,6 +140,15 @@ enum StageOperations {
             try transaction.putApiDocument(document)
         }
         return .noContent
+    }
+
+    /// AWS's model: a stage's `deploymentId` "can't be updated if autoDeploy is enabled"; AWS answers
+    /// 400 with this message.
+    static func refuseDeploymentIdOnAutoDeploy(_ stage: Stage, body: JSONBody, apiId: String, context: OperationContext) throws(APIError) {
+        if stage.autoDeploy == true, body.has("deploymentId") {
+            throw .badRequest(
+                "Deployment ID cannot be set on this stage \(context.configuration.accountId):\(apiId) because AutoDeploy is enabled.")
+        }
     }
 
     /// Reads the members CreateStage and UpdateStage share (all but `stageName` and `tags`).
