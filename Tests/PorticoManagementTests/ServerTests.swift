@@ -16,16 +16,18 @@ import Glibc
 struct ServerTests {
     /// Sends `request` and reads what comes back until the server closes or `until` is seen, on a
     /// thread of its own: blocking a cooperative thread could starve the server under test.
-    static func exchange(port: Int, _ request: [UInt8], until marker: String? = nil) async -> String {
+    static func exchange(
+        port: Int, _ request: [UInt8], until marker: String? = nil, firstData: (@Sendable () -> Void)? = nil
+    ) async -> String {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: blockingExchange(port: port, request, until: marker))
+                continuation.resume(returning: blockingExchange(port: port, request, until: marker, firstData: firstData))
             }
             thread.start()
         }
     }
 
-    static func blockingExchange(port: Int, _ request: [UInt8], until marker: String?) -> String {
+    static func blockingExchange(port: Int, _ request: [UInt8], until marker: String?, firstData: (@Sendable () -> Void)? = nil) -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0)
         defer { close(fd) }
@@ -50,6 +52,7 @@ struct ServerTests {
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count <= 0 { break }
+            if received.isEmpty { firstData?() }
             received += buffer[0..<count]
             if let marker, String(decoding: received, as: UTF8.self).components(separatedBy: marker).count > 2 { break }
         }
@@ -132,11 +135,16 @@ struct ServerTests {
             configuration: configuration, store: try SQLiteStore(directory: directory),
             verifier: SigV4Verifier(mode: .acceptAnyWellFormed), metricsText: { "" }, logger: Logger(label: "test"))
         let port = try #require(try await server.start(group: MultiThreadedEventLoopGroup.singleton).port)
-        // A keep-alive client that stays connected while the server shuts down.
+        // A keep-alive client that stays connected while the server shuts down. Shutdown starts
+        // only once the client has its answer (a fixed sleep was flaky on a loaded machine).
+        let (answered, signal) = AsyncStream.makeStream(of: Void.self)
         let client = Task {
-            await Self.exchange(port: port, Array("GET /_portico/health HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let reply = await Self.exchange(
+                port: port, Array("GET /_portico/health HTTP/1.1\r\nHost: x\r\n\r\n".utf8), firstData: { signal.yield() })
+            signal.finish()
+            return reply
         }
-        try await Task.sleep(for: .milliseconds(300))
+        for await _ in answered { break }
         let started = ContinuousClock.now
         await server.shutdown()
         #expect(ContinuousClock.now - started < .seconds(5))

@@ -61,9 +61,13 @@ def test_sigterm_drains_in_flight_requests(upstream):
     def slow():
         result["response"] = call(server, api, "/slow?ms=800")
 
+    before = len(upstream.requests)
     thread = threading.Thread(target=slow)
     thread.start()
-    time.sleep(0.3)
+    # Signal only once the request is in flight (it has reached the backend).
+    deadline = time.monotonic() + 10
+    while len(upstream.requests) == before and time.monotonic() < deadline:
+        time.sleep(0.01)
     code = server.stop(signal.SIGTERM)
     thread.join()
     assert result["response"].status_code == 200
