@@ -13,7 +13,7 @@ import pytest
 
 from conftest import Portico
 from dataplane_helpers import make_api
-from upstream import HangingServer
+from upstream import HangingServer, Listener
 
 # --------------------------------------------------------------------------------------------
 # helpers
@@ -97,7 +97,7 @@ def portico_rss_kib(portico):
     return 0
 
 
-class RawBackend:
+class RawBackend(Listener):
     """A backend whose answers the test writes byte for byte. `respond(path)` returns the bytes
     to send for a request (or None to close without answering); `close_after(path)` says whether
     to close the connection after answering."""
@@ -106,24 +106,11 @@ class RawBackend:
         self.respond = respond
         self.read_body = read_body
         self.close_after = close_after
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
         self.requests = []  # (connection number, request line)
-        self.connections = 0
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(backlog=64)
 
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._serve, args=(conn, self.connections), daemon=True).start()
+    def accepted(self, conn, number):
+        threading.Thread(target=self._serve, args=(conn, number), daemon=True).start()
 
     def _serve(self, conn, number):
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

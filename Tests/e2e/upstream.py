@@ -121,16 +121,18 @@ def closed_port():
     return port
 
 
-class HangingServer:
-    """Accepts connections and never answers."""
+class Listener:
+    """A loopback listening socket whose accepted connections go to `accepted(conn, number)` on an
+    accept thread. Subclasses decide what a connection gets."""
 
-    def __init__(self):
+    def __init__(self, backlog=64):
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
+        self.sock.listen(backlog)
         self.port = self.sock.getsockname()[1]
-        self.conns = []
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.connections = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
@@ -139,7 +141,22 @@ class HangingServer:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            self.conns.append(conn)
+            self.connections += 1
+            self.accepted(conn, self.connections)
+
+    def accepted(self, conn, number):
+        raise NotImplementedError
+
+
+class HangingServer(Listener):
+    """Accepts connections and never answers."""
+
+    def __init__(self):
+        self.conns = []
+        super().__init__(backlog=16)
+
+    def accepted(self, conn, number):
+        self.conns.append(conn)
 
     def stop(self):
         for conn in self.conns:
