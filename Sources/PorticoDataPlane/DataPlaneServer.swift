@@ -136,6 +136,4 @@ public final class DataPlaneServer: Sendable {
             }.get()
         }
     }
-
-    public var openConnections: Int { connectionCount.load(ordering: .relaxed) }
 }

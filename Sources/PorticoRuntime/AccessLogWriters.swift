@@ -25,11 +25,6 @@ public final class AccessLogWriters: Sendable {
         }
     }
 
-    public func flushAll() {
-        let all = writers.withLock { Array($0.values) }
-        for writer in all { writer.flush() }
-    }
-
     public func closeAll() {
         let all = writers.withLock { writers in
             defer { writers.removeAll() }

@@ -61,7 +61,7 @@ public struct DeploymentCompiler: Sendable {
                 }
             }
             let metrics = metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey)
-            routes.append((key, RuntimeRoute(routeKey: route.routeKey, routeId: route.routeId, isDefaultRoute: key.isDefault, integration: integration, metrics: metrics)))
+            routes.append((key, RuntimeRoute(routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics)))
         }
         var accessLog: RuntimeStage.AccessLog?
         if let settings = stage.accessLogSettings, let arn = settings.destinationArn, let format = settings.format {

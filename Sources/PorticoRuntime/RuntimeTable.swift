@@ -89,14 +89,12 @@ public final class RuntimeStage: Sendable {
 public final class RuntimeRoute: Sendable {
     public let routeKey: String
     public let routeId: String
-    public let isDefaultRoute: Bool
     public let integration: RuntimeIntegration?
     public let metrics: RouteMetrics
 
-    public init(routeKey: String, routeId: String, isDefaultRoute: Bool, integration: RuntimeIntegration?, metrics: RouteMetrics) {
+    public init(routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics) {
         self.routeKey = routeKey
         self.routeId = routeId
-        self.isDefaultRoute = isDefaultRoute
         self.integration = integration
         self.metrics = metrics
     }

@@ -93,14 +93,4 @@ public struct RouteKey: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         isDefault ? "$default" : "\(method ?? "ANY") \(path)"
     }
-
-    /// The names of the path variables, in order.
-    public var variableNames: [String] {
-        segments.compactMap { segment in
-            switch segment {
-            case .literal: nil
-            case .variable(let name), .greedy(let name): name
-            }
-        }
-    }
 }
