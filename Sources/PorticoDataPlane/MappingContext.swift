@@ -33,11 +33,11 @@ struct MappingContext: MappingInput {
 
     /// `$request.body.*`: the data plane buffers and parses the body only for routes whose
     /// mappings refer to it.
-    func requestBody(_ jsonPath: String) -> String? { JSONBodyPath(jsonPath)?.text(in: requestJSON) }
+    func requestBody(_ path: JSONBodyPath) -> String? { path.text(in: requestJSON) }
 
     func responseHeader(_ lowercasedName: String) -> [String] { response?.headers[lowercasedName] ?? [] }
 
-    func responseBody(_ jsonPath: String) -> String? { JSONBodyPath(jsonPath)?.text(in: responseJSON) }
+    func responseBody(_ path: JSONBodyPath) -> String? { path.text(in: responseJSON) }
 
     func stageVariable(_ name: String) -> String? { stage.stageVariables[name] }
 

@@ -152,10 +152,10 @@ public struct DeploymentCompiler: Sendable {
         case .requestMultiValueQuery(let name): "$request.multivaluequerystring.\(name)"
         case .requestPathParameter(let name): "$request.path.\(name)"
         case .requestPath: "$request.path"
-        case .requestBody(let path): "$request.body\(path)"
+        case .requestBody(let path): "$request.body\(path.source)"
         case .responseHeader(let name): "$response.header.\(name)"
         case .responseMultiValueHeader(let name): "$response.multivalueheader.\(name)"
-        case .responseBody(let path): "$response.body\(path)"
+        case .responseBody(let path): "$response.body\(path.source)"
         case .context(let name): "$context.\(name)"
         case .stageVariable(let name): "$stageVariables.\(name)"
         }

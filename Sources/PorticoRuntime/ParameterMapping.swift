@@ -26,10 +26,15 @@ public struct ParameterMapping: Sendable, Equatable {
 
     public var isEmpty: Bool { operations.isEmpty }
 
-    public var needsRequestBody: Bool { operations.contains { $0.value.needsRequestBody } }
-    public var needsResponseBody: Bool { operations.contains { $0.value.needsResponseBody } }
+    /// Whether any value reads the body (worked out once; the data plane asks per request).
+    public let needsRequestBody: Bool
+    public let needsResponseBody: Bool
 
-    public init(operations: [Operation]) { self.operations = operations }
+    public init(operations: [Operation]) {
+        self.operations = operations
+        self.needsRequestBody = operations.contains { $0.value.needsRequestBody }
+        self.needsResponseBody = operations.contains { $0.value.needsResponseBody }
+    }
 
     /// Compiles a parameter map. Keys the management API would have refused are reported
     /// as errors here too, so a hand-edited store cannot reach the data plane.
@@ -39,7 +44,7 @@ public struct ParameterMapping: Sendable, Equatable {
         for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
             operations.append(try Self.operation(key: key, value: value))
         }
-        self.operations = operations
+        self.init(operations: operations)
     }
 
     static func operation(key: String, value: String) throws(APIError) -> Operation {
@@ -78,9 +83,9 @@ public protocol MappingInput {
     func requestQuery(_ name: String) -> [String]
     func requestPathParameter(_ name: String) -> String?
     var requestPath: String { get }
-    func requestBody(_ jsonPath: String) -> String?
+    func requestBody(_ path: JSONBodyPath) -> String?
     func responseHeader(_ lowercasedName: String) -> [String]
-    func responseBody(_ jsonPath: String) -> String?
+    func responseBody(_ path: JSONBodyPath) -> String?
     func context(_ name: String) -> String?
     func stageVariable(_ name: String) -> String?
 }

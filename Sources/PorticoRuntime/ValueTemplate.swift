@@ -9,10 +9,10 @@ public struct ValueTemplate: Sendable, Equatable {
         case requestMultiValueQuery(String)
         case requestPathParameter(String)
         case requestPath
-        case requestBody(String)              // JSONPath after `$request.body`
+        case requestBody(JSONBodyPath)        // JSONPath after `$request.body`
         case responseHeader(String)
         case responseMultiValueHeader(String)
-        case responseBody(String)
+        case responseBody(JSONBodyPath)
         case context(String)
         case stageVariable(String)
     }
@@ -68,10 +68,10 @@ public struct ValueTemplate: Sendable, Equatable {
         ("$request.querystring.", { .requestQuery($0) }),
         ("$request.multivaluequerystring.", { .requestMultiValueQuery($0) }),
         ("$request.path.", { .requestPathParameter($0) }),
-        ("$request.body", { .requestBody($0) }),
+        ("$request.body", { .requestBody(JSONBodyPath($0)) }),
         ("$response.header.", { .responseHeader($0.lowercased()) }),
         ("$response.multivalueheader.", { .responseMultiValueHeader($0.lowercased()) }),
-        ("$response.body", { .responseBody($0) }),
+        ("$response.body", { .responseBody(JSONBodyPath($0)) }),
         ("$context.", { .context($0) }),
         ("$stageVariables.", { .stageVariable($0) }),
     ]

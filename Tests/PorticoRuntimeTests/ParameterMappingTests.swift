@@ -12,9 +12,9 @@ struct ParameterMappingTests {
         func requestQuery(_ name: String) -> [String] { query[name] ?? [] }
         func requestPathParameter(_ name: String) -> String? { path[name] }
         var requestPath: String { "/p" }
-        func requestBody(_ jsonPath: String) -> String? { nil }
+        func requestBody(_ path: JSONBodyPath) -> String? { path.text(in: .object(["a": .array([.integer(1), .string("x")])])) }
         func responseHeader(_ lowercasedName: String) -> [String] { [] }
-        func responseBody(_ jsonPath: String) -> String? { nil }
+        func responseBody(_ path: JSONBodyPath) -> String? { nil }
         func context(_ name: String) -> String? { name == "requestId" ? "rid" : nil }
         func stageVariable(_ name: String) -> String? { name == "env" ? "prod" : nil }
     }
@@ -44,6 +44,11 @@ struct ParameterMappingTests {
         #expect(ValueTemplate(parsing: "id=$request.path.id;env=${stageVariables.env}").render(input) == "id=42;env=prod")
         #expect(ValueTemplate(parsing: "$context.requestId").render(input) == "rid")
         #expect(ValueTemplate(parsing: "$request.path").render(input) == "/p")
+        // Body paths are parsed when the template is; a path that does not parse selects nothing.
+        #expect(ValueTemplate(parsing: "$request.body.a[0]").render(input) == "1")
+        #expect(ValueTemplate(parsing: "$request.body.a").render(input) == "[1,\"x\"]")
+        #expect(ValueTemplate(parsing: "$request.body.a[9]").render(input) == nil)
+        #expect(JSONBodyPath(".a[").steps == nil)
         #expect(ValueTemplate(parsing: "cost: $5").render(input) == "cost: $5")
         // A lone reference to something absent renders as nothing, so no empty header is sent.
         #expect(ValueTemplate(parsing: "$request.header.missing").render(input) == nil)

@@ -1,20 +1,27 @@
-import Foundation
-import PorticoModel
+public import PorticoModel
 
 /// The JSONPath subset API Gateway's HTTP API parameter mapping accepts after `$request.body` and
 /// `$response.body`: `.name`, `['name']` and `[index]` steps from the root.
 ///
-/// Used only for routes whose mappings refer to the body; those bodies are buffered (within the
-/// payload limit) and parsed once.
-struct JSONBodyPath {
-    enum Step: Equatable {
+/// Parsed once per deployment; only routes whose mappings refer to the body have their bodies
+/// buffered (within the payload limit) and parsed, once per request.
+public struct JSONBodyPath: Sendable, Equatable {
+    public enum Step: Sendable, Equatable {
         case key(String)
         case index(Int)
     }
 
-    let steps: [Step]
+    /// The path as written after `$request.body` / `$response.body`, e.g. `.items[0].sku`.
+    public let source: String
+    /// nil when the path does not parse: it then selects nothing.
+    public let steps: [Step]?
 
-    init?(_ text: String) {
+    public init(_ text: String) {
+        source = text
+        steps = Self.parse(text)
+    }
+
+    static func parse(_ text: String) -> [Step]? {
         var steps: [Step] = []
         var rest = Substring(text)
         while !rest.isEmpty {
@@ -35,12 +42,13 @@ struct JSONBodyPath {
                 return nil
             }
         }
-        self.steps = steps
+        return steps
     }
 
     /// The value at this path in `document` as mapping text: strings as they are, numbers and
     /// booleans as JSON literals, objects and arrays as compact JSON; nil when absent or null.
-    func text(in document: JSONValue?) -> String? {
+    public func text(in document: JSONValue?) -> String? {
+        guard let steps else { return nil }
         var current = document
         for step in steps {
             switch (step, current) {
@@ -54,13 +62,5 @@ struct JSONBodyPath {
         case .string(let string)?: return string
         case let value?: return value.jsonText
         }
-    }
-}
-
-extension JSONValue {
-    /// Parses a buffered body; nil when it is not JSON (then body references map to nothing).
-    static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        guard !bytes.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 }
