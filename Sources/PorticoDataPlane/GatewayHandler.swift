@@ -706,12 +706,12 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         record.stage = stage.name
         record.routeKey = exchange.route?.routeKey ?? "-"
         record.httpMethod = exchange.head.method.rawValue
-        record.path = stage.name == "$default" ? String(exchange.stagePath) : "/" + stage.name + exchange.stagePath
+        record.path = stage.contextPath(exchange.stagePath)
         record.protocol = exchange.head.version.minor == 0 ? "HTTP/1.0" : "HTTP/1.1"
         record.sourceIp = clientAddress
         record.userAgent = exchange.head.headers.first(name: "user-agent") ?? "-"
         record.domainName = exchange.domainName
-        record.domainPrefix = String(exchange.domainName.prefix { $0 != "." })
+        record.domainPrefix = RuntimeStage.domainPrefix(exchange.domainName)
         record.accountId = configuration.accountId
         record.requestTimeEpochMillis = exchange.startWallMillis
         record.status = exchange.responseStatus

@@ -48,9 +48,9 @@ struct MappingContext: MappingInput {
         case "stage": stage.name
         case "routeKey": routeKey
         case "httpMethod": request.method.rawValue
-        case "path": stage.name == "$default" ? String(stagePath) : "/" + stage.name + stagePath
+        case "path": stage.contextPath(stagePath)
         case "domainName": domainName
-        case "domainPrefix": String(domainName.prefix { $0 != "." })
+        case "domainPrefix": RuntimeStage.domainPrefix(domainName)
         case "identity.sourceIp": sourceIp
         case "identity.userAgent": request.headers.first(name: "user-agent")
         case "accountId": accountId

@@ -66,6 +66,17 @@ public final class RuntimeStage: Sendable {
     public let cors: CorsPolicy?
     public let accessLog: AccessLog?
 
+    /// `$context.path`: the request path as the client sent it, stage included (`$default` has no
+    /// path segment of its own).
+    public func contextPath(_ stagePath: Substring) -> String {
+        name == Stage.defaultStageName ? String(stagePath) : "/" + name + stagePath
+    }
+
+    /// `$context.domainPrefix`: the first label of the host.
+    public static func domainPrefix(_ domainName: String) -> String {
+        String(domainName.prefix { $0 != "." })
+    }
+
     public struct AccessLog: Sendable {
         public let format: AccessLogFormat
         public let writer: AccessLogWriter
