@@ -17,8 +17,9 @@ enum GatewayResponse {
     /// The integration failed (refused, reset, garbage, unusable configuration).
     case internalServerError
     /// The integration did not answer within its timeout. HTTP APIs answer
-    /// `503 {"message":"Service Unavailable"}` when the 30 s integration timeout passes (REST APIs
-    /// answer 504 "Endpoint request timed out").
+    /// `503 {"message":"Service Unavailable"}` (reported from real AWS in serverless/serverless#11222
+    /// for `httpApi` integration timeouts, and sst#2232 quoting the body); REST APIs answer 504
+    /// "Endpoint request timed out".
     case integrationTimeout
     /// CORS preflight answered by the gateway: 204, no body.
     case preflight([(String, String)])
