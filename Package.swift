@@ -116,6 +116,9 @@ let package = Package(
             name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "PorticoDataPlaneTests", dependencies: ["PorticoDataPlane", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "PorticoObservabilityTests", dependencies: ["PorticoObservability"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -83,9 +83,10 @@ public final class DataPlaneServer: Sendable {
             return channel.close()
         }
         do {
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+            // NIO's parser reads requests (it is strict about malformed and smuggling-prone
+            // input); responses are encoded by the gateway itself (see ``OutboundBytes``).
+            try channel.pipeline.syncOperations.addHandler(
+                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
             try channel.pipeline.syncOperations.addHandler(
                 GatewayHandler(state: state, configuration: configuration, logger: logger))
             return channel.eventLoop.makeSucceededVoidFuture()

@@ -31,15 +31,17 @@ final class Exchange {
     var heldResponseHead: HTTPResponseHead?
     var heldResponseBody: [UInt8]?
 
-    var upstreamHead: HTTPRequestHead?
+    /// The upstream request head has been encoded (into the handler's scratch buffer) with this shape.
+    var upstreamShape: ProxyRequest.Shape?
     var upstreamKey: UpstreamPool.Key?
     var upstream: UpstreamConnection?
     var pendingBody: [ByteBuffer] = []
     var pendingBodyBytes = 0
     /// The client sent `Expect: 100-continue` and waits before sending the body.
     var expectsContinue = false
-    /// The final status cannot carry a body (204, 304, 1xx after mapping): the backend's is dropped.
-    var discardResponseBody = false
+    /// How the response body goes to the client: as received, re-chunked, or not at all (a `HEAD`
+    /// request, or a final status that cannot carry a body, such as a 204 after mapping).
+    var responseFraming = ClientBodyFraming.raw
     var upstreamHeadSent = false
     var requestBytes = 0
     var requestEnded = false
@@ -70,4 +72,14 @@ final class Exchange {
         self.start = start
         self.startWallMillis = startWallMillis
     }
+}
+
+/// How a response body is framed on its way to the client.
+enum ClientBodyFraming {
+    /// No body is sent (whatever the backend sends is dropped).
+    case none
+    /// Sent as received: its length is in the head, or the connection's close ends it.
+    case raw
+    /// Sent in chunks the gateway frames (the backend's length was not known up front).
+    case chunked
 }

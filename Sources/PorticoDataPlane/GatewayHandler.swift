@@ -15,8 +15,8 @@ import PorticoRuntime
 /// queue grows past 64 KB.
 final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let state: LoopState
     private let configuration: DataPlaneConfiguration
@@ -37,6 +37,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// the idle timeout.
     private var idleSince: NIODeadline? = .now()
     private var logBuffer: [UInt8] = []
+    /// What goes to the client next (response heads and small bodies), in one reused buffer.
+    private var outbound = OutboundBytes(allocator: ByteBufferAllocator())
+    /// The upstream request head of the current exchange, encoded once (and again only if a stale
+    /// pooled connection makes the exchange retry); reused from exchange to exchange.
+    private var upstreamHead = ByteBuffer()
 
     init(state: LoopState, configuration: DataPlaneConfiguration, logger: Logger) {
         self.state = state
@@ -48,6 +53,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        outbound = OutboundBytes(allocator: context.channel.allocator)
         clientAddress = context.channel.remoteAddress?.ipAddress ?? "-"
         listenerPort = String(context.channel.localAddress?.port ?? 0)
         state.connections[ObjectIdentifier(self)] = self
@@ -168,9 +174,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             if exchange == nil || !(exchange?.responseHeadSent ?? true) {
                 let response: GatewayResponse = Self.isHeaderOverflow(parserError) ? .headersTooLarge : .badRequest
                 let (head, body) = response.head(requestId: nil, keepAlive: false)
-                context.write(wrapOutboundOut(.head(head)), promise: nil)
-                if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                outbound.append { buffer in
+                    ResponseHeaders.write(head, chunked: false, into: &buffer)
+                    if let body { buffer.writeImmutableBuffer(body) }
+                }
+                flushClient(thenClose: true)
                 if let exchange { abandon(exchange) }
                 exchange = nil
                 return
@@ -290,9 +298,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             mappingContext = context
             exchange.mappingContext = context
         }
-        exchange.upstreamHead = ProxyRequest.head(
-            for: exchange.head, query: query, stagePath: exchange.stagePath, match: match, target: target,
-            integration: integration, clientAddress: clientAddress, listenerPort: listenerPort, mappingContext: mappingContext)
+        upstreamHead.clear()
+        exchange.upstreamShape = ProxyRequest.write(
+            into: &upstreamHead, for: exchange.head, query: query, stagePath: exchange.stagePath, match: match,
+            target: target, integration: integration, clientAddress: clientAddress, listenerPort: listenerPort,
+            mappingContext: mappingContext)
         exchange.upstreamKey = UpstreamPool.Key(
             host: target.host, port: target.port,
             tlsServerName: target.scheme == .https ? (integration.tlsServerName ?? target.host) : nil)
@@ -302,11 +312,12 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// `Expect: 100-continue`: with a final answer already known, send it now (and close, since
     /// the client will not send the body); otherwise invite the body with `100 Continue`.
     private func answerExpectation(_ exchange: Exchange) {
-        guard exchange.expectsContinue, !exchange.requestEnded, !exchange.responseHeadSent, let context else { return }
+        guard exchange.expectsContinue, !exchange.requestEnded, !exchange.responseHeadSent, context != nil else { return }
         if let response = exchange.deferred {
             respondAndClose(response, exchange)
         } else {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+            outbound.append { $0.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n") }
+            flushClient()
         }
     }
 
@@ -353,7 +364,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             return
         }
         if let upstream = exchange.upstream, exchange.upstreamHeadSent {
-            upstream.write(.body(.byteBuffer(buffer)), flush: false)
+            upstream.writeBody(buffer)
         } else {
             exchange.pendingBody.append(buffer)
             exchange.pendingBodyBytes += buffer.readableBytes
@@ -380,7 +391,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             return
         }
         if let upstream = exchange.upstream, exchange.upstreamHeadSent {
-            upstream.write(.end(nil), flush: true)
+            upstream.writeEnd()
         }
     }
 
@@ -419,39 +430,39 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func attach(_ connection: UpstreamConnection, to exchange: Exchange) {
-        guard let head = exchange.upstreamHead else { return }
+        guard let shape = exchange.upstreamShape else { return }
         exchange.upstream = connection
         connection.delegate = self
         connection.setAutoRead(context?.channel.isWritable ?? true)
-        connection.write(.head(head), flush: false)
+        connection.beginRequest(head: upstreamHead, isHead: shape.isHead, chunked: shape.chunked)
         exchange.upstreamHeadSent = true
         for buffer in exchange.pendingBody {
-            connection.write(.body(.byteBuffer(buffer)), flush: false)
+            connection.writeBody(buffer)
         }
         exchange.pendingBody.removeAll()
         exchange.pendingBodyBytes = 0
         if exchange.requestEnded {
-            connection.write(.end(nil), flush: true)
+            connection.writeEnd()
         } else {
             connection.flush()
         }
     }
 
-    func upstreamReceived(_ part: HTTPClientResponsePart, from connection: UpstreamConnection) {
-        guard let exchange, let context, exchange.upstream === connection else {
+    func upstreamReceived(_ event: BackendResponseParser.Event, from connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection else {
             // A connection this handler has let go of: whatever it says belongs to no request.
             connection.close()
             return
         }
         exchange.receivedUpstreamPart = true
-        switch part {
+        switch event {
         case .head(let head):
             exchange.deadline = nil
             if let start = exchange.integrationStart {
                 exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
             }
-            exchange.integrationStatus = Int(head.status.code)
-            if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > configuration.maxPayloadBytes {
+            exchange.integrationStatus = head.status
+            if case .length(let length) = head.framing, length > configuration.maxPayloadBytes {
                 // AWS's payload quota applies to responses too.
                 exchange.upstream?.close()
                 exchange.upstream = nil
@@ -459,13 +470,17 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
                 respond(.internalServerError, exchange)
                 return
             }
-            if let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)], mapping.needsResponseBody {
+            guard let mapping = exchange.route?.integration?.responseMappings[head.status], let mappingContext = exchange.mappingContext else {
+                sendResponseHead(head, exchange)
+                return
+            }
+            if mapping.needsResponseBody {
                 // The mapping reads the body: hold the response back until it is complete.
-                exchange.heldResponseHead = head
+                exchange.heldResponseHead = head.nioHead
                 exchange.heldResponseBody = []
                 return
             }
-            sendResponseHead(head, exchange, context: context, responseJSON: nil)
+            sendMappedResponseHead(head.nioHead, exchange, mapping: mapping, context: mappingContext, responseJSON: nil)
         case .body(let buffer):
             if exchange.heldResponseBody != nil {
                 exchange.responseBytes += buffer.readableBytes
@@ -486,21 +501,22 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             if exchange.responseBytes > configuration.maxPayloadBytes {
                 exchange.responseLimitExceeded = true
                 exchange.upstream?.close()
-                context.close(promise: nil)
+                context?.close(promise: nil)
                 return
             }
-            if !exchange.discardResponseBody {
-                context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            }
+            writeClientBody(buffer, exchange)
         case .end:
-            if var head = exchange.heldResponseHead, let body = exchange.heldResponseBody {
+            if var head = exchange.heldResponseHead, let body = exchange.heldResponseBody,
+                let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)],
+                let mappingContext = exchange.mappingContext
+            {
                 exchange.heldResponseHead = nil
                 exchange.heldResponseBody = nil
                 head.headers.remove(name: "transfer-encoding")
                 head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
-                sendResponseHead(head, exchange, context: context, responseJSON: JSONValue.parse(body))
-                if !body.isEmpty, !exchange.discardResponseBody {
-                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+                sendMappedResponseHead(head, exchange, mapping: mapping, context: mappingContext, responseJSON: JSONValue.parse(body))
+                if !body.isEmpty, exchange.responseFraming != .none {
+                    outbound.append { $0.writeBytes(body) }
                 }
             }
             guard exchange.responseHeadSent else { return }
@@ -512,37 +528,82 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
                     upstream.close()
                 }
             }
-            finish(exchange, endPart: .end(nil))
+            finish(exchange)
         }
     }
 
-    private func sendResponseHead(_ head: HTTPResponseHead, _ exchange: Exchange, context: ChannelHandlerContext, responseJSON: JSONValue?) {
-        if exchange.head.version.major == 1, exchange.head.version.minor == 0, exchange.head.method != .HEAD,
-            !head.headers.contains(name: "content-length"), head.status.mayHaveResponseBody
-        {
-            // An HTTP/1.0 client cannot take a chunked body: the end of the body is the close.
+    /// How the response body goes to the client. Without a stated length an HTTP/1.1 client gets
+    /// it chunked, and an HTTP/1.0 client (which cannot take chunks) gets it ended by the close.
+    private func clientFraming(status: Int, lengthKnown: Bool, _ exchange: Exchange) -> ClientBodyFraming {
+        if exchange.head.method == .HEAD || (100..<200).contains(status) || status == 204 || status == 304 { return .none }
+        if lengthKnown { return .raw }
+        if exchange.head.version.major == 1, exchange.head.version.minor == 0 {
             closeAfterResponse = true
+            return .raw
         }
+        return .chunked
+    }
+
+    /// The backend's head, forwarded as bytes (every response without a response mapping).
+    private func sendResponseHead(_ head: BackendResponseHead, _ exchange: Exchange) {
+        let lengthKnown: Bool
+        if case .length = head.framing { lengthKnown = true } else { lengthKnown = false }
+        let framing = clientFraming(status: head.status, lengthKnown: lengthKnown, exchange)
+        exchange.responseFraming = framing
+        exchange.responseStatus = head.status
+        exchange.responseHeadSent = true
+        let keepAlive = exchange.keepAlive && !closeAfterResponse
+        outbound.append { buffer in
+            ResponseHeaders.write(from: head, exchange: exchange, framing: framing, keepAlive: keepAlive, into: &buffer)
+        }
+    }
+
+    /// The backend's head with the route's response mapping applied.
+    private func sendMappedResponseHead(
+        _ head: HTTPResponseHead, _ exchange: Exchange, mapping: ParameterMapping, context mappingContext: MappingContext,
+        responseJSON: JSONValue?
+    ) {
+        var framing = clientFraming(status: Int(head.status.code), lengthKnown: head.headers.contains(name: "content-length"), exchange)
         var response = ResponseHeaders.make(from: head, exchange: exchange, keepAlive: exchange.keepAlive && !closeAfterResponse)
-        if let mapping = exchange.route?.integration?.responseMappings[Int(head.status.code)], var mappingContext = exchange.mappingContext {
-            mappingContext.response = head
-            mappingContext.responseJSON = responseJSON
-            ResponseHeaders.apply(mapping, to: &response, context: mappingContext)
-        }
+        var mappingContext = mappingContext
+        mappingContext.response = head
+        mappingContext.responseJSON = responseJSON
+        ResponseHeaders.apply(mapping, to: &response, context: mappingContext)
         if !response.status.mayHaveResponseBody {
             // A status mapped to 204/304 must not carry the backend's body.
-            exchange.discardResponseBody = true
+            framing = .none
             response.headers.remove(name: "content-length")
             response.headers.remove(name: "transfer-encoding")
         }
+        exchange.responseFraming = framing
         exchange.responseStatus = Int(response.status.code)
         exchange.responseHeadSent = true
-        context.write(wrapOutboundOut(.head(response)), promise: nil)
+        outbound.append { ResponseHeaders.write(response, chunked: framing == .chunked, into: &$0) }
+    }
+
+    private func writeClientBody(_ buffer: ByteBuffer, _ exchange: Exchange) {
+        guard exchange.responseFraming != .none, let context else { return }
+        outbound.appendBody(buffer, chunked: exchange.responseFraming == .chunked) {
+            context.write(wrapOutboundOut($0), promise: nil)
+        }
+    }
+
+    /// Writes what is gathered for the client and flushes; with `thenClose`, closes once written.
+    private func flushClient(thenClose: Bool = false) {
+        guard let context else { return }
+        let pending = outbound.take()
+        if thenClose {
+            let last = pending ?? context.channel.allocator.buffer(capacity: 0)
+            context.writeAndFlush(wrapOutboundOut(last)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        if let pending { context.write(wrapOutboundOut(pending), promise: nil) }
+        context.flush()
     }
 
     func upstreamReadComplete(from connection: UpstreamConnection) {
         guard exchange?.upstream === connection else { return }
-        context?.flush()
+        flushClient()
     }
 
     func upstreamWritabilityChanged(from connection: UpstreamConnection) {
@@ -602,7 +663,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: response
 
     private func respond(_ response: GatewayResponse, _ exchange: Exchange) {
-        guard let context, !exchange.responseHeadSent else { return }
+        guard context != nil, !exchange.responseHeadSent else { return }
         if let upstream = exchange.upstream {
             // The gateway answers instead of the backend; the connection's state is unknown.
             exchange.upstream = nil
@@ -620,12 +681,14 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchange.responseStatus = Int(head.status.code)
         exchange.errorType = response.errorType
         if exchange.errorMessage == nil { exchange.errorMessage = response.message }
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body {
-            exchange.responseBytes = body.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        exchange.responseFraming = .raw
+        let sendsBody = exchange.head.method != .HEAD
+        outbound.append { buffer in
+            ResponseHeaders.write(head, chunked: false, into: &buffer)
+            if let body, sendsBody { buffer.writeImmutableBuffer(body) }
         }
-        finish(exchange, endPart: .end(nil))
+        if let body { exchange.responseBytes = body.readableBytes }
+        finish(exchange)
     }
 
     /// Answers now, while the request body may still be arriving (it is then read and dropped).
@@ -644,16 +707,15 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         respond(response, exchange)
     }
 
-    private func finish(_ exchange: Exchange, endPart: HTTPServerResponsePart) {
-        guard let context else { return }
+    private func finish(_ exchange: Exchange) {
+        guard context != nil else { return }
         exchange.deadline = nil
         let keepAlive = exchange.keepAlive && !closeAfterResponse
-        if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(endPart), promise: nil)
-        } else {
-            closeScheduled = true
-            context.writeAndFlush(wrapOutboundOut(endPart)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        if exchange.responseFraming == .chunked {
+            outbound.append { $0.writeLastChunk() }
         }
+        if !keepAlive { closeScheduled = true }
+        flushClient(thenClose: !keepAlive)
         exchange.responseFinished = true
         record(exchange)
         if exchange.requestEnded {

@@ -5,6 +5,7 @@ enum HeaderName {
         case host
         case connection
         case transferEncoding
+        case contentLength
         /// Other hop-by-hop headers (RFC 9110 §7.6.1) and proxy-only ones, never forwarded.
         case hopByHop
         case xForwardedFor
@@ -17,31 +18,46 @@ enum HeaderName {
 
     static func classify(_ name: String) -> Kind {
         var name = name
-        return name.withUTF8 { bytes in
-            switch bytes.count {
-            case 2 where equals(bytes, "te"): .hopByHop
-            case 4 where equals(bytes, "host"): .host
-            case 6 where equals(bytes, "expect"): .expect
-            case 7 where equals(bytes, "trailer"), 7 where equals(bytes, "upgrade"): .hopByHop
-            case 8 where equals(bytes, "trailers"): .hopByHop
-            case 10 where equals(bytes, "connection"), 10 where equals(bytes, "keep-alive"):
-                equals(bytes, "connection") ? .connection : .hopByHop
-            case 15 where equals(bytes, "x-forwarded-for"): .xForwardedFor
-            case 16 where equals(bytes, "proxy-connection"): .hopByHop
-            case 16 where equals(bytes, "x-forwarded-port"): .xForwardedPort
-            case 17 where equals(bytes, "transfer-encoding"): .transferEncoding
-            case 17 where equals(bytes, "x-forwarded-proto"): .xForwardedProto
-            case 18 where equals(bytes, "proxy-authenticate"): .hopByHop
-            case 19 where equals(bytes, "proxy-authorization"): .hopByHop
-            default: .other
-            }
+        return name.withUTF8 { classify(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func classify(_ bytes: UnsafeRawBufferPointer) -> Kind {
+        switch bytes.count {
+        case 2 where equals(bytes, "te"): .hopByHop
+        case 4 where equals(bytes, "host"): .host
+        case 6 where equals(bytes, "expect"): .expect
+        case 7 where equals(bytes, "trailer"), 7 where equals(bytes, "upgrade"): .hopByHop
+        case 8 where equals(bytes, "trailers"): .hopByHop
+        case 10 where equals(bytes, "connection"), 10 where equals(bytes, "keep-alive"):
+            equals(bytes, "connection") ? .connection : .hopByHop
+        case 14 where equals(bytes, "content-length"): .contentLength
+        case 15 where equals(bytes, "x-forwarded-for"): .xForwardedFor
+        case 16 where equals(bytes, "proxy-connection"): .hopByHop
+        case 16 where equals(bytes, "x-forwarded-port"): .xForwardedPort
+        case 17 where equals(bytes, "transfer-encoding"): .transferEncoding
+        case 17 where equals(bytes, "x-forwarded-proto"): .xForwardedProto
+        case 18 where equals(bytes, "proxy-authenticate"): .hopByHop
+        case 19 where equals(bytes, "proxy-authorization"): .hopByHop
+        default: .other
         }
     }
 
+    /// ASCII case-insensitive comparison of `bytes` with a lower-case `name`.
+    static func equalsLowercased(_ bytes: UnsafeRawBufferPointer, _ name: String) -> Bool {
+        bytes.count == name.utf8.count && zip(bytes, name.utf8).allSatisfy { lower($0) == $1 }
+    }
+
+    /// Whether the raw header name starts with the lower-case `prefix`, ignoring ASCII case.
+    static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        return equals(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), prefix)
+    }
+
     /// ASCII case-insensitive comparison of `bytes` with a lower-case `literal`.
-    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
         guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         for index in 0..<bytes.count where lower(bytes[index]) != expected[index] {
             return false
         }

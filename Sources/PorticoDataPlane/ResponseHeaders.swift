@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 import PorticoRuntime
 
@@ -5,31 +6,76 @@ import PorticoRuntime
 /// CORS headers per the API's configuration, `apigw-requestid` added, response parameter
 /// mapping applied.
 enum ResponseHeaders {
+    /// Writes the client's response head for a backend's head, copying the backend's headers as
+    /// bytes (the path of every response without a response mapping). `framing` is how the body
+    /// goes to the client; `transfer-encoding: chunked` is added when the gateway chunks it.
+    static func write(
+        from backend: BackendResponseHead, exchange: Exchange, framing: ClientBodyFraming, keepAlive: Bool,
+        into buffer: inout ByteBuffer
+    ) {
+        buffer.writeStatusLine(minorVersion: exchange.head.version.minor, status: backend.status)
+        let cors = exchange.stage?.cors
+        let connectionTokens = backend.connectionNamesHeaders ? backend.connectionTokens : []
+        backend.forEachField { name, value in
+            switch HeaderName.classify(name) {
+            case .connection, .transferEncoding, .hopByHop: return
+            default: break
+            }
+            // "If you configure CORS for an API, API Gateway ignores CORS headers returned from
+            // your backend integration."
+            if cors != nil, HeaderName.hasPrefix(name, "access-control-") { return }
+            if !connectionTokens.isEmpty, connectionTokens.contains(where: { HeaderName.equalsLowercased(name, $0) }) { return }
+            buffer.writeHeaderLine(name, value)
+        }
+        if framing == .chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        forEachAddedHeader(exchange: exchange, keepAlive: keepAlive) { name, value in buffer.writeHeaderLine(name, value) }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// The client's response head for a backend's head as an `HTTPResponseHead`, for routes whose
+    /// response mappings edit it.
     static func make(from upstream: HTTPResponseHead, exchange: Exchange, keepAlive: Bool) -> HTTPResponseHead {
         var headers = HTTPHeaders()
         headers.reserveCapacity(upstream.headers.count + 3)
         let cors = exchange.stage?.cors
+        var connectionTokens: [String] = []
+        for value in upstream.headers["connection"] {
+            connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces().lowercased() }
+        }
         for (name, value) in upstream.headers {
             switch HeaderName.classify(name) {
             case .connection, .transferEncoding, .hopByHop: continue
             default: break
             }
-            // "If you configure CORS for an API, API Gateway ignores CORS headers returned from
-            // your backend integration."
             if cors != nil, HeaderName.hasPrefix(name, "access-control-") { continue }
+            if connectionTokens.contains(where: { HeaderName.equal(name[...], $0) }) { continue }
             headers.add(name: name, value: value)
         }
-        if let cors, let origin = exchange.corsAllowOrigin {
-            for (name, value) in cors.responseHeaders(allowOrigin: origin) { headers.add(name: name, value: value) }
+        forEachAddedHeader(exchange: exchange, keepAlive: keepAlive) { name, value in headers.add(name: name, value: value) }
+        return HTTPResponseHead(version: exchange.head.version, status: upstream.status, headers: headers)
+    }
+
+    /// The headers the gateway adds to a backend's response: CORS per the API's configuration,
+    /// `apigw-requestid`, and `Connection` when the default for the client's version does not hold.
+    private static func forEachAddedHeader(exchange: Exchange, keepAlive: Bool, _ emit: (String, String) -> Void) {
+        if let cors = exchange.stage?.cors, let origin = exchange.corsAllowOrigin {
+            for (name, value) in cors.responseHeaders(allowOrigin: origin) { emit(name, value) }
         }
-        headers.add(name: "apigw-requestid", value: exchange.requestId)
+        emit("apigw-requestid", exchange.requestId)
         if !keepAlive {
-            headers.add(name: "connection", value: "close")
+            emit("connection", "close")
         } else if exchange.head.version.major == 1, exchange.head.version.minor == 0 {
             // HTTP/1.0 closes by default; a connection kept open must say so.
-            headers.add(name: "connection", value: "keep-alive")
+            emit("connection", "keep-alive")
         }
-        return HTTPResponseHead(version: exchange.head.version, status: upstream.status, headers: headers)
+    }
+
+    /// Writes a response head built as an `HTTPResponseHead` (mapped responses, the gateway's own).
+    static func write(_ head: HTTPResponseHead, chunked: Bool, into buffer: inout ByteBuffer) {
+        buffer.writeStatusLine(minorVersion: head.version.minor, status: Int(head.status.code))
+        for (name, value) in head.headers { buffer.writeHeaderLine(name, value) }
+        if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        buffer.writeStaticString("\r\n")
     }
 
     static func apply(_ mapping: ParameterMapping, to head: inout HTTPResponseHead, context: MappingContext) {

@@ -1,10 +1,9 @@
 import NIOCore
-import NIOHTTP1
 
 /// Receives a backend's events for the exchange currently using the connection. Every callback
 /// names the connection, so a handler can tell a stray event from a connection it has let go.
 protocol UpstreamDelegate: AnyObject {
-    func upstreamReceived(_ part: HTTPClientResponsePart, from connection: UpstreamConnection)
+    func upstreamReceived(_ event: BackendResponseParser.Event, from connection: UpstreamConnection)
     /// A batch of reads ended: the time to flush what was forwarded.
     func upstreamReadComplete(from connection: UpstreamConnection)
     /// The connection can take more (or no more) of the request body.
@@ -13,10 +12,12 @@ protocol UpstreamDelegate: AnyObject {
     func upstreamFailed(_ error: any Error, from connection: UpstreamConnection)
 }
 
-/// One keep-alive connection to a backend, owned by one event loop's ``UpstreamPool``.
+/// One keep-alive connection to a backend, owned by one event loop's ``UpstreamPool``. It speaks
+/// HTTP/1.1 itself: requests go out as bytes the gateway prepared, responses are parsed by
+/// ``BackendResponseParser``.
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let key: UpstreamPool.Key
     private(set) var channel: (any Channel)?
@@ -28,25 +29,59 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var isClosed = false
     /// Whether the response now being read allows the connection to be reused.
     private(set) var responseKeepAlive = true
+    private var parser: BackendResponseParser
+    /// Received bytes the parser has not consumed yet (a partial head or chunk line).
+    private var received: ByteBuffer?
+    private var outbound: OutboundBytes
+    /// The request body goes out with chunked framing (the client's did, and it was decoded).
+    private var chunkedRequest = false
 
-    init(key: UpstreamPool.Key) {
+    init(key: UpstreamPool.Key, maxResponseHeadBytes: Int) {
         self.key = key
+        self.parser = BackendResponseParser(maxHeadBytes: maxResponseHeadBytes)
+        self.outbound = OutboundBytes(allocator: ByteBufferAllocator())
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.channel = context.channel
+        self.outbound = OutboundBytes(allocator: context.channel.allocator)
     }
 
     var isWritable: Bool { channel?.isWritable ?? false }
 
+    // MARK: inbound
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if case .head(let head) = part {
-            responseKeepAlive = head.isKeepAlive
+        let bytes = unwrapInboundIn(data)
+        if received == nil || received!.readableBytes == 0 {
+            received = bytes
+        } else {
+            var bytes = bytes
+            received!.writeBuffer(&bytes)
+        }
+        while !isClosed {
+            let event: BackendResponseParser.Event?
+            do {
+                event = try parser.next(&received!)
+            } catch {
+                fail(error)
+                close()
+                return
+            }
+            guard let event else { break }
+            deliver(event)
+        }
+        // Let go of a fully consumed read buffer so that NIO's pooled allocator can reuse it.
+        if received?.readableBytes == 0 { received = nil }
+    }
+
+    private func deliver(_ event: BackendResponseParser.Event) {
+        if case .head(let head) = event {
+            responseKeepAlive = head.keepAlive
         }
         if let delegate {
-            delegate.upstreamReceived(part, from: self)
+            delegate.upstreamReceived(event, from: self)
         } else {
             // Nobody is waiting: a backend speaking out of turn on an idle connection.
             close()
@@ -69,6 +104,10 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
+        // A body delimited by the close ends here; anything else was cut short.
+        if delegate != nil, let end = parser.endOfInput() {
+            deliver(end)
+        }
         fail(UpstreamError.connectionClosed)
         context.fireChannelInactive()
     }
@@ -80,16 +119,38 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func write(_ part: HTTPClientRequestPart, flush: Bool) {
-        guard let context else { return }
-        if flush {
-            context.writeAndFlush(wrapOutboundOut(part), promise: nil)
-        } else {
-            context.write(wrapOutboundOut(part), promise: nil)
-        }
+    // MARK: outbound
+
+    /// Starts a request: `head` holds its request line and headers, already encoded.
+    func beginRequest(head: ByteBuffer, isHead: Bool, chunked: Bool) {
+        parser.expectingHeadResponse = isHead
+        chunkedRequest = chunked
+        outbound.append { $0.writeImmutableBuffer(head) }
     }
 
-    func flush() { context?.flush() }
+    /// A part of the request body (unflushed).
+    func writeBody(_ buffer: ByteBuffer) {
+        outbound.appendBody(buffer, chunked: chunkedRequest) { context?.write(wrapOutboundOut($0), promise: nil) }
+    }
+
+    /// The end of the request: the last chunk if chunked, then everything goes out.
+    func writeEnd() {
+        if chunkedRequest {
+            outbound.append { $0.writeLastChunk() }
+        }
+        flush()
+    }
+
+    func flush() {
+        writePending()
+        context?.flush()
+    }
+
+    private func writePending() {
+        if let pending = outbound.take() {
+            context?.write(wrapOutboundOut(pending), promise: nil)
+        }
+    }
 
     private var autoRead = true
 

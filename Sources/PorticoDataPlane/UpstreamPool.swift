@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -12,6 +11,10 @@ final class UpstreamPool {
         /// The name for SNI and certificate verification when the backend is https, else nil.
         var tlsServerName: String?
     }
+
+    /// The largest backend response head accepted (a larger one answers as a failed integration).
+    /// Generous, as cookies and tracing headers from backends can be large.
+    static let maxResponseHeadBytes = 64 * 1024
 
     let eventLoop: any EventLoop
     let maxIdlePerKey: Int
@@ -64,11 +67,8 @@ final class UpstreamPool {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tlsContext, serverHostname: isIP ? nil : serverName))
                     }
-                    // The request head comes from a parsed, validated client request: validating
-                    // its headers again on the way out would only cost time.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .dropBytes, enableOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
+                    try channel.pipeline.syncOperations.addHandler(
+                        UpstreamConnection(key: key, maxResponseHeadBytes: Self.maxResponseHeadBytes))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
