@@ -15,7 +15,9 @@ final class Exchange {
     var stage: RuntimeStage?
     var route: RuntimeRoute?
     var stagePath: Substring = "/"
-    var domainName = ""
+    /// The host the request named (without port), as a slice of its `Host` header: made a `String`
+    /// only for the access log and mappings that use it.
+    var domainName: Substring = ""
     var mappingContext: MappingContext?
 
     /// A response the gateway gives itself (errors, preflight), sent once the request has been read.

@@ -37,6 +37,7 @@ final class LoopState {
             let now = NIODeadline.now()
             for (id, handler) in self.inFlight where !handler.checkDeadline(now: now) {
                 self.inFlight[id] = nil
+                handler.inFlightRegistered = false
             }
             if self.ticks % Self.idleCheckEvery == 0 {
                 for handler in Array(self.connections.values) { handler.checkIdle(now: now) }

@@ -40,7 +40,9 @@ final class UpstreamPool {
             if idle[key]?.isEmpty == true { idle[key] = nil }
             let expired = connection.idleSince.map { now - $0 > idleTimeout } ?? false
             connection.idleSince = nil
-            if !expired, !connection.isClosed, connection.channel?.isActive == true {
+            // `isClosed` follows the channel (set on close and on channelInactive, on this loop),
+            // so asking the channel whether it is active would only cost time.
+            if !expired, !connection.isClosed {
                 connection.isReused = true
                 return connection
             }
@@ -86,7 +88,7 @@ final class UpstreamPool {
     /// Gives a connection back after a complete exchange; it is kept if there is room.
     func release(_ connection: UpstreamConnection) {
         connection.delegate = nil
-        guard !connection.isClosed, connection.channel?.isActive == true else { return }
+        guard !connection.isClosed else { return }
         guard (idle[connection.key]?.count ?? 0) < maxIdlePerKey else {
             connection.close()
             return

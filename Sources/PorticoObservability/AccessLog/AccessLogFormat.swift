@@ -36,6 +36,13 @@ public struct AccessLogFormat: Sendable {
     /// Names of authorizer claims and context keys the format refers to.
     let names: [String]
     let escaping: Escaping
+    /// Whether the format refers to `$context.path`, `$context.domainPrefix`, `$context.domainName`
+    /// or `$context.identity.userAgent`: values the data plane must derive for the record, which it
+    /// skips when no variable needs them.
+    public let usesPath: Bool
+    public let usesDomainPrefix: Bool
+    public let usesDomainName: Bool
+    public let usesUserAgent: Bool
 
     /// Compiles `format`. Never fails: check it with ``validate(_:)`` where it is accepted from a user.
     public init(_ format: String) {
@@ -69,6 +76,10 @@ public struct AccessLogFormat: Sendable {
         self.segments = segments
         self.literals = literals
         self.names = names
+        self.usesPath = segments.contains { $0.variable == .path }
+        self.usesDomainPrefix = segments.contains { $0.variable == .domainPrefix }
+        self.usesDomainName = segments.contains { $0.variable == .domainName }
+        self.usesUserAgent = segments.contains { $0.variable == .identityUserAgent }
     }
 
     private static func escaping(for bytes: [UInt8]) -> Escaping {
