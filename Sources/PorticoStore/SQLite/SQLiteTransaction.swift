@@ -3,10 +3,12 @@ import GRDB
 import PorticoModel
 
 /// A ``StoreTransaction`` over one GRDB write transaction. It remembers which APIs it touched so
-/// that the store can announce them once the transaction commits.
+/// that the store can announce them once the transaction commits. REST APIs are in
+/// `SQLiteTransaction+RestApis.swift`.
 final class SQLiteTransaction: StoreTransaction {
-    private let db: Database
+    let db: Database
     private var touchedApiIds: Set<String> = []
+    var touchedRestApiIds: Set<String> = []
     private var deletedEverything = false
 
     init(db: Database) {
@@ -15,8 +17,8 @@ final class SQLiteTransaction: StoreTransaction {
 
     /// What to announce after commit, or `nil` when nothing was written.
     var change: StoreChange? {
-        guard deletedEverything || !touchedApiIds.isEmpty else { return nil }
-        return StoreChange(apiIds: touchedApiIds, everything: deletedEverything)
+        guard deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty else { return nil }
+        return StoreChange(apiIds: touchedApiIds, restApiIds: touchedRestApiIds, everything: deletedEverything)
     }
 
     func apiDocument(id: String) throws -> ApiDocument? {
@@ -81,19 +83,26 @@ final class SQLiteTransaction: StoreTransaction {
     func deleteEverything() throws {
         let ids = try String.fetchAll(
             db, sql: "SELECT api_id FROM api_documents UNION SELECT api_id FROM deployment_snapshots")
-        try db.execute(sql: "DELETE FROM api_documents; DELETE FROM deployment_snapshots;")
+        let restIds = try String.fetchAll(
+            db, sql: "SELECT rest_api_id FROM rest_api_documents UNION SELECT rest_api_id FROM rest_deployment_snapshots")
+        try db.execute(
+            sql: """
+                DELETE FROM api_documents; DELETE FROM deployment_snapshots;
+                DELETE FROM rest_api_documents; DELETE FROM rest_deployment_snapshots;
+                """)
         touchedApiIds.formUnion(ids)
+        touchedRestApiIds.formUnion(restIds)
         deletedEverything = true
     }
 
     // MARK: - JSON
 
-    private func encode(_ value: some Encodable) throws -> String {
+    func encode(_ value: some Encodable) throws -> String {
         let data = try JSONCoding.encoder().encode(value)
         return String(decoding: data, as: UTF8.self)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from text: String, what: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from text: String, what: String) throws -> T {
         do {
             return try JSONCoding.decoder().decode(type, from: Data(text.utf8))
         } catch {
