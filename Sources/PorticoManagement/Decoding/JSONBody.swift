@@ -119,6 +119,34 @@ struct JSONBody: Sendable {
         return result
     }
 
+    /// A map of booleans (`requestParameters` of REST API methods: name → required).
+    func boolMap(_ member: String) throws(APIError) -> [String: Bool]? {
+        guard let value = value(member) else { return nil }
+        guard case .object(let entries) = value else { throw typeError(member, expected: "a map of booleans", got: value) }
+        var result: [String: Bool] = [:]
+        for (key, entry) in entries {
+            guard case .bool(let flag) = entry else {
+                throw .badRequest("Invalid type for member '\(name(member)).\(key)': expected a boolean but got \(entry.typeName).")
+            }
+            result[key] = flag
+        }
+        return result
+    }
+
+    /// A list of objects (`patchOperations`).
+    func objectList(_ member: String) throws(APIError) -> [JSONBody]? {
+        guard let value = value(member) else { return nil }
+        guard case .array(let elements) = value else { throw typeError(member, expected: "a list", got: value) }
+        var result: [JSONBody] = []
+        for (index, element) in elements.enumerated() {
+            guard case .object(let members) = element else {
+                throw .badRequest("Invalid type for member '\(name(member))[\(index)]': expected an object but got \(element.typeName).")
+            }
+            result.append(JSONBody(members: members, path: "\(name(member))[\(index)]"))
+        }
+        return result
+    }
+
     /// A map whose values are objects (`routeSettings`, `requestParameters` of routes).
     func objectMap(_ member: String) throws(APIError) -> [String: JSONBody]? {
         guard let value = value(member) else { return nil }

@@ -1,0 +1,114 @@
+import Foundation
+import PorticoModel
+import PorticoStore
+
+/// CreateModel, GetModels, GetModel, UpdateModel, DeleteModel.
+enum RestModelOperations {
+    static func register(into router: inout Router<Operation>) {
+        router.add("POST", "/restapis/{restapi_id}/models", createModel)
+        router.add("GET", "/restapis/{restapi_id}/models", getModels)
+        router.add("GET", "/restapis/{restapi_id}/models/{model_name}", getModel)
+        router.add("PATCH", "/restapis/{restapi_id}/models/{model_name}", updateModel)
+        router.add("DELETE", "/restapis/{restapi_id}/models/{model_name}", deleteModel)
+    }
+
+    @Sendable static func createModel(_ context: OperationContext) async throws -> ManagementResponse {
+        let restApiId = context.restApiId
+        let body = try context.body()
+        let name = try body.string("name") ?? ""
+        let contentType = try body.required("contentType", body.string("contentType"))
+        let description = try body.string("description")
+        let schema = try body.string("schema")
+        let created = try await context.transaction { transaction in
+            var document = try context.restDocument(transaction, restApiId)
+            guard !name.isEmpty else { throw RestMessages.modelNameEmpty }
+            guard document.model(named: name) == nil else { throw RestMessages.modelExists }
+            try validateSchema(schema)
+            var modelId = Identifier.random(length: Identifier.modelLength)
+            while document.models.contains(where: { $0.id == modelId }) { modelId = Identifier.random(length: Identifier.modelLength) }
+            let model = RestModel(id: modelId, name: name, description: description, schema: schema, contentType: contentType)
+            document.models.append(model)
+            try transaction.putRestApiDocument(document)
+            return model
+        }
+        return try .restJSON(201, created)
+    }
+
+    /// A schema must be JSON, and not empty (recorded: a missing or empty schema is refused with
+    /// "at least 1 property or array items"; a schema with only a `type` is accepted).
+    static func validateSchema(_ schema: String?) throws(APIError) {
+        guard let schema, !schema.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RestMessages.modelSchemaEmpty
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(schema.utf8))
+        } catch {
+            throw RestMessages.modelSchemaInvalid
+        }
+        guard case .object(let members) = value else { throw RestMessages.modelSchemaInvalid }
+        guard !members.isEmpty else { throw RestMessages.modelSchemaEmpty }
+    }
+
+    @Sendable static func getModels(_ context: OperationContext) async throws -> ManagementResponse {
+        let restApiId = context.restApiId
+        let models = try await context.transaction { transaction in try context.restDocument(transaction, restApiId).models }
+        return try .restJSON(200, RestListPage(try context.restPage(models, kind: "models", key: \.name)))
+    }
+
+    @Sendable static func getModel(_ context: OperationContext) async throws -> ManagementResponse {
+        let restApiId = context.restApiId
+        let name = context.parameter("model_name")
+        let model = try await context.transaction { transaction in
+            guard let model = try context.restDocument(transaction, restApiId).model(named: name) else {
+                throw RestMessages.modelNotFound(name)
+            }
+            return model
+        }
+        return try .restJSON(200, model)
+    }
+
+    static let patchPaths = ["/description", "/schema"]
+
+    @Sendable static func updateModel(_ context: OperationContext) async throws -> ManagementResponse {
+        let restApiId = context.restApiId
+        let name = context.parameter("model_name")
+        let operations = try PatchOperation.read(try context.body(), input: "updateModelInput")
+        let updated = try await context.transaction { transaction in
+            var document = try context.restDocument(transaction, restApiId)
+            guard let index = document.models.firstIndex(where: { $0.name == name }) else { throw RestMessages.modelNotFound(name) }
+            for operation in operations {
+                // Recorded: only `replace` of these two paths; any other op names the path.
+                guard operation.op == .replace else { throw operation.unsupportedOperation }
+                switch operation.path {
+                case "/description":
+                    document.models[index].description = operation.value.flatMap { $0.isEmpty ? nil : $0 }
+                case "/schema":
+                    try validateSchema(operation.value)
+                    document.models[index].schema = operation.value
+                default:
+                    throw operation.invalidPath(mustBeOneOf: patchPaths)
+                }
+            }
+            try transaction.putRestApiDocument(document)
+            return document.models[index]
+        }
+        return try .restJSON(200, updated)
+    }
+
+    @Sendable static func deleteModel(_ context: OperationContext) async throws -> ManagementResponse {
+        let restApiId = context.restApiId
+        let name = context.parameter("model_name")
+        try await context.transaction { transaction in
+            var document = try context.restDocument(transaction, restApiId)
+            guard document.model(named: name) != nil else { throw RestMessages.modelNotFound(name) }
+            // AWS refuses while a method request uses the model, naming it as `{path}/{method}`.
+            for (resource, method) in document.allMethods where (method.requestModels ?? [:]).values.contains(name) {
+                throw RestMessages.modelInUse(name, methodPath: "\(resource.path)/\(method.httpMethod)")
+            }
+            document.models.removeAll { $0.name == name }
+            try transaction.putRestApiDocument(document)
+        }
+        return .accepted
+    }
+}
