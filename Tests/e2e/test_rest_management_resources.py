@@ -74,6 +74,8 @@ def test_resources_paging_and_embed(fresh):
     assert [item["path"] for item in rest["items"]] == ["/r2", "/r3"]
     embedded = client.get_resources(restApiId=api_id, embed=["methods"])["items"][0]
     assert embedded["resourceMethods"]["GET"]["authorizationType"] == "NONE"
+    # GetResource shows the methods in full without being asked.
+    assert client.get_resource(restApiId=api_id, resourceId=root)["resourceMethods"]["GET"]["httpMethod"] == "GET"
 
 
 def test_methods_and_method_responses(fresh):

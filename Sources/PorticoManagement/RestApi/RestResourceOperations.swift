@@ -64,13 +64,14 @@ enum RestResourceOperations {
         return try .restJSON(200, RestListPage(Pagination.Page(items: page.items.map { RestResourceView($0, embedMethods: embed) }, nextToken: page.nextToken)))
     }
 
+    /// One resource with its methods in full: AWS's API reference ("resource:methods") says the
+    /// method map is in the answer to `GET .../resources/{id}` with or without `embed=methods`.
     @Sendable static func getResource(_ context: OperationContext) async throws -> ManagementResponse {
-        let embed = RestResourceView.embedsMethods(try context.query())
         let resource = try await context.transaction { transaction in
             let (document, index) = try context.restResource(transaction)
             return document.resources[index]
         }
-        return try .restJSON(200, RestResourceView(resource, embedMethods: embed))
+        return try .restJSON(200, RestResourceView(resource, embedMethods: true))
     }
 
     static let patchPaths = ["/parentId", "/pathPart"]

@@ -1,8 +1,8 @@
 import PorticoModel
 
-/// A resource as GetResource/GetResources show it: with `embed=methods` each method in full,
-/// otherwise each method as an empty object under its HTTP method (so clients see which methods
-/// exist without their definitions).
+/// A resource as GetResources shows it: with `embed=methods` each method in full, otherwise each
+/// method as an empty object under its HTTP method (so clients see which methods exist without
+/// their definitions). GetResource always shows methods in full.
 struct RestResourceView: Encodable {
     var id: String
     var parentId: String?

@@ -111,7 +111,9 @@ enum RestStagePatch {
         _ operation: PatchOperation, segments: [String], to stage: inout RestStage
     ) throws(APIError) {
         if operation.op == .remove, segments.count >= 2, let key = methodSettingKey(Array(segments)) {
-            guard stage.methodSettings.removeValue(forKey: key) != nil else { throw invalidMethodSettingPath(operation) }
+            // Removing settings that are not there is a no-op (Terraform removes on destroy
+            // whatever it believes it set).
+            stage.methodSettings.removeValue(forKey: key)
             return
         }
         guard segments.count >= 4, operation.op == .replace || operation.op == .add,
