@@ -1,22 +1,12 @@
 """Helpers for the REST API (`apigateway`, v1) management end-to-end tests (test_rest_management_*.py)."""
-import json
+from functools import partial
 
-from management_helpers import CLI_ERROR
+from management_helpers import cli_error, cli_json
 
-
-def rest_cli(portico, *args):
-    """Runs `aws apigateway ...` and returns its JSON output ({} when it prints nothing)."""
-    result = portico.cli("apigateway", *args)
-    return json.loads(result.stdout) if result.stdout.strip() else {}
-
-
-def rest_cli_error(portico, *args):
-    """Runs an `aws apigateway ...` that must fail; returns (code, message)."""
-    result = portico.cli("apigateway", *args, check=False)
-    assert result.returncode != 0, result.stdout
-    match = CLI_ERROR.search(result.stderr)
-    assert match, result.stderr
-    return match.group(1), match.group(3).strip()
+#: `aws apigateway ...`, returning its JSON output ({} when it prints nothing).
+rest_cli = partial(cli_json, service="apigateway")
+#: An `aws apigateway ...` that must fail; returns (code, message).
+rest_cli_error = partial(cli_error, service="apigateway")
 
 
 def rest_api(client, name="pets", **extra):

@@ -24,50 +24,39 @@ enum GatewayResponseOperations {
     }
 
     @Sendable static func putGatewayResponse(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let type = try responseType(context)
         let body = try context.body()
         let statusCode = try body.string("statusCode")
         let parameters = try body.stringMap("responseParameters") ?? [:]
         let templates = try body.stringMap("responseTemplates")
-        let response = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let response = try await context.changeRestDocument { document, _ in
             // Recorded: what the put leaves out takes the type's default (status, AWS's template).
             let response = GatewayResponse(
                 responseType: type, statusCode: statusCode ?? type.defaultStatusCode, responseParameters: parameters,
                 responseTemplates: templates ?? GatewayResponse.defaultTemplates, defaultResponse: false)
             document.gatewayResponses.removeAll { $0.responseType == type }
             document.gatewayResponses.append(response)
-            try transaction.putRestApiDocument(document)
             return response
         }
         return try .restJSON(201, response)
     }
 
     @Sendable static func getGatewayResponses(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
-        let customised = try await context.transaction { transaction in
-            try context.restDocument(transaction, restApiId).gatewayResponses
-        }
+        let customised = try await context.readRestDocument { document, _ in document.gatewayResponses }
         let all = GatewayResponseType.allCases.map { GatewayResponse.effective($0, customised: customised) }
         return try .restJSON(200, RestListPage(try context.restPage(all, kind: "gatewayresponses", key: \.responseType.rawValue)))
     }
 
     @Sendable static func getGatewayResponse(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let type = try responseType(context)
-        let customised = try await context.transaction { transaction in
-            try context.restDocument(transaction, restApiId).gatewayResponses
-        }
+        let customised = try await context.readRestDocument { document, _ in document.gatewayResponses }
         return try .restJSON(200, GatewayResponse.effective(type, customised: customised))
     }
 
     @Sendable static func updateGatewayResponse(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let type = try responseType(context)
         let operations = try PatchOperation.read(try context.body(), input: "updateGatewayResponseInput")
-        let updated = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let updated = try await context.changeRestDocument { document, _ in
             // Updating a type still at its default customises it (recorded).
             var response = GatewayResponse.effective(type, customised: document.gatewayResponses)
             response.defaultResponse = false
@@ -76,7 +65,6 @@ enum GatewayResponseOperations {
             }
             document.gatewayResponses.removeAll { $0.responseType == type }
             document.gatewayResponses.append(response)
-            try transaction.putRestApiDocument(document)
             return response
         }
         return try .restJSON(200, updated)
@@ -108,15 +96,12 @@ enum GatewayResponseOperations {
     }
 
     @Sendable static func deleteGatewayResponse(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let type = try responseType(context)
-        try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        try await context.changeRestDocument { document, _ in
             guard document.gatewayResponses.contains(where: { $0.responseType == type }) else {
                 throw RestMessages.gatewayResponseNotDefined
             }
             document.gatewayResponses.removeAll { $0.responseType == type }
-            try transaction.putRestApiDocument(document)
         }
         return .accepted
     }

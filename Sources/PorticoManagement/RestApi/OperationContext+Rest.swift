@@ -15,6 +15,26 @@ extension OperationContext {
         return document
     }
 
+    /// Reads the REST API `{restapi_id}` (404 when unknown) in one transaction.
+    func readRestDocument<T: Sendable>(_ read: @escaping @Sendable (RestApiDocument, any StoreTransaction) throws -> T) async throws -> T {
+        let restApiId = self.restApiId
+        return try await transaction { transaction in try read(try restDocument(transaction, restApiId), transaction) }
+    }
+
+    /// Loads the REST API `{restapi_id}` (404 when unknown), runs `change` on its document and
+    /// saves it, all in one transaction: if `change` throws, nothing is written.
+    func changeRestDocument<T: Sendable>(
+        _ change: @escaping @Sendable (inout RestApiDocument, any StoreTransaction) throws -> T
+    ) async throws -> T {
+        let restApiId = self.restApiId
+        return try await transaction { transaction in
+            var document = try restDocument(transaction, restApiId)
+            let result = try change(&document, transaction)
+            try transaction.putRestApiDocument(document)
+            return result
+        }
+    }
+
     /// The document and the index of `{resource_id}`. The resource, method and integration
     /// operations answer an unknown API exactly as an unknown resource (AWS's behaviour).
     func restResource(_ transaction: any StoreTransaction) throws -> (document: RestApiDocument, index: Int) {

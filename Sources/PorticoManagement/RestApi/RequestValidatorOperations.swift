@@ -34,10 +34,7 @@ enum RequestValidatorOperations {
     }
 
     @Sendable static func getRequestValidators(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
-        let validators = try await context.transaction { transaction in
-            try context.restDocument(transaction, restApiId).requestValidators
-        }
+        let validators = try await context.readRestDocument { document, _ in document.requestValidators }
         return try .restJSON(200, RestListPage(try context.restPage(validators, kind: "requestvalidators", key: \.id)))
     }
 
@@ -67,11 +64,7 @@ enum RequestValidatorOperations {
         let updated = try await context.transaction { transaction in
             var (document, index) = try locate(context, transaction)
             for operation in operations {
-                guard let path = operation.path, patchPaths.contains(path) else {
-                    throw operation.invalidPath(mustBeOneOf: patchPaths)
-                }
-                guard operation.op == .replace else { throw operation.unsupportedOperation }
-                switch path {
+                switch try operation.replacedPath(oneOf: patchPaths) {
                 case "/name":
                     guard let name = operation.value, !name.isEmpty else { throw RestMessages.validatorNameBlank }
                     document.requestValidators[index].name = name

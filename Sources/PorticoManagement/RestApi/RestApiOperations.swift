@@ -97,20 +97,15 @@ enum RestApiOperations {
     }
 
     @Sendable static func getRestApi(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
-        let api = try await context.transaction { transaction in try context.restDocument(transaction, restApiId).restApi }
-        return try .restJSON(200, api)
+        try .restJSON(200, try await context.readRestDocument { document, _ in document.restApi })
     }
 
     @Sendable static func updateRestApi(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let operations = try PatchOperation.read(try context.body(), input: "updateRestApiInput")
-        let updated = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let updated = try await context.changeRestDocument { document, _ in
             for operation in operations {
                 try RestApiPatch.apply(operation, to: &document.restApi)
             }
-            try transaction.putRestApiDocument(document)
             return document.restApi
         }
         return try .restJSON(200, updated)

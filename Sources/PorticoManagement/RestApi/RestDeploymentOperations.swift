@@ -76,37 +76,30 @@ enum RestDeploymentOperations {
     }
 
     @Sendable static func createDeployment(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let body = try context.body()
         let description = try body.string("description")
         let stageRequest = try StageRequest(body)
-        let created = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let created = try await context.changeRestDocument { document, transaction in
             let deployment = try RestDeployer.createDeployment(
                 in: &document, description: description, now: context.now, transaction: transaction)
             try stageRequest?.apply(deploymentId: deployment.id, to: &document, now: context.now)
-            try transaction.putRestApiDocument(document)
             return deployment
         }
         return try .restJSON(201, created)
     }
 
     @Sendable static func getDeployments(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
-        let deployments = try await context.transaction { transaction in try context.restDocument(transaction, restApiId).deployments }
+        let deployments = try await context.readRestDocument { document, _ in document.deployments }
         return try .restJSON(200, RestListPage(try context.restPage(deployments, kind: "deployments", key: \.id)))
     }
 
     @Sendable static func getDeployment(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let deploymentId = context.parameter("deployment_id")
         let withSummary = try context.query().all("embed").flatMap { $0.split(separator: ",") }.contains("apisummary")
-        let deployment = try await context.transaction { transaction in
-            guard var deployment = try context.restDocument(transaction, restApiId).deployment(deploymentId) else {
-                throw RestMessages.deploymentNotFound
-            }
+        let deployment = try await context.readRestDocument { document, transaction in
+            guard var deployment = document.deployment(deploymentId) else { throw RestMessages.deploymentNotFound }
             if withSummary {
-                deployment.apiSummary = try transaction.restDeploymentSnapshot(restApiId: restApiId, deploymentId: deploymentId)?.apiSummary
+                deployment.apiSummary = try transaction.restDeploymentSnapshot(restApiId: document.id, deploymentId: deploymentId)?.apiSummary
             }
             return deployment
         }
@@ -114,38 +107,31 @@ enum RestDeploymentOperations {
     }
 
     @Sendable static func updateDeployment(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let deploymentId = context.parameter("deployment_id")
         let operations = try PatchOperation.read(try context.body(), input: "updateDeploymentInput")
-        let updated = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let updated = try await context.changeRestDocument { document, _ in
             guard let index = document.deployments.firstIndex(where: { $0.id == deploymentId }) else {
                 throw RestMessages.deploymentNotFound
             }
             for operation in operations {
-                guard operation.path == "/description" else { throw operation.invalidPath(mustBeOneOf: ["/description"]) }
-                guard operation.op == .replace else { throw operation.unsupportedOperation }
+                _ = try operation.replacedPath(oneOf: ["/description"])
                 document.deployments[index].description = operation.value.flatMap { $0.isEmpty ? nil : $0 }
             }
-            try transaction.putRestApiDocument(document)
             return document.deployments[index]
         }
         return try .restJSON(200, updated)
     }
 
     @Sendable static func deleteDeployment(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let deploymentId = context.parameter("deployment_id")
-        try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        try await context.changeRestDocument { document, transaction in
             guard document.deployment(deploymentId) != nil else { throw RestMessages.deploymentNotFound }
             // AWS refuses while a stage, or a stage's canary, serves the deployment.
             guard !document.stages.contains(where: { $0.deploymentIds.contains(deploymentId) }) else {
                 throw RestMessages.deploymentInUse
             }
             document.deployments.removeAll { $0.id == deploymentId }
-            try transaction.deleteRestDeploymentSnapshot(restApiId: restApiId, deploymentId: deploymentId)
-            try transaction.putRestApiDocument(document)
+            try transaction.deleteRestDeploymentSnapshot(restApiId: document.id, deploymentId: deploymentId)
         }
         return .accepted
     }

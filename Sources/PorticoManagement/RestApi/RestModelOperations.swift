@@ -13,14 +13,12 @@ enum RestModelOperations {
     }
 
     @Sendable static func createModel(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let body = try context.body()
         let name = try body.string("name") ?? ""
         let contentType = try body.required("contentType", body.string("contentType"))
         let description = try body.string("description")
         let schema = try body.string("schema")
-        let created = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let created = try await context.changeRestDocument { document, _ in
             guard !name.isEmpty else { throw RestMessages.modelNameEmpty }
             guard document.model(named: name) == nil else { throw RestMessages.modelExists }
             try validateSchema(schema)
@@ -28,7 +26,6 @@ enum RestModelOperations {
             while document.models.contains(where: { $0.id == modelId }) { modelId = Identifier.random(length: Identifier.modelLength) }
             let model = RestModel(id: modelId, name: name, description: description, schema: schema, contentType: contentType)
             document.models.append(model)
-            try transaction.putRestApiDocument(document)
             return model
         }
         return try .restJSON(201, created)
@@ -51,18 +48,14 @@ enum RestModelOperations {
     }
 
     @Sendable static func getModels(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
-        let models = try await context.transaction { transaction in try context.restDocument(transaction, restApiId).models }
+        let models = try await context.readRestDocument { document, _ in document.models }
         return try .restJSON(200, RestListPage(try context.restPage(models, kind: "models", key: \.name)))
     }
 
     @Sendable static func getModel(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let name = context.parameter("model_name")
-        let model = try await context.transaction { transaction in
-            guard let model = try context.restDocument(transaction, restApiId).model(named: name) else {
-                throw RestMessages.modelNotFound(name)
-            }
+        let model = try await context.readRestDocument { document, _ in
+            guard let model = document.model(named: name) else { throw RestMessages.modelNotFound(name) }
             return model
         }
         return try .restJSON(200, model)
@@ -71,43 +64,32 @@ enum RestModelOperations {
     static let patchPaths = ["/description", "/schema"]
 
     @Sendable static func updateModel(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let name = context.parameter("model_name")
         let operations = try PatchOperation.read(try context.body(), input: "updateModelInput")
-        let updated = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let updated = try await context.changeRestDocument { document, _ in
             guard let index = document.models.firstIndex(where: { $0.name == name }) else { throw RestMessages.modelNotFound(name) }
             for operation in operations {
-                // Recorded: only `replace` of these two paths; any other op names the path.
-                guard operation.op == .replace else { throw operation.unsupportedOperation }
-                switch operation.path {
-                case "/description":
-                    document.models[index].description = operation.value.flatMap { $0.isEmpty ? nil : $0 }
-                case "/schema":
+                if try operation.replacedPath(oneOf: patchPaths) == "/schema" {
                     try validateSchema(operation.value)
                     document.models[index].schema = operation.value
-                default:
-                    throw operation.invalidPath(mustBeOneOf: patchPaths)
+                } else {
+                    document.models[index].description = operation.value.flatMap { $0.isEmpty ? nil : $0 }
                 }
             }
-            try transaction.putRestApiDocument(document)
             return document.models[index]
         }
         return try .restJSON(200, updated)
     }
 
     @Sendable static func deleteModel(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let name = context.parameter("model_name")
-        try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        try await context.changeRestDocument { document, _ in
             guard document.model(named: name) != nil else { throw RestMessages.modelNotFound(name) }
             // AWS refuses while a method request uses the model, naming it as `{path}/{method}`.
             for (resource, method) in document.allMethods where (method.requestModels ?? [:]).values.contains(name) {
                 throw RestMessages.modelInUse(name, methodPath: "\(resource.path)/\(method.httpMethod)")
             }
             document.models.removeAll { $0.name == name }
-            try transaction.putRestApiDocument(document)
         }
         return .accepted
     }

@@ -56,9 +56,8 @@ enum RestResourceOperations {
     }
 
     @Sendable static func getResources(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let embed = RestResourceView.embedsMethods(try context.query())
-        let resources = try await context.transaction { transaction in try context.restDocument(transaction, restApiId).resources }
+        let resources = try await context.readRestDocument { document, _ in document.resources }
         // AWS lists the tree in path order, root first.
         let page = try context.restPage(resources, kind: "resources", key: \.path)
         return try .restJSON(200, RestListPage(Pagination.Page(items: page.items.map { RestResourceView($0, embedMethods: embed) }, nextToken: page.nextToken)))
@@ -76,6 +75,7 @@ enum RestResourceOperations {
 
     static let patchPaths = ["/parentId", "/pathPart"]
 
+
     @Sendable static func updateResource(_ context: OperationContext) async throws -> ManagementResponse {
         let operations = try PatchOperation.read(try context.body(), input: "updateResourceInput")
         let updated = try await context.transaction { transaction in
@@ -92,10 +92,7 @@ enum RestResourceOperations {
 
     /// Moves (`/parentId`) or renames (`/pathPart`) a resource; its subtree follows.
     static func apply(_ operation: PatchOperation, toResourceAt index: Int, in document: inout RestApiDocument) throws(APIError) {
-        guard let path = operation.path, patchPaths.contains(path) else {
-            throw operation.invalidPath(mustBeOneOf: patchPaths)
-        }
-        guard operation.op == .replace else { throw operation.unsupportedOperation }
+        let path = try operation.replacedPath(oneOf: patchPaths)
         let resource = document.resources[index]
         let value = try operation.requiredValue()
         if path == "/pathPart" {

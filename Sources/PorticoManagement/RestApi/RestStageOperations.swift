@@ -13,7 +13,6 @@ enum RestStageOperations {
     }
 
     @Sendable static func createStage(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let body = try context.body()
         let stageName = try body.required("stageName", body.string("stageName"))
         let deploymentId = try body.required("deploymentId", body.string("deploymentId"))
@@ -39,12 +38,10 @@ enum RestStageOperations {
         if let tags = try body.stringMap("tags") { template.tags = try TagValidation.merged([:], with: tags) }
         let stage = template
 
-        let created = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let created = try await context.changeRestDocument { document, _ in
             guard document.stage(stageName) == nil else { throw RestMessages.stageExists }
             for id in stage.deploymentIds where document.deployment(id) == nil { throw RestMessages.deploymentNotFound }
             document.stages.append(stage)
-            try transaction.putRestApiDocument(document)
             return stage
         }
         return try .restJSON(201, created)
@@ -52,9 +49,8 @@ enum RestStageOperations {
 
     /// Every stage (AWS does not page this list), optionally only those serving `deploymentId`.
     @Sendable static func getStages(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let deploymentId = try context.query().first("deploymentId")
-        let stages = try await context.transaction { transaction in try context.restDocument(transaction, restApiId).stages }
+        let stages = try await context.readRestDocument { document, _ in document.stages }
         let listed = stages.filter { deploymentId == nil || $0.deploymentId == deploymentId }.sorted { $0.stageName < $1.stageName }
         return try .restJSON(200, StageList(item: listed))
     }
@@ -64,21 +60,18 @@ enum RestStageOperations {
     }
 
     @Sendable static func getStage(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let stageName = context.parameter("stage_name")
-        let stage = try await context.transaction { transaction in
-            guard let stage = try context.restDocument(transaction, restApiId).stage(stageName) else { throw RestMessages.stageNotFound }
+        let stage = try await context.readRestDocument { document, _ in
+            guard let stage = document.stage(stageName) else { throw RestMessages.stageNotFound }
             return stage
         }
         return try .restJSON(200, stage)
     }
 
     @Sendable static func updateStage(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let stageName = context.parameter("stage_name")
         let operations = try PatchOperation.read(try context.body(), input: "updateStageInput")
-        let updated = try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        let updated = try await context.changeRestDocument { document, _ in
             guard let index = document.stageIndex(stageName) else { throw RestMessages.stageNotFound }
             var stage = document.stages[index]
             for operation in operations {
@@ -86,20 +79,16 @@ enum RestStageOperations {
             }
             stage.lastUpdatedDate = context.now
             document.stages[index] = stage
-            try transaction.putRestApiDocument(document)
             return stage
         }
         return try .restJSON(200, updated)
     }
 
     @Sendable static func deleteStage(_ context: OperationContext) async throws -> ManagementResponse {
-        let restApiId = context.restApiId
         let stageName = context.parameter("stage_name")
-        try await context.transaction { transaction in
-            var document = try context.restDocument(transaction, restApiId)
+        try await context.changeRestDocument { document, _ in
             guard document.stage(stageName) != nil else { throw RestMessages.stageNotFound }
             document.stages.removeAll { $0.stageName == stageName }
-            try transaction.putRestApiDocument(document)
         }
         return .accepted
     }

@@ -3,7 +3,7 @@ import GRDB
 
 /// The embedded store: one SQLite file, `portico.sqlite`, in the data directory, in WAL mode.
 ///
-/// Tables: `api_documents(api_id, document)` holds one ``ApiDocument`` per API as JSON;
+/// Tables (each a ``JSONTable``): `api_documents(api_id, document)` holds one ``ApiDocument`` per API as JSON;
 /// `deployment_snapshots(api_id, deployment_id, snapshot)` holds the immutable
 /// ``DeploymentSnapshot``s. REST APIs have the same pair: `rest_api_documents(rest_api_id,
 /// document)` and `rest_deployment_snapshots(rest_api_id, deployment_id, snapshot)`. The schema is

@@ -23,6 +23,15 @@ extension PatchOperation {
     /// A known path that only takes `replace` (REST API and method members).
     static let onlyReplace = APIError.badRequest("Invalid patch operation specified. Must be one of: [replace]")
 
+    /// For updates whose every path takes only `replace` (resources, models, request validators,
+    /// deployments): the path, after AWS's checks in AWS's order — an unknown path names the
+    /// allowed ones, a known path with another op says to choose a supported one.
+    func replacedPath(oneOf allowed: [String]) throws(APIError) -> String {
+        guard let path, allowed.contains(path) else { throw invalidPath(mustBeOneOf: allowed) }
+        guard op == .replace else { throw unsupportedOperation }
+        return path
+    }
+
     /// Throws ``onlyReplace`` unless the op is `replace`.
     func requireReplace() throws(APIError) {
         guard op == .replace else { throw Self.onlyReplace }
