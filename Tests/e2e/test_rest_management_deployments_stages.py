@@ -64,6 +64,7 @@ def test_stages_and_update_stage_patch_paths(fresh):
     assert aws_error(client.create_stage, restApiId=api_id, stageName="dev", deploymentId=deployment)[:3] == (
         "ConflictException", "Stage already exists", 409)
     assert aws_error(client.create_stage, restApiId=api_id, stageName="x", deploymentId="nope00")[0] == "NotFoundException"
+    assert aws_error(client.create_stage, restApiId=api_id, stageName="bad name", deploymentId=deployment)[0] == "BadRequestException"
 
     # The patch operations Terraform's aws_api_gateway_stage and aws_api_gateway_method_settings send.
     updated = client.update_stage(restApiId=api_id, stageName="dev", patchOperations=[

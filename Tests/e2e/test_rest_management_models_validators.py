@@ -23,6 +23,8 @@ def test_models(fresh):
         "ConflictException", "Model name already exists for this REST API", 409)
     assert aws_error(client.create_model, restApiId=api_id, name="Bad", contentType="application/json", schema="{not json")[0] == (
         "BadRequestException")
+    assert aws_error(client.create_model, restApiId=api_id, name="body_1", contentType="application/json", schema=SCHEMA)[1] == (
+        "Model name must be alphanumeric: body_1")
     assert aws_error(client.create_model, restApiId=api_id, name="NoSchema", contentType="application/json")[1] == (
         "Model schema must have at least 1 property or array items defined")
     assert aws_error(client.create_model, restApiId="nope000000", name="X", contentType="application/json", schema=SCHEMA)[1] == (

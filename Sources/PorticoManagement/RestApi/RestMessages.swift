@@ -64,6 +64,11 @@ enum RestMessages {
 
     static let modelExists = APIError.conflict("Model name already exists for this REST API")
     static let modelNameEmpty = APIError.badRequest("Model name must be non-empty")
+
+    /// AWS's wording, quoted from its importer's errors (e.g. edx/api-manager#259, api-platform/core#3193).
+    static func modelNameNotAlphanumeric(_ name: String) -> APIError {
+        .badRequest("Model name must be alphanumeric: \(name)")
+    }
     static let modelSchemaEmpty = APIError.badRequest("Model schema must have at least 1 property or array items defined")
     /// Judgement: AWS's wording for a schema that is not JSON was not recorded; this follows the
     /// "Validation Result" form AWS uses for other model and template errors.
@@ -106,8 +111,12 @@ enum RestMessages {
         .badRequest("Timeout should be between \(RestIntegration.minimumTimeoutMillis) ms and \(maximum) ms")
     }
 
-    /// Judgement: AWS's REST stage names allow letters, digits, hyphens and underscores.
-    static let invalidStageName = APIError.badRequest("Stage name only allows a-zA-Z0-9_-")
+    /// Judgement: the rule is AWS's documented one ("Stage names can only contain alphanumeric
+    /// characters, hyphens, and underscores. Maximum length is 128 characters."); the framing is Portico's.
+    static func invalidStageName(_ name: String) -> APIError {
+        .badRequest(
+            "Stage name is invalid: '\(name)'. Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters.")
+    }
 
     /// The model's enum constraint, in AWS's ValidationException wording.
     static func enumViolation(_ value: String, at location: String, allowed: [String]) -> String {

@@ -20,6 +20,9 @@ enum RestModelOperations {
         let schema = try body.string("schema")
         let created = try await context.changeRestDocument { document, _ in
             guard !name.isEmpty else { throw RestMessages.modelNameEmpty }
+            guard name.unicodeScalars.allSatisfy({ $0.isASCII && CharacterSet.alphanumerics.contains($0) }) else {
+                throw RestMessages.modelNameNotAlphanumeric(name)
+            }
             guard document.model(named: name) == nil else { throw RestMessages.modelExists }
             try validateSchema(schema)
             var modelId = Identifier.random(length: Identifier.modelLength)

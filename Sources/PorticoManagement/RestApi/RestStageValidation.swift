@@ -10,7 +10,7 @@ enum RestStageValidation {
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
             })
         else {
-            throw RestMessages.invalidStageName
+            throw RestMessages.invalidStageName(name)
         }
     }
 
