@@ -86,4 +86,12 @@ struct RestApiModelTests {
         #expect(text.contains(#""createdDate":1700000000"#))
         #expect(text.contains(#""endpointConfiguration":{"ipAddressType":"ipv4","types":["EDGE"]}"#))
     }
+
+    @Test func emptyResponseTemplatesAreNullOnTheWireAsAWSSendsThem() throws {
+        var response = IntegrationResponse(statusCode: "200")
+        response.responseTemplates = ["application/json": "", "application/xml": "<a/>"]
+        let data = try JSONCoding.encoder().encode(response)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""application/json":null"#))
+        #expect(try JSONCoding.decoder().decode(IntegrationResponse.self, from: data) == response)
+    }
 }

@@ -193,6 +193,10 @@ def test_integrations_and_integration_responses(fresh):
         responseTemplates={"application/json": '{"error": $input.json(\'$.message\')}'},
         responseParameters={"method.response.header.X-Error": "integration.response.header.X-Error"})
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 201 and response["selectionPattern"] == "4\\d{2}"
+    # Recorded: an empty template comes back as null.
+    passthrough = client.put_integration_response(restApiId=api_id, resourceId=root, httpMethod="POST", statusCode="200",
+                                                  responseTemplates={"application/json": ""})
+    assert passthrough["responseTemplates"] == {"application/json": None}
     patched = client.update_integration_response(restApiId=api_id, resourceId=root, httpMethod="POST", statusCode="400",
                                                  patchOperations=[{"op": "replace", "path": "/selectionPattern", "value": "400"}])
     assert patched["selectionPattern"] == "400"

@@ -106,11 +106,17 @@ struct JSONBody: Sendable {
         return result
     }
 
-    func stringMap(_ member: String) throws(APIError) -> [String: String]? {
+    /// A map of strings. With `nullAsEmpty`, a `null` value reads as `""` (AWS takes a `null`
+    /// response template as "no template").
+    func stringMap(_ member: String, nullAsEmpty: Bool = false) throws(APIError) -> [String: String]? {
         guard let value = value(member) else { return nil }
         guard case .object(let entries) = value else { throw typeError(member, expected: "a map of strings", got: value) }
         var result: [String: String] = [:]
         for (key, entry) in entries {
+            if nullAsEmpty, entry == .null {
+                result[key] = ""
+                continue
+            }
             guard case .string(let text) = entry else {
                 throw .badRequest("Invalid type for member '\(name(member)).\(key)': expected a string but got \(entry.typeName).")
             }

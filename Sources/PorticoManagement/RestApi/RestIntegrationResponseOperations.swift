@@ -32,7 +32,7 @@ enum RestIntegrationResponseOperations {
         var template = IntegrationResponse(statusCode: statusCode)
         template.selectionPattern = try body.string("selectionPattern")
         template.responseParameters = try body.stringMap("responseParameters")
-        template.responseTemplates = try body.stringMap("responseTemplates")
+        template.responseTemplates = try body.stringMap("responseTemplates", nullAsEmpty: true)
         template.contentHandling = try body.enumeration("contentHandling", RestIntegration.contentHandlingStrategies)
         let response = template
         try await context.transaction { transaction in

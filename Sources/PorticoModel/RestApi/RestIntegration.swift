@@ -35,6 +35,9 @@ public struct RestIntegration: Codable, Sendable, Equatable {
 
 /// How a backend's answer becomes the method's: chosen by `selectionPattern` (a regular expression
 /// over the backend status or error message), with header and body mapping.
+///
+/// An empty response template (pass the body through) is `null` on the wire, as AWS answers it
+/// (recorded in LocalStack's `test_put_integration_response_templates` snapshot); in Swift it is `""`.
 public struct IntegrationResponse: Codable, Sendable, Equatable {
     public var statusCode: String
     public var selectionPattern: String?
@@ -44,6 +47,30 @@ public struct IntegrationResponse: Codable, Sendable, Equatable {
 
     public init(statusCode: String) {
         self.statusCode = statusCode
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case statusCode, selectionPattern, responseParameters, responseTemplates, contentHandling
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        statusCode = try container.decode(String.self, forKey: .statusCode)
+        selectionPattern = try container.decodeIfPresent(String.self, forKey: .selectionPattern)
+        responseParameters = try container.decodeIfPresent([String: String].self, forKey: .responseParameters)
+        responseTemplates = try container.decodeIfPresent([String: String?].self, forKey: .responseTemplates)?.mapValues { $0 ?? "" }
+        contentHandling = try container.decodeIfPresent(String.self, forKey: .contentHandling)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(statusCode, forKey: .statusCode)
+        try container.encodeIfPresent(selectionPattern, forKey: .selectionPattern)
+        try container.encodeIfPresent(responseParameters, forKey: .responseParameters)
+        try container.encodeIfPresent(
+            responseTemplates?.mapValues { (template: String) -> String? in template.isEmpty ? nil : template },
+            forKey: .responseTemplates)
+        try container.encodeIfPresent(contentHandling, forKey: .contentHandling)
     }
 }
 
