@@ -95,6 +95,9 @@ def test_stages_and_update_stage_patch_paths(fresh):
         {"op": "remove", "path": "/variables/b"}, {"op": "remove", "path": "/~1items/GET"},
         {"op": "remove", "path": "/accessLogSettings"}])
     assert removed["variables"] == {"a": "2"} and "items/GET" not in removed["methodSettings"]
+    assert aws_error(client.update_stage, restApiId=api_id, stageName="dev",
+                     patchOperations=[{"op": "remove", "path": "/~1items/GET"}])[1] == (
+        "Cannot remove method setting items/GET because there is no method setting for this method")
     assert "accessLogSettings" not in removed
 
     code, message, _ = aws_error(client.update_stage, restApiId=api_id, stageName="dev",

@@ -11,9 +11,10 @@ extension RestStagePatch {
         _ operation: PatchOperation, segments: [String], to stage: inout RestStage
     ) throws(APIError) {
         if operation.op == .remove, segments.count >= 2, let key = methodSettingKey(Array(segments)) {
-            // Removing settings that are not there is a no-op (Terraform removes on destroy
-            // whatever it believes it set).
-            stage.methodSettings.removeValue(forKey: key)
+            // AWS's wording, quoted in terraform-provider-aws's method_settings.go, which ignores it.
+            guard stage.methodSettings.removeValue(forKey: key) != nil else {
+                throw .badRequest("Cannot remove method setting \(key) because there is no method setting for this method")
+            }
             return
         }
         guard segments.count >= 4, operation.op == .replace || operation.op == .add,
