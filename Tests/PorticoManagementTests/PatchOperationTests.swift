@@ -115,6 +115,31 @@ struct PatchOperationTests {
     }
 }
 
+extension PatchOperationTests {
+    /// AWS's answers recorded in LocalStack's `test_apigateway_canary.snapshot.json`, word for word.
+    @Test func canaryPatchRefusalsAsRecorded() throws {
+        let document = RestApiModelTestsSupport.document()
+        var stage = RestStage(stageName: "dev", deploymentId: "dep001", createdDate: nil)
+        #expect(
+            throws: APIError.badRequest(
+                "Cannot remove method setting canarySettings/stageVariableOverrides because there is no method setting for this method ")
+        ) {
+            try RestStagePatch.apply(PatchOperation(op: .remove, path: "/canarySettings/stageVariableOverrides"), to: &stage, in: document)
+        }
+        #expect(throws: APIError.badRequest("Invalid add operation with path: /canarySettings/deploymentId")) {
+            try RestStagePatch.apply(PatchOperation(op: .add, path: "/canarySettings/deploymentId", value: "dep001"), to: &stage, in: document)
+        }
+        let recorded =
+            "Invalid method setting path: /canarySettings/badPath. Must be one of: [/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, /clientCertificateId, /accessLogSettings, /accessLogSettings/destinationArn, /accessLogSettings/format, /{resourcePath}/{httpMethod}/metrics/enabled, /{resourcePath}/{httpMethod}/logging/dataTrace, /{resourcePath}/{httpMethod}/logging/loglevel, /{resourcePath}/{httpMethod}/throttling/burstLimit/{resourcePath}/{httpMethod}/throttling/rateLimit/{resourcePath}/{httpMethod}/caching/ttlInSeconds, /{resourcePath}/{httpMethod}/caching/enabled, /{resourcePath}/{httpMethod}/caching/dataEncrypted, /{resourcePath}/{httpMethod}/caching/requireAuthorizationForCacheControl, /{resourcePath}/{httpMethod}/caching/unauthorizedCacheControlHeaderStrategy, /*/*/metrics/enabled, /*/*/logging/dataTrace, /*/*/logging/loglevel, /*/*/throttling/burstLimit /*/*/throttling/rateLimit /*/*/caching/ttlInSeconds, /*/*/caching/enabled, /*/*/caching/dataEncrypted, /*/*/caching/requireAuthorizationForCacheControl, /*/*/caching/unauthorizedCacheControlHeaderStrategy, /variables/{variable_name}, /tracingEnabled]"
+        #expect(throws: APIError.badRequest(recorded)) {
+            try RestStagePatch.apply(PatchOperation(op: .replace, path: "/canarySettings/badPath", value: "x"), to: &stage, in: document)
+        }
+        // Recorded: a canary set up by patch starts on the stage's deployment with no traffic.
+        try RestStagePatch.apply(PatchOperation(op: .replace, path: "/canarySettings/percentTraffic", value: "50"), to: &stage, in: document)
+        #expect(stage.canarySettings == CanarySettings(percentTraffic: 50, deploymentId: "dep001", useStageCache: false))
+    }
+}
+
 /// A small REST API document for the patch tests.
 enum RestApiModelTestsSupport {
     static func document() -> RestApiDocument {

@@ -97,7 +97,7 @@ def test_stages_and_update_stage_patch_paths(fresh):
     assert removed["variables"] == {"a": "2"} and "items/GET" not in removed["methodSettings"]
     assert aws_error(client.update_stage, restApiId=api_id, stageName="dev",
                      patchOperations=[{"op": "remove", "path": "/~1items/GET"}])[1] == (
-        "Cannot remove method setting items/GET because there is no method setting for this method")
+        "Cannot remove method setting ~1items/GET because there is no method setting for this method ")
     assert "accessLogSettings" not in removed
 
     code, message, _ = aws_error(client.update_stage, restApiId=api_id, stageName="dev",
@@ -127,6 +127,12 @@ def test_canary_release_and_promotion(fresh):
                                        "stageVariableOverrides": {"color": "green"}, "useStageCache": False}
     assert aws_error(client.delete_deployment, restApiId=api_id, deploymentId=canary)[1] == (
         "Active stages pointing to this deployment must be moved or deleted")
+    assert aws_error(client.create_deployment, restApiId=api_id, canarySettings={"percentTraffic": 1.0})[1] == (
+        "Invalid deployment content specified.Non null and non empty stageName must be provided for canary deployment. "
+        "Provided value is null")
+    assert aws_error(client.create_deployment, restApiId=api_id, stageName="non-existing",
+                     canarySettings={"percentTraffic": 1.0})[1] == (
+        "Invalid deployment content specified.Stage non-existing must already be created before making a canary release deployment")
     raised = client.update_stage(restApiId=api_id, stageName="prod", patchOperations=[
         {"op": "replace", "path": "/canarySettings/percentTraffic", "value": "50.5"}])
     assert raised["canarySettings"]["percentTraffic"] == 50.5

@@ -15,7 +15,7 @@ struct DeploymentStageRequest: Sendable {
 
     init?(_ body: JSONBody) throws(APIError) {
         guard let stageName = try body.string("stageName") else {
-            if body.has("canarySettings") { throw .badRequest("A stage name is required to deploy a canary") }
+            if body.has("canarySettings") { throw RestMessages.canaryWithoutStage }
             return nil
         }
         try RestStageValidation.validateName(stageName)
@@ -40,7 +40,7 @@ struct DeploymentStageRequest: Sendable {
     /// serving its own (AWS's canary release).
     func apply(deploymentId: String, to document: inout RestApiDocument, now: Date) throws(APIError) {
         if var canary {
-            guard let index = document.stageIndex(stageName) else { throw RestMessages.stageNotFound }
+            guard let index = document.stageIndex(stageName) else { throw RestMessages.canaryStageMissing(stageName) }
             canary.deploymentId = deploymentId
             document.stages[index].canarySettings = canary
             document.stages[index].lastUpdatedDate = now

@@ -90,7 +90,16 @@ enum RestMessages {
     static let stageExists = APIError.conflict("Stage already exists")
     /// Judgement: LocalStack's wording for a stage patch naming a deployment that does not exist.
     static let deploymentIdDoesNotExist = APIError.badRequest("Deployment id does not exist")
+    /// Judgement: LocalStack's wording for promoting a canary a stage does not have.
     static let canaryMissing = APIError.badRequest("Promotion not available. Canary does not exist.")
+    /// Recorded in LocalStack's `test_apigateway_canary.snapshot.json` (the missing space is AWS's).
+    static let canaryWithoutStage = APIError.badRequest(
+        "Invalid deployment content specified.Non null and non empty stageName must be provided for canary deployment. Provided value is null")
+
+    /// Recorded in LocalStack's `test_apigateway_canary.snapshot.json`.
+    static func canaryStageMissing(_ stageName: String) -> APIError {
+        .badRequest("Invalid deployment content specified.Stage \(stageName) must already be created before making a canary release deployment")
+    }
 
     static let emptyDescription = APIError.badRequest("Description cannot be an empty string")
     static let compressionSize = APIError.badRequest("Invalid minimum compression size, must be between 0 and 10485760")

@@ -11,10 +11,8 @@ extension RestStagePatch {
         _ operation: PatchOperation, segments: [String], to stage: inout RestStage
     ) throws(APIError) {
         if operation.op == .remove, segments.count >= 2, let key = methodSettingKey(Array(segments)) {
-            // AWS's wording, quoted in terraform-provider-aws's method_settings.go, which ignores it.
-            guard stage.methodSettings.removeValue(forKey: key) != nil else {
-                throw .badRequest("Cannot remove method setting \(key) because there is no method setting for this method")
-            }
+            // AWS refuses (terraform-provider-aws's method_settings.go quotes it and ignores it).
+            guard stage.methodSettings.removeValue(forKey: key) != nil else { throw cannotRemove(operation) }
             return
         }
         guard segments.count >= 4, operation.op == .replace || operation.op == .add,

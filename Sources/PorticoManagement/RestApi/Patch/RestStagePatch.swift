@@ -69,37 +69,51 @@ enum RestStagePatch {
         "Invalid copy operation with path: /canarySettings/stageVariableOverrides and from /variables. Valid copy:path are [/deploymentId, /variables] and valid copy:from are [/canarySettings/deploymentId, /canarySettings/stageVariableOverrides]"
     )
 
+    /// `/canarySettings/...`, with AWS's recorded answers (LocalStack's
+    /// `test_apigateway_canary.snapshot.json`): `add` on a scalar is "Invalid add operation", removing
+    /// what is not there is "Cannot remove method setting ...", and an unknown path is the stage's
+    /// "Invalid method setting path". Setting a member of a stage without canary creates one on
+    /// the stage's own deployment with no traffic.
     private static func applyCanary(
         _ operation: PatchOperation, segments: [String], to stage: inout RestStage, in document: RestApiDocument
     ) throws(APIError) {
         if segments.isEmpty {
-            guard operation.op == .remove else { throw operation.invalidPath }
+            guard operation.op == .remove else { throw invalidMethodSettingPath(operation) }
             stage.canarySettings = nil
             return
         }
-        // A canary set up by patch starts on the stage's own deployment, with no traffic.
         var canary = stage.canarySettings ?? CanarySettings(percentTraffic: 0, deploymentId: stage.deploymentId, useStageCache: false)
-        switch (segments[0], segments.count) {
-        case ("percentTraffic", 1):
-            try operation.requireReplace()
+        switch (segments[0], segments.count, operation.op) {
+        case ("stageVariableOverrides", 2, .remove):
+            guard canary.stageVariableOverrides?.removeValue(forKey: segments[1]) != nil else { throw cannotRemove(operation) }
+        case ("stageVariableOverrides", 2, _):
+            try PatchMap.apply(operation, key: segments[1], to: &canary.stageVariableOverrides)
+        case (_, _, .remove):
+            throw cannotRemove(operation)
+        case ("percentTraffic", 1, .replace):
             let percent = try operation.doubleValue()
             guard (0...100).contains(percent) else {
                 throw .badRequest("Canary traffic percentage must be between 0.0 and 100.0")
             }
             canary.percentTraffic = percent
-        case ("deploymentId", 1):
-            try operation.requireReplace()
+        case ("deploymentId", 1, .replace):
             let id = try operation.requiredValue()
             guard document.deployment(id) != nil else { throw RestMessages.deploymentIdDoesNotExist }
             canary.deploymentId = id
-        case ("useStageCache", 1):
-            try operation.requireReplace()
+        case ("useStageCache", 1, .replace):
             canary.useStageCache = try operation.boolValue()
-        case ("stageVariableOverrides", 2):
-            try PatchMap.apply(operation, key: segments[1], to: &canary.stageVariableOverrides)
+        case ("percentTraffic", 1, _), ("deploymentId", 1, _), ("useStageCache", 1, _):
+            throw .badRequest("Invalid \(operation.op.rawValue) operation with path: \(operation.path ?? "null")")
         default:
-            throw operation.invalidPath
+            throw invalidMethodSettingPath(operation)
         }
+        if canary.stageVariableOverrides?.isEmpty == true { canary.stageVariableOverrides = nil }
         stage.canarySettings = canary
+    }
+
+    /// AWS's answer to removing a setting that is not there; the trailing space is AWS's.
+    static func cannotRemove(_ operation: PatchOperation) -> APIError {
+        let setting = (operation.path ?? "").drop { $0 == "/" }
+        return .badRequest("Cannot remove method setting \(setting) because there is no method setting for this method ")
     }
 }
