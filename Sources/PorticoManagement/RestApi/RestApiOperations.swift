@@ -19,7 +19,7 @@ enum RestApiOperations {
         }
         let body = try context.body()
         let name = try body.required("name", body.string("name"))
-        guard !name.isEmpty else { throw APIError.badRequest("Invalid API name specified") }
+        guard !name.isEmpty else { throw RestMessages.emptyApiName }
         if body.has("cloneFrom") {
             throw APIError.badRequest("Portico does not support cloneFrom yet.")
         }

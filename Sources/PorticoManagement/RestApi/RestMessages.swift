@@ -3,6 +3,10 @@ import PorticoModel
 /// The error messages AWS's `apigateway` (REST API) endpoint sends. Unless a comment says
 /// otherwise, each was recorded against real AWS in LocalStack's snapshot tests
 /// (`tests/aws/services/apigateway/test_apigateway_api.snapshot.json`, see AWS_FACTS 7).
+///
+/// Value checks written next to the code that makes them (an unknown logging level, passthrough
+/// behaviour or cache size, a non-boolean patch value) use Portico's own wording: clients rely on
+/// their type and status (400 `BadRequestException`), which match AWS, not on the text.
 enum RestMessages {
     /// `Invalid API identifier specified {account}:{restApiId}`, the same wording as for HTTP APIs.
     static func restApiNotFound(_ restApiId: String, accountId: String) -> APIError {
@@ -102,6 +106,8 @@ enum RestMessages {
     }
 
     static let emptyDescription = APIError.badRequest("Description cannot be an empty string")
+    /// Judgement: AWS's wording for an empty REST API name was not recorded.
+    static let emptyApiName = APIError.badRequest("Invalid API name specified")
     static let compressionSize = APIError.badRequest("Invalid minimum compression size, must be between 0 and 10485760")
     static let multipleEndpointTypes = APIError.badRequest("Cannot create an api with multiple Endpoint Types.")
     static let noEndpointTypes = APIError.badRequest("REGIONAL Configuration and EDGE Configuration cannot be both DISABLED.")

@@ -9,7 +9,7 @@ enum RestApiPatch {
         case "name" where segments.count == 1:
             try operation.requireReplace()
             let name = try operation.requiredValue()
-            guard !name.isEmpty else { throw .badRequest("Invalid API name specified") }
+            guard !name.isEmpty else { throw RestMessages.emptyApiName }
             api.name = name
         case "description" where segments.count == 1:
             try operation.requireReplace()
