@@ -23,5 +23,9 @@ public struct ManagementConfiguration: Sendable {
     /// default and lets an operator raise it (`--max-integration-timeout-ms`).
     public var maxIntegrationTimeoutMillis: Int = Integration.defaultTimeoutMillis
 
+    /// The largest `timeoutInMillis` a REST API integration accepts. AWS's default cap is 29 s;
+    /// regional and private APIs may be raised beyond it, so an operator can.
+    public var maxRestIntegrationTimeoutMillis: Int = RestIntegration.defaultTimeoutMillis
+
     public init() {}
 }

@@ -26,9 +26,22 @@ struct ManagementResponder: Sendable {
         self.router = Self.makeRouter()
     }
 
-    /// Every `apigatewayv2` operation Portico serves, by method and URI template (from the botocore model).
+    /// Every `apigatewayv2` and `apigateway` (REST API) operation Portico serves, by method and URI
+    /// template (from the botocore models).
     static func makeRouter() -> Router<Operation> {
         var router = Router<Operation>()
+        RestApiOperations.register(into: &router)
+        RestApiImport.register(into: &router)
+        RestResourceOperations.register(into: &router)
+        RestMethodOperations.register(into: &router)
+        RestMethodResponseOperations.register(into: &router)
+        RestIntegrationOperations.register(into: &router)
+        RestIntegrationResponseOperations.register(into: &router)
+        RestModelOperations.register(into: &router)
+        RequestValidatorOperations.register(into: &router)
+        GatewayResponseOperations.register(into: &router)
+        RestDeploymentOperations.register(into: &router)
+        RestStageOperations.register(into: &router)
         ApiOperations.register(into: &router)
         RouteOperations.register(into: &router)
         IntegrationOperations.register(into: &router)

@@ -28,18 +28,32 @@ public protocol StoreTransaction {
     func putDeploymentSnapshot(_ snapshot: DeploymentSnapshot) throws
     func deleteDeploymentSnapshot(apiId: String, deploymentId: String) throws
 
+    func restApiDocument(id: String) throws -> RestApiDocument?
+    /// All REST API documents, ordered by REST API id.
+    func allRestApiDocuments() throws -> [RestApiDocument]
+    func putRestApiDocument(_ document: RestApiDocument) throws
+    /// Deletes the REST API and its deployment snapshots.
+    func deleteRestApiDocument(id: String) throws
+
+    func restDeploymentSnapshot(restApiId: String, deploymentId: String) throws -> RestDeploymentSnapshot?
+    func putRestDeploymentSnapshot(_ snapshot: RestDeploymentSnapshot) throws
+    func deleteRestDeploymentSnapshot(restApiId: String, deploymentId: String) throws
+
     /// Deletes everything (`POST /_portico/reset`).
     func deleteEverything() throws
 }
 
-/// A committed change: the ids of the APIs whose documents or snapshots changed.
+/// A committed change: the ids of the APIs whose documents or snapshots changed, HTTP APIs and
+/// REST APIs apart (they are compiled differently; their ids never collide).
 public struct StoreChange: Sendable, Equatable {
     public var apiIds: Set<String>
+    public var restApiIds: Set<String>
     /// `true` when the change was a reset of everything.
     public var everything: Bool
 
-    public init(apiIds: Set<String>, everything: Bool = false) {
+    public init(apiIds: Set<String>, restApiIds: Set<String> = [], everything: Bool = false) {
         self.apiIds = apiIds
+        self.restApiIds = restApiIds
         self.everything = everything
     }
 }

@@ -36,7 +36,7 @@ struct PaginationTests {
 
     @Test(arguments: ["garbage!", "", "dj", Pagination.encodeToken(kind: "stages", after: "x")])
     func foreignOrMalformedTokensAreBadRequests(_ token: String) {
-        #expect(throws: Pagination.invalidToken) {
+        #expect(throws: Pagination.invalidToken()) {
             try Pagination.page(ids, kind: "routes", key: { $0 }, maxResults: nil, nextToken: token)
         }
     }
@@ -52,5 +52,17 @@ struct PaginationTests {
         let token = Pagination.encodeToken(kind: "apis", after: "??>>~~")
         #expect(!token.contains("+") && !token.contains("/") && !token.contains("="))
         #expect(try Pagination.decodeToken(token, kind: "apis") == "??>>~~")
+    }
+
+    @Test func restListsUseLimitAndPositionWithAWSDefaultOf25() throws {
+        let many = (0..<30).map { String(format: "id%02d", $0) }
+        let first = try Pagination.page(many, kind: "restapis", key: { $0 }, maxResults: nil, nextToken: nil, parameters: .rest)
+        #expect(first.items.count == 25)
+        let second = try Pagination.page(
+            many, kind: "restapis", key: { $0 }, maxResults: nil, nextToken: first.nextToken, parameters: .rest)
+        #expect(second.items == ["id25", "id26", "id27", "id28", "id29"] && second.nextToken == nil)
+        #expect(throws: Pagination.invalidToken(.rest)) {
+            try Pagination.page(many, kind: "resources", key: { $0 }, maxResults: nil, nextToken: first.nextToken, parameters: .rest)
+        }
     }
 }

@@ -84,4 +84,68 @@ struct RouterTests {
             #expect(templates.contains(expected), "missing \(expected)")
         }
     }
+
+    /// Every REST API (`apigateway`) operation of this round, listed from the botocore model.
+    @Test func everyRestOperationOfTheModelIsRegistered() {
+        let templates = Set(ManagementResponder.makeRouter().templates.map { "\($0.method) \($0.template)" })
+        for expected in [
+            "POST /restapis/{restapi_id}/deployments", 
+            "POST /restapis/{restapi_id}/models", 
+            "POST /restapis/{restapi_id}/requestvalidators", 
+            "POST /restapis/{restapi_id}/resources/{parent_id}", 
+            "POST /restapis", 
+            "POST /restapis/{restapi_id}/stages", 
+            "DELETE /restapis/{restapi_id}/deployments/{deployment_id}", 
+            "DELETE /restapis/{restapi_id}/gatewayresponses/{response_type}", 
+            "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 
+            "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 
+            "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 
+            "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 
+            "DELETE /restapis/{restapi_id}/models/{model_name}", 
+            "DELETE /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", 
+            "DELETE /restapis/{restapi_id}/resources/{resource_id}", 
+            "DELETE /restapis/{restapi_id}", 
+            "DELETE /restapis/{restapi_id}/stages/{stage_name}", 
+            "GET /restapis/{restapi_id}/deployments/{deployment_id}", 
+            "GET /restapis/{restapi_id}/deployments", 
+            "GET /restapis/{restapi_id}/gatewayresponses/{response_type}", 
+            "GET /restapis/{restapi_id}/gatewayresponses", 
+            "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 
+            "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 
+            "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 
+            "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 
+            "GET /restapis/{restapi_id}/models/{model_name}", 
+            "GET /restapis/{restapi_id}/models", 
+            "GET /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", 
+            "GET /restapis/{restapi_id}/requestvalidators", 
+            "GET /restapis/{restapi_id}/resources/{resource_id}", 
+            "GET /restapis/{restapi_id}/resources", 
+            "GET /restapis/{restapi_id}", 
+            "GET /restapis", 
+            "GET /restapis/{restapi_id}/stages/{stage_name}", 
+            "GET /restapis/{restapi_id}/stages", 
+            "GET /tags/{resource_arn}", 
+            "PUT /restapis/{restapi_id}/gatewayresponses/{response_type}", 
+            "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 
+            "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 
+            "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 
+            "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 
+            "PUT /restapis/{restapi_id}", 
+            "PUT /tags/{resource_arn}", 
+            "DELETE /tags/{resource_arn}", 
+            "PATCH /restapis/{restapi_id}/deployments/{deployment_id}", 
+            "PATCH /restapis/{restapi_id}/gatewayresponses/{response_type}", 
+            "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 
+            "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 
+            "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 
+            "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 
+            "PATCH /restapis/{restapi_id}/models/{model_name}", 
+            "PATCH /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", 
+            "PATCH /restapis/{restapi_id}/resources/{resource_id}", 
+            "PATCH /restapis/{restapi_id}", 
+            "PATCH /restapis/{restapi_id}/stages/{stage_name}"
+        ] {
+            #expect(templates.contains(expected), "missing \(expected)")
+        }
+    }
 }

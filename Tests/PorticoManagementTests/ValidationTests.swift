@@ -137,11 +137,17 @@ struct ValidationTests {
         #expect(
             try ResourceArn(parsing: "arn:aws:apigateway:us-east-1::/apis/abc/stages/$default", region: "us-east-1", accountId: "0")
                 == .stage(apiId: "abc", stageName: "$default"))
+        #expect(
+            try ResourceArn(parsing: "arn:aws:apigateway:us-east-1::/restapis/abc", region: "us-east-1", accountId: "0")
+                == .restApi(restApiId: "abc"))
+        #expect(
+            try ResourceArn(parsing: "arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod", region: "us-east-1", accountId: "0")
+                == .restStage(restApiId: "abc", stageName: "prod"))
         let otherRegion = #expect(throws: APIError.self) {
             try ResourceArn(parsing: "arn:aws:apigateway:eu-west-1::/apis/abc", region: "us-east-1", accountId: "0")
         }
         #expect(otherRegion?.type == "NotFoundException")
-        for arn in ["nonsense", "arn:aws:s3:::bucket", "arn:aws:apigateway:us-east-1::/restapis/abc", "arn:aws:apigateway:us-east-1::/apis/abc/routes/x"] {
+        for arn in ["nonsense", "arn:aws:s3:::bucket", "arn:aws:apigateway:us-east-1::/restapis/abc/resources/x", "arn:aws:apigateway:us-east-1::/apis/abc/routes/x"] {
             #expect(throws: APIError.self, "\(arn)") { try ResourceArn(parsing: arn, region: "us-east-1", accountId: "0") }
         }
     }

@@ -25,15 +25,15 @@ def aws_error(call, *args, **kwargs):
     return response["Error"]["Code"], response["Error"]["Message"], response["ResponseMetadata"]["HTTPStatusCode"]
 
 
-def cli_json(portico, *args):
-    """Runs `aws apigatewayv2 ...` and returns its JSON output ({} when it prints nothing)."""
-    result = portico.cli("apigatewayv2", *args)
+def cli_json(portico, *args, service="apigatewayv2"):
+    """Runs `aws apigatewayv2 ...` (or another `service`) and returns its JSON output ({} when it prints nothing)."""
+    result = portico.cli(service, *args)
     return json.loads(result.stdout) if result.stdout.strip() else {}
 
 
-def cli_error(portico, *args):
-    """Runs an `aws apigatewayv2 ...` that must fail; returns (code, message)."""
-    result = portico.cli("apigatewayv2", *args, check=False)
+def cli_error(portico, *args, service="apigatewayv2"):
+    """Runs an `aws apigatewayv2 ...` (or another `service`) that must fail; returns (code, message)."""
+    result = portico.cli(service, *args, check=False)
     assert result.returncode != 0, result.stdout
     match = CLI_ERROR.search(result.stderr)
     assert match, result.stderr

@@ -106,15 +106,49 @@ struct JSONBody: Sendable {
         return result
     }
 
-    func stringMap(_ member: String) throws(APIError) -> [String: String]? {
+    /// A map of strings. With `nullAsEmpty`, a `null` value reads as `""` (AWS takes a `null`
+    /// response template as "no template").
+    func stringMap(_ member: String, nullAsEmpty: Bool = false) throws(APIError) -> [String: String]? {
         guard let value = value(member) else { return nil }
         guard case .object(let entries) = value else { throw typeError(member, expected: "a map of strings", got: value) }
         var result: [String: String] = [:]
         for (key, entry) in entries {
+            if nullAsEmpty, entry == .null {
+                result[key] = ""
+                continue
+            }
             guard case .string(let text) = entry else {
                 throw .badRequest("Invalid type for member '\(name(member)).\(key)': expected a string but got \(entry.typeName).")
             }
             result[key] = text
+        }
+        return result
+    }
+
+    /// A map of booleans (`requestParameters` of REST API methods: name → required).
+    func boolMap(_ member: String) throws(APIError) -> [String: Bool]? {
+        guard let value = value(member) else { return nil }
+        guard case .object(let entries) = value else { throw typeError(member, expected: "a map of booleans", got: value) }
+        var result: [String: Bool] = [:]
+        for (key, entry) in entries {
+            guard case .bool(let flag) = entry else {
+                throw .badRequest("Invalid type for member '\(name(member)).\(key)': expected a boolean but got \(entry.typeName).")
+            }
+            result[key] = flag
+        }
+        return result
+    }
+
+    /// A list of objects (`patchOperations`).
+    func objectList(_ member: String) throws(APIError) -> [JSONBody]? {
+        guard let value = value(member) else { return nil }
+        guard case .array(let elements) = value else { throw typeError(member, expected: "a list", got: value) }
+        var result: [JSONBody] = []
+        for (index, element) in elements.enumerated() {
+            guard case .object(let members) = element else {
+                throw .badRequest("Invalid type for member '\(name(member))[\(index)]': expected an object but got \(element.typeName).")
+            }
+            result.append(JSONBody(members: members, path: "\(name(member))[\(index)]"))
         }
         return result
     }

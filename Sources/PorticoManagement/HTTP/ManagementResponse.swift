@@ -22,6 +22,15 @@ struct ManagementResponse: Sendable {
         return ManagementResponse(status: status, headers: [("Content-Type", jsonContentType)], body: Array(data))
     }
 
+    /// A JSON body for the `apigateway` (REST API) operations, whose timestamps are epoch seconds.
+    static func restJSON(_ status: Int, _ value: some Encodable) throws -> ManagementResponse {
+        let data = try JSONCoding.epochEncoder().encode(value)
+        return ManagementResponse(status: status, headers: [("Content-Type", jsonContentType)], body: Array(data))
+    }
+
+    /// `202 Accepted` with no body, as most `apigateway` deletes answer (AWS_FACTS 8).
+    static let accepted = ManagementResponse(status: 202)
+
     static func jsonText(_ status: Int, _ text: String) -> ManagementResponse {
         ManagementResponse(status: status, headers: [("Content-Type", jsonContentType)], body: Array(text.utf8))
     }

@@ -36,11 +36,7 @@ enum ApiOperations {
         let template = api
         let created = try await context.transaction { transaction in
             var api = template
-            var apiId = Identifier.random(length: Identifier.apiLength)
-            while try transaction.apiDocument(id: apiId) != nil {
-                apiId = Identifier.random(length: Identifier.apiLength)
-            }
-            api.apiId = apiId
+            api.apiId = try ApiIdentifiers.newApiId(transaction)
             var document = ApiDocument(api: api)
             if let quickCreate {
                 try quickCreate.apply(to: &document, now: context.now, transaction: transaction)

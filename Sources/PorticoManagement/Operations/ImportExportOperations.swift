@@ -31,10 +31,7 @@ enum ImportExportOperations {
     @Sendable static func importApi(_ context: OperationContext) async throws -> ManagementResponse {
         let request = try ImportRequest(context)
         let api = try await context.transaction { transaction in
-            var apiId = Identifier.random(length: Identifier.apiLength)
-            while try transaction.apiDocument(id: apiId) != nil {
-                apiId = Identifier.random(length: Identifier.apiLength)
-            }
+            let apiId = try ApiIdentifiers.newApiId(transaction)
             let document = try OpenAPIImporter.makeDocument(
                 from: request.text, apiId: apiId, basepath: request.basepath, failOnWarnings: request.failOnWarnings,
                 now: context.now)

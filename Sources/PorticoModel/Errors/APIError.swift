@@ -28,6 +28,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         APIError(status: 409, type: "ConflictException", message: message)
     }
 
+    /// AWS's answer to a request that breaks the service model's constraints (an enum value, a
+    /// pattern). Its body has only `message`, and the SDKs report the code `ValidationException`.
+    public static func validation(_ message: String) -> APIError {
+        APIError(status: 400, type: "ValidationException", message: message)
+    }
+
     public static func tooManyRequests(_ message: String) -> APIError {
         APIError(status: 429, type: "TooManyRequestsException", message: message)
     }

@@ -1,11 +1,16 @@
 /// Resource identifiers in the formats Amazon API Gateway uses: lower-case letters and digits,
-/// 10 characters for an API id (`a1b2c3d4e5`), 7 for routes and integrations, 6 for
-/// deployments and authorizers.
+/// 10 characters for an API id (`a1b2c3d4e5`, HTTP and REST APIs alike, in one namespace), 7 for
+/// routes and integrations, 6 for deployments and authorizers. REST APIs: a root resource id has
+/// 10 characters, other resources, models and request validators 6.
 public enum Identifier {
     public static let apiLength = 10
     public static let routeLength = 7
     public static let integrationLength = 7
     public static let deploymentLength = 6
+    public static let rootResourceLength = 10
+    public static let resourceLength = 6
+    public static let modelLength = 6
+    public static let requestValidatorLength = 6
 
     static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
 

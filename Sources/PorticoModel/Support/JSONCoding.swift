@@ -10,6 +10,14 @@ public enum JSONCoding {
         return encoder
     }
 
+    /// The encoder for `apigateway` (v1, REST API) responses: that protocol sends timestamps as
+    /// epoch seconds, and the AWS SDK for Go v2 (Terraform) refuses ISO 8601 strings there.
+    public static func epochEncoder() -> JSONEncoder {
+        let encoder = encoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }
+
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

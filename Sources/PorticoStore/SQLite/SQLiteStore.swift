@@ -3,9 +3,11 @@ import GRDB
 
 /// The embedded store: one SQLite file, `portico.sqlite`, in the data directory, in WAL mode.
 ///
-/// Tables: `api_documents(api_id, document)` holds one ``ApiDocument`` per API as JSON;
+/// Tables (each a ``JSONTable``): `api_documents(api_id, document)` holds one ``ApiDocument`` per API as JSON;
 /// `deployment_snapshots(api_id, deployment_id, snapshot)` holds the immutable
-/// ``DeploymentSnapshot``s. The schema is versioned with GRDB's `DatabaseMigrator`.
+/// ``DeploymentSnapshot``s. REST APIs have the same pair: `rest_api_documents(rest_api_id,
+/// document)` and `rest_deployment_snapshots(rest_api_id, deployment_id, snapshot)`. The schema is
+/// versioned with GRDB's `DatabaseMigrator`.
 ///
 /// Transactions are serialised by SQLite's single writer; each one's ``StoreChange`` is emitted
 /// after its commit and in commit order.
@@ -90,6 +92,21 @@ public final class SQLiteStore: Store {
                         deployment_id TEXT NOT NULL,
                         snapshot TEXT NOT NULL,
                         PRIMARY KEY (api_id, deployment_id)
+                    );
+                    """)
+        }
+        migrator.registerMigration("v2: rest api documents and rest deployment snapshots") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE rest_api_documents (
+                        rest_api_id TEXT NOT NULL PRIMARY KEY,
+                        document TEXT NOT NULL
+                    );
+                    CREATE TABLE rest_deployment_snapshots (
+                        rest_api_id TEXT NOT NULL,
+                        deployment_id TEXT NOT NULL,
+                        snapshot TEXT NOT NULL,
+                        PRIMARY KEY (rest_api_id, deployment_id)
                     );
                     """)
         }
