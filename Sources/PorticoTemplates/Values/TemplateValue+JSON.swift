@@ -1,0 +1,67 @@
+import PorticoModel
+
+/// JSON text of values, as `$input.json(...)` returns it: compact, members in document order.
+extension TemplateValue {
+    func appendJSON(to out: inout String, depth: Int = 0) throws(TemplateRenderError) {
+        switch self {
+        case .null: out.append("null")
+        case .bool(let value): out.append(value ? "true" : "false")
+        case .integer(let value): out.append(String(value))
+        case .double(let value):
+            // JSON has no NaN or Infinity; Java JSON writers print null for them.
+            out.append(value.isFinite ? Self.javaDoubleText(value) : "null")
+        case .string(let value):
+            out.append("\"")
+            JSONText.escape(value, into: &out)
+            out.append("\"")
+        case .list(let list):
+            guard depth < Self.maxNesting else { throw .nestingTooDeep() }
+            out.append("[")
+            for (index, item) in list.items.enumerated() {
+                if index > 0 { out.append(",") }
+                try item.appendJSON(to: &out, depth: depth + 1)
+            }
+            out.append("]")
+        case .map(let map):
+            guard depth < Self.maxNesting else { throw .nestingTooDeep() }
+            out.append("{")
+            for (index, key) in map.keys.enumerated() {
+                if index > 0 { out.append(",") }
+                out.append("\"")
+                JSONText.escape(key, into: &out)
+                out.append("\":")
+                try (map[key] ?? .null).appendJSON(to: &out, depth: depth + 1)
+            }
+            out.append("}")
+        case .builtin:
+            out.append("\"")
+            try JSONText.escape(text(), into: &out)
+            out.append("\"")
+        }
+    }
+
+    func jsonText() throws(TemplateRenderError) -> String {
+        var out = ""
+        try appendJSON(to: &out)
+        return out
+    }
+
+    /// A caller-supplied value (`$context`, stage variables) as a template value. Objects come
+    /// from a Swift dictionary, so their members are ordered by key to keep output stable.
+    init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .integer(let value): self = .integer(value)
+        case .number(let value): self = .double(value)
+        case .string(let value): self = .string(value)
+        case .array(let values): self = .list(ListBox(values.map(TemplateValue.init)))
+        case .object(let members):
+            let map = MapBox(minimumCapacity: members.count)
+            for key in members.keys.sorted() {
+                map.put(key, TemplateValue(members[key]!))
+            }
+            self = .map(map)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// How Velocity renders a value: Java's `toString()`. Maps print as `{a=1, b=x}` and lists as
+/// `[1, x]` (`AbstractMap.toString`/`AbstractCollection.toString`), which is what API Gateway
+/// prints for `$input.path('$')` when it is rendered directly.
+extension TemplateValue {
+    /// Appends `toString()` of the value. Deeply nested or self-containing collections stop at
+    /// `maxDepth` with an error instead of overflowing the stack (Java throws StackOverflowError).
+    func appendText(to out: inout String, depth: Int = 0) throws(TemplateRenderError) {
+        switch self {
+        case .null: out.append("null")
+        case .bool(let value): out.append(value ? "true" : "false")
+        case .integer(let value): out.append(String(value))
+        case .double(let value): out.append(Self.javaDoubleText(value))
+        case .string(let value): out.append(value)
+        case .list(let list):
+            guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
+            out.append("[")
+            for (index, item) in list.items.enumerated() {
+                if index > 0 { out.append(", ") }
+                if case .list(let inner) = item, inner === list {
+                    out.append("(this Collection)")
+                } else {
+                    try item.appendText(to: &out, depth: depth + 1)
+                }
+            }
+            out.append("]")
+        case .map(let map):
+            guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
+            out.append("{")
+            for (index, key) in map.keys.enumerated() {
+                if index > 0 { out.append(", ") }
+                out.append(key)
+                out.append("=")
+                let item = map[key] ?? .null
+                if case .map(let inner) = item, inner === map {
+                    out.append("(this Map)")
+                } else {
+                    try item.appendText(to: &out, depth: depth + 1)
+                }
+            }
+            out.append("}")
+        case .builtin(let builtin):
+            switch builtin {
+            case .input: out.append("$input")
+            case .util: out.append("$util")
+            case .loop: out.append("$foreach")
+            }
+        }
+    }
+
+    /// `toString()` of the value.
+    func text() throws(TemplateRenderError) -> String {
+        if case .string(let value) = self { return value }
+        var out = ""
+        try appendText(to: &out)
+        return out
+    }
+
+    /// How deep collections may nest when printed or serialized; also the JSON parser's limit.
+    static let maxNesting = 256
+
+    /// Java's `Double.toString`: `1.0`, `249.99`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`.
+    static func javaDoubleText(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+        let magnitude = abs(value)
+        if magnitude >= 1e-3 && magnitude < 1e7 {
+            let text = "\(value)"
+            return text.contains(".") ? text : text + ".0"
+        }
+        // Swift prints `1e+20` / `1.5e-05`; Java prints `1.0E20` / `1.5E-5`.
+        let text = "\(value)"
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
+        var mantissa = String(text[..<e])
+        if !mantissa.contains(".") { mantissa += ".0" }
+        var exponent = Substring(text[text.index(after: e)...])
+        if exponent.hasPrefix("+") { exponent = exponent.dropFirst() }
+        let negative = exponent.hasPrefix("-")
+        if negative { exponent = exponent.dropFirst() }
+        let digits = exponent.drop { $0 == "0" }
+        return mantissa + "E" + (negative ? "-" : "") + (digits.isEmpty ? "0" : String(digits))
+    }
+}

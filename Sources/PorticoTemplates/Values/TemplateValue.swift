@@ -1,0 +1,129 @@
+/// A value while a template is being evaluated, modelled on the Java objects Velocity sees inside
+/// API Gateway: strings, `Integer`/`Long`, `Double`, `Boolean`, `ArrayList` and `LinkedHashMap`.
+///
+/// Lists and maps are reference types, as in Java: `#set($b = $a)` aliases, and `$a.add(1)` is
+/// seen through `$b`. Values live only for one render, so they need not be `Sendable`.
+enum TemplateValue {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case list(ListBox)
+    case map(MapBox)
+    /// `$input`, `$util` and `$foreach`: objects whose methods the engine provides.
+    case builtin(Builtin)
+
+    enum Builtin {
+        case input
+        case util
+        case loop(LoopState)
+    }
+
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// Velocity 1.7's truth: `null` and `false` are false, every other value (even `""` and an
+    /// empty list) is true.
+    var isTruthy: Bool {
+        switch self {
+        case .null: false
+        case .bool(let value): value
+        default: true
+        }
+    }
+
+    /// The value as a number, for arithmetic and numeric comparison.
+    var numeric: Numeric? {
+        switch self {
+        case .integer(let value): .integer(value)
+        case .double(let value): .double(value)
+        default: nil
+        }
+    }
+
+    enum Numeric {
+        case integer(Int64)
+        case double(Double)
+
+        var doubleValue: Double {
+            switch self {
+            case .integer(let value): Double(value)
+            case .double(let value): value
+            }
+        }
+
+        var value: TemplateValue {
+            switch self {
+            case .integer(let value): .integer(value)
+            case .double(let value): .double(value)
+            }
+        }
+    }
+}
+
+/// A Java `ArrayList`.
+final class ListBox {
+    var items: [TemplateValue]
+
+    init(_ items: [TemplateValue] = []) {
+        self.items = items
+    }
+}
+
+/// A Java `LinkedHashMap` with string keys: insertion order is kept, because templates iterate
+/// `keySet()` and JSON bodies print back in the order they came.
+final class MapBox {
+    private(set) var keys: [String] = []
+    private var storage: [String: TemplateValue] = [:]
+
+    init() {}
+
+    init(minimumCapacity: Int) {
+        keys.reserveCapacity(minimumCapacity)
+        storage.reserveCapacity(minimumCapacity)
+    }
+
+    var count: Int { keys.count }
+
+    subscript(key: String) -> TemplateValue? {
+        storage[key]
+    }
+
+    /// Java's `put`: returns the previous value (nil when there was none).
+    @discardableResult
+    func put(_ key: String, _ value: TemplateValue) -> TemplateValue? {
+        let previous = storage.updateValue(value, forKey: key)
+        if previous == nil { keys.append(key) }
+        return previous
+    }
+
+    @discardableResult
+    func remove(_ key: String) -> TemplateValue? {
+        guard let previous = storage.removeValue(forKey: key) else { return nil }
+        keys.removeAll { $0 == key }
+        return previous
+    }
+
+    func removeAll() {
+        keys.removeAll()
+        storage.removeAll()
+    }
+
+    var values: [TemplateValue] {
+        keys.map { storage[$0] ?? .null }
+    }
+}
+
+/// The state behind `$foreach` (Velocity 1.7's `ForeachScope`) for the innermost loop.
+final class LoopState {
+    var index = 0
+    var hasNext = false
+    let parent: LoopState?
+
+    init(parent: LoopState?) {
+        self.parent = parent
+    }
+}

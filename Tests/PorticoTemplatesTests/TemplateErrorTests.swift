@@ -1,0 +1,92 @@
+import PorticoTemplates
+import Testing
+
+/// Templates that do not parse, and renders that hit a limit: errors, never crashes or hangs.
+struct TemplateErrorTests {
+    @Test func unterminatedIfReportsItsPosition() {
+        let error = syntaxError("line one\n  #if($a)\nnever closed")
+        #expect(error?.line == 2)
+        #expect(error?.column == 3)
+        #expect(error?.message.contains("#end") == true)
+    }
+
+    @Test func unterminatedForeach() {
+        #expect(syntaxError("#foreach($i in [1])x")?.message.contains("#foreach") == true)
+    }
+
+    @Test func strayEndElseAndElseIf() {
+        #expect(syntaxError("a #end")?.message.contains("#end") == true)
+        #expect(syntaxError("#else")?.message.contains("#else") == true)
+        #expect(syntaxError("#elseif(true)")?.message.contains("#elseif") == true)
+    }
+
+    @Test func badDirectiveSyntax() {
+        #expect(syntaxError("#set $a = 1") != nil)
+        #expect(syntaxError("#set($a 1)") != nil)
+        #expect(syntaxError("#if(1 +)x#end") != nil)
+        #expect(syntaxError("#foreach($i of [1])#end") != nil)
+        #expect(syntaxError("$a.b(1, ") != nil)
+        #expect(syntaxError("#set($a = 'unterminated)") != nil)
+        #expect(syntaxError("#* never closed") != nil)
+        #expect(syntaxError("#[[ never closed") != nil)
+    }
+
+    @Test func unsupportedDirectives() {
+        #expect(syntaxError("#macro(m)x#end")?.message.contains("not supported") == true)
+        #expect(syntaxError("#include('x')") != nil)
+        #expect(syntaxError("#parse('x')") != nil)
+        #expect(syntaxError("#evaluate('x')") != nil)
+    }
+
+    @Test func positionsCountCharactersNotBytes() {
+        let error = syntaxError("é€😀 #if(true)")
+        #expect(error?.line == 1)
+        #expect(error?.column == 5)
+    }
+
+    @Test func templateSizeLimit() {
+        #expect(throws: TemplateSyntaxError.self) {
+            try MappingTemplate(source: String(repeating: "x", count: 101), limits: .init(maxTemplateBytes: 100))
+        }
+    }
+
+    @Test func deepNestingIsRefusedAtCompileTime() {
+        let parens = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
+        #expect(syntaxError("#set($a = \(parens))") != nil)
+        let ifs = String(repeating: "#if(true)", count: 10_000) + String(repeating: "#end", count: 10_000)
+        #expect(syntaxError(ifs)?.message.contains("nested") == true)
+        let nots = String(repeating: "!", count: 10_000)
+        #expect(syntaxError("#if(\(nots)true)#end") != nil)
+    }
+
+    @Test func deeplyNestedJSONBodyIsAnError() throws {
+        let body = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(try renderError("$input.json('$')", MappingTemplateContext(body: body))?.code == .invalidJSON)
+    }
+
+    @Test func hugeLoopsStop() throws {
+        let limits = MappingTemplateLimits(maxForeachIterations: 100, maxTotalIterations: 1_000)
+        #expect(try renderError("#foreach($i in [1..101])#end", limits: limits)?.code == .loopLimit)
+        #expect(try render("#foreach($i in [1..100])#end ok", limits: limits) == " ok")
+        let nested = "#foreach($a in [1..50])#foreach($b in [1..50])#end#end"
+        #expect(try renderError(nested, limits: limits)?.code == .loopLimit)
+        // A range too large to build is refused before it is built.
+        #expect(try renderError("#set($r = [1..2000000000])", limits: limits)?.code == .loopLimit)
+    }
+
+    @Test func loopsOverAGrowingListEnd() throws {
+        // Java would throw ConcurrentModificationException; the loop sees the list as it was.
+        #expect(try render("#set($l = [1])#foreach($i in $l)#set($x = $l.add($i))#end$l.size()") == "2")
+    }
+
+    @Test func outputLimit() throws {
+        let limits = MappingTemplateLimits(maxOutputBytes: 1_000)
+        #expect(try renderError("#foreach($i in [1..500])abc#end", limits: limits)?.code == .outputLimit)
+    }
+
+    @Test func selfContainingCollectionsDoNotRecurseForever() throws {
+        #expect(try render("#set($m = {})#set($x = $m.put('self', $m))$m") == "{self=(this Map)}")
+        let cycle = "#set($a = {})#set($b = {'a': $a})#set($x = $a.put('b', $b))$a"
+        #expect(try renderError(cycle)?.code == .nestingTooDeep)
+    }
+}

@@ -1,0 +1,119 @@
+import PorticoTemplates
+import Testing
+
+/// The Velocity language itself: references, directives, comments, escaping, whitespace.
+struct VelocitySyntaxTests {
+    @Test func plainTextPassesThrough() throws {
+        #expect(try render("hello, world") == "hello, world")
+        #expect(try render("") == "")
+        #expect(try render("price: 5$ #1 done") == "price: 5$ #1 done")
+    }
+
+    @Test func undefinedReferencesRenderAsWritten() throws {
+        #expect(try render("a $foo b") == "a $foo b")
+        #expect(try render("$foo.bar") == "$foo.bar")
+        #expect(try render("${foo}") == "${foo}")
+        #expect(try render("$foo.bar()") == "$foo.bar()")
+        #expect(try render("[$!foo]") == "[]")
+        #expect(try render("[$!{foo}]") == "[]")
+    }
+
+    @Test func referencesAndBraces() throws {
+        #expect(try render("#set($a = 'x')$a ${a}y $!a") == "x xy x")
+        #expect(try render("#set($m = {'k': {'n': 3}})$m.k.n ${m.k.n}") == "3 3")
+        #expect(try render("#set($a = 'x')$a.") == "x.")
+    }
+
+    @Test func hyphenIsPartOfAnIdentifierAsInVelocity17() throws {
+        #expect(try render("#set($a = 1)$a-1") == "$a-1")
+        #expect(try render("#set($a = 1)${a}-1") == "1-1")
+    }
+
+    @Test func indexNotation() throws {
+        #expect(try render("#set($l = ['a', 'b'])$l[1] $l[5]") == "b $l[5]")
+        #expect(try render("#set($m = {'k': 'v'})$m['k']") == "v")
+        #expect(try render("#set($l = ['a'])$l[") == "[a][")
+    }
+
+    @Test func setDirective() throws {
+        #expect(try render("#set($a = 1)#set($b = $a + 1)$b") == "2")
+        // A null value leaves the variable unchanged (Velocity 1.7's default).
+        #expect(try render("#set($a = 1)#set($a = $nothing)$a") == "1")
+        #expect(try render("#set($m = {})#set($m.key = 'v')$m.key") == "v")
+        #expect(try render("#set($l = [1, 2])#set($l[0] = 9)$l") == "[9, 2]")
+    }
+
+    @Test func setGobblesIndentationAndLineBreak() throws {
+        #expect(try render("a\n  #set($x = 1)\nb$x") == "a\nb1")
+        #expect(try render("#set($x = 1)\n$x") == "1")
+    }
+
+    @Test func ifElseIfElse() throws {
+        let template = "#if($n == 1)one#elseif($n == 2)two#{else}many#end"
+        #expect(try render("#set($n = 1)" + template) == "one")
+        #expect(try render("#set($n = 2)" + template) == "two")
+        #expect(try render("#set($n = 3)" + template) == "many")
+        #expect(try render("#if($missing)yes#{else}no#end") == "no")
+        // Velocity 1.7: an empty string is true.
+        #expect(try render("#if('')yes#end") == "yes")
+        #expect(try render("#if(false)yes#end") == "")
+    }
+
+    @Test func directivesAloneOnALineLeaveNoEmptyLine() throws {
+        #expect(try render("#if(true)\na\n#end\nb") == "a\nb")
+        #expect(try render("#foreach($i in [1..2])\n$i\n#end\n") == "1\n2\n")
+    }
+
+    @Test func foreachAndLoopVariables() throws {
+        #expect(try render("#foreach($i in [1, 2, 3])$i#if($foreach.hasNext),#end#end") == "1,2,3")
+        #expect(try render("#foreach($i in ['a', 'b'])$foreach.index:$foreach.count:$velocityCount #end") == "0:1:1 1:2:2 ")
+        #expect(try render("#foreach($i in [1..3])#if($foreach.first)F#end#if($foreach.last)L#end$i#end") == "F12L3")
+        #expect(try render("#foreach($v in {'a': 1, 'b': 2})$v#end") == "12")
+        #expect(try render("#foreach($x in $nothing)never#end") == "")
+        #expect(try render("#foreach($i in [1..2])#foreach($j in [1..2])$foreach.parent.count$j #end#end") == "11 12 21 22 ")
+    }
+
+    @Test func loopVariableIsRestoredAfterTheLoop() throws {
+        #expect(try render("#set($i = 'before')#foreach($i in [1])$i#end $i") == "1 before")
+    }
+
+    @Test func breakAndStop() throws {
+        #expect(try render("#foreach($i in [1..5])#if($i == 3)#break#end$i#end.") == "12.")
+        #expect(try render("a#stop b") == "a")
+        #expect(try render("#foreach($i in [1..5])$i#if($i == 2)#stop#end#end after") == "12")
+    }
+
+    @Test func comments() throws {
+        #expect(try render("a## comment\nb") == "ab")
+        #expect(try render("a#* block\ncomment *#b") == "ab")
+    }
+
+    @Test func unparsedContent() throws {
+        #expect(try render("#[[ $notParsed #if ]]#") == " $notParsed #if ")
+    }
+
+    @Test func escaping() throws {
+        #expect(try render("#set($a = 'x')\\$a") == "$a")
+        #expect(try render("\\$undefined") == "\\$undefined")
+        #expect(try render("#set($a = 'x')\\\\$a") == "\\x")
+        #expect(try render("\\#if(true)") == "#if(true)")
+    }
+
+    @Test func stringLiterals() throws {
+        #expect(try render("#set($n = 'w')#set($s = \"hello $n\")$s") == "hello w")
+        #expect(try render("#set($n = 'w')#set($s = 'hello $n')$s") == "hello $n")
+        #expect(try render("#set($s = \"a\\'b\")$s") == "a\\'b")
+    }
+
+    @Test func unknownDirectiveIsText() throws {
+        #expect(try render("color: #fff; #foo(bar)") == "color: #fff; #foo(bar)")
+    }
+
+    @Test func lists_maps_ranges() throws {
+        #expect(try render("#set($l = [1, 'two', [3]])$l") == "[1, two, [3]]")
+        #expect(try render("#set($m = {'a': 1, 'b': 'x'})$m") == "{a=1, b=x}")
+        #expect(try render("$([3..1])") == "$([3..1])")
+        #expect(try render("#set($r = [3..1])$r") == "[3, 2, 1]")
+        #expect(try render("#set($lo = 2)#set($r = [$lo..4])$r") == "[2, 3, 4]")
+    }
+}
