@@ -15,10 +15,10 @@ extension Evaluator {
         case (.params, 1):
             // Path, then query string, then header, as AWS documents; an absent parameter is "".
             let name = try arguments[0].text()
-            for parameters in [input.pathParameters, input.queryStringParameters, input.headers] {
-                if let match = parameters.last(where: { $0.name == name }) { return .string(match.value) }
-            }
-            return .string("")
+            let match = input.pathParameters.last { $0.name == name }
+                ?? input.queryStringParameters.last { $0.name == name }
+                ?? input.headers.last { $0.name == name }
+            return .string(match?.value ?? "")
         default:
             return nil
         }

@@ -75,46 +75,73 @@ final class ListBox {
 
 /// A Java `LinkedHashMap` with string keys: insertion order is kept, because templates iterate
 /// `keySet()` and JSON bodies print back in the order they came.
+///
+/// Most maps in a request (JSON objects, `$context.identity`) are small, so entries live in one
+/// array searched linearly; a hash index is built only once a map passes `indexThreshold` keys.
 final class MapBox {
     private(set) var keys: [String] = []
-    private var storage: [String: TemplateValue] = [:]
+    private var entries: [TemplateValue] = []
+    private var index: [String: Int]?
+    private static let indexThreshold = 12
 
     init() {}
 
     init(minimumCapacity: Int) {
         keys.reserveCapacity(minimumCapacity)
-        storage.reserveCapacity(minimumCapacity)
+        entries.reserveCapacity(minimumCapacity)
     }
 
     var count: Int { keys.count }
 
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        var position = 0
+        while position < keys.count {
+            if keys[position] == key { return position }
+            position += 1
+        }
+        return nil
+    }
+
     subscript(key: String) -> TemplateValue? {
-        storage[key]
+        position(of: key).map { entries[$0] }
     }
 
     /// Java's `put`: returns the previous value (nil when there was none).
     @discardableResult
     func put(_ key: String, _ value: TemplateValue) -> TemplateValue? {
-        let previous = storage.updateValue(value, forKey: key)
-        if previous == nil { keys.append(key) }
-        return previous
+        if let existing = position(of: key) {
+            let previous = entries[existing]
+            entries[existing] = value
+            return previous
+        }
+        keys.append(key)
+        entries.append(value)
+        if index != nil {
+            index![key] = keys.count - 1
+        } else if keys.count > Self.indexThreshold {
+            index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        }
+        return nil
     }
 
     @discardableResult
     func remove(_ key: String) -> TemplateValue? {
-        guard let previous = storage.removeValue(forKey: key) else { return nil }
-        keys.removeAll { $0 == key }
+        guard let existing = position(of: key) else { return nil }
+        let previous = entries[existing]
+        keys.remove(at: existing)
+        entries.remove(at: existing)
+        if index != nil { index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
         return previous
     }
 
     func removeAll() {
         keys.removeAll()
-        storage.removeAll()
+        entries.removeAll()
+        index = nil
     }
 
-    var values: [TemplateValue] {
-        keys.map { storage[$0] ?? .null }
-    }
+    var values: [TemplateValue] { entries }
 }
 
 /// The state behind `$foreach` (Velocity 1.7's `ForeachScope`) for the innermost loop.
