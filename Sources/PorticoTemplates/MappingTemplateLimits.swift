@@ -1,13 +1,13 @@
 /// Bounds on one template, so a hostile template or body cannot take the data plane down.
 ///
-/// Defaults: API Gateway caps a mapping template at 300 KB (REST API quotas, "Mapping template
-/// size") and a payload at 10 MB. AWS documents no `#foreach` cap for API Gateway; 1,000
-/// iterations per loop is the cap AWS documents for its other VTL service (AppSync), and the
-/// total across all loops bounds nested loops.
+/// Defaults are AWS's quotas for REST APIs ("Quotas for configuring and running a REST API"):
+/// "Number of iterations in a `#foreach ... #end` loop in mapping templates: 1000", "Maximum
+/// mapping template size: 300 KB", "Payload size: 10 MB". The total across all loops and the
+/// nesting depth are Portico's own guards (nested loops, recursion on hostile input).
 public struct MappingTemplateLimits: Sendable, Equatable {
     /// Largest template source accepted at compile time, in UTF-8 bytes.
     public var maxTemplateBytes: Int
-    /// Most iterations of a single `#foreach`.
+    /// Most iterations of a single `#foreach` (AWS: 1000); one more is a render error.
     public var maxForeachIterations: Int
     /// Most `#foreach` iterations in one render, all loops together.
     public var maxTotalIterations: Int

@@ -30,7 +30,16 @@ struct InputVariableTests {
         #expect(try render("$input.path('$.pets')[1].type", context) == "cat")
         #expect(try render("$input.path('$.nested')", context) == "{a={b=true}}")
         #expect(try render("#foreach($p in $input.path('$.pets'))$p.type #end", context) == "dog cat fish ")
-        #expect(try render("$input.path(\"$.pets[?(@.price < 10)].type\")", context) == "[fish]")
+        #expect(try render("$input.path(\"$.pets[?(@.price < 10)].type\")", context) == #"["fish"]"#)
+    }
+
+    /// API Gateway's JSON arrays are json-smart `JSONArray`s, printed as JSON; objects are maps,
+    /// printed the Java way (LocalStack's parity tests against AWS show the same).
+    @Test func jsonArraysPrintAsJSON() throws {
+        let body = MappingTemplateContext(body: #"{"a": 1, "b": [{"c": 5}, "x"], "s": ["p", "q"]}"#)
+        #expect(try render("$input.path('$')", body) == #"{a=1, b=[{"c":5},"x"], s=["p","q"]}"#)
+        #expect(try render("$input.path('$.s')", body) == #"["p","q"]"#)
+        #expect(try render("#set($l = ['p', 'q'])$l", body) == "[p, q]")
     }
 
     @Test func emptyBodyReadsAsEmptyObject() throws {

@@ -105,6 +105,23 @@ struct VelocitySyntaxTests {
         #expect(try render("#set($s = \"a\\'b\")$s") == "a\\'b")
     }
 
+    @Test func defineRendersItsBlockWhereReferenced() throws {
+        let template = """
+            #define( $loop )
+            {#foreach($k in $map.keySet())"$k":"$map.get($k)"#if($foreach.hasNext),#end#end}
+            #end
+            #set($map = {'a': 1})
+            first: $loop
+            #set($map = {'b': 2, 'c': 3})
+            second: $loop
+            """
+        #expect(try render(template) == "first: {\"a\":\"1\"}\n\nsecond: {\"b\":\"2\",\"c\":\"3\"}\n")
+    }
+
+    @Test func selfReferencingDefineStops() throws {
+        #expect(try renderError("#define($a)x$a#end$a")?.code == .nestingTooDeep)
+    }
+
     @Test func unknownDirectiveIsText() throws {
         #expect(try render("color: #fff; #foo(bar)") == "color: #fff; #foo(bar)")
     }

@@ -45,7 +45,7 @@ struct JSONPath: Sendable {
             current = next
         }
         if isDefinite { return current.first }
-        return .list(ListBox(current))
+        return .list(ListBox(current, printsAsJSON: true))
     }
 
     private static func apply(_ segment: Segment, to value: TemplateValue, into out: inout [TemplateValue]) throws(TemplateRenderError) {

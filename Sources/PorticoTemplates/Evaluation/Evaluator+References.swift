@@ -72,7 +72,7 @@ extension Evaluator {
         switch target {
         case .builtin(.input): return try inputMethod(call, arguments)
         case .builtin(.util): return try utilMethod(call.name, arguments)
-        case .builtin(.loop): return nil
+        case .builtin(.loop), .builtin(.block): return nil
         case .string(let string): return try stringMethod(call, on: string, arguments)
         case .list(let list): return try listMethod(call.name, on: list, arguments)
         case .map(let map): return try mapMethod(call.name, on: map, arguments)

@@ -10,6 +10,8 @@ final class Evaluator {
     /// The innermost `#foreach`, for `$foreach` and `$velocityCount`.
     var loop: LoopState?
     var totalIterations = 0
+    /// How many `#define` blocks are being rendered inside each other.
+    var blockDepth = 0
     /// The body parsed as JSON, once, on the first `$input.json`/`$input.path`.
     var parsedBody: TemplateValue?
     /// `$context`, once referenced; kept to read the overrides back.
@@ -44,6 +46,10 @@ final class Evaluator {
                 output.append(text)
             case .reference(let reference):
                 if let value = try resolve(reference), !value.isNull {
+                    if case .builtin(.block(let body)) = value {
+                        try renderBlock(body)
+                        continue
+                    }
                     try value.appendText(to: &output)
                 } else if !reference.quiet {
                     output.append(reference.source)
@@ -64,6 +70,8 @@ final class Evaluator {
                 }
             case .foreach(let foreach):
                 if try runForeach(foreach) == .stop { return .stop }
+            case .define(let slot, let body):
+                slots[slot] = .builtin(.block(body))
             case .breakLoop:
                 return .breakLoop
             case .stop:
@@ -74,6 +82,15 @@ final class Evaluator {
             }
         }
         return .normal
+    }
+
+    /// Renders a `#define` block with the variables as they are now. A block that refers to
+    /// itself would recurse forever; the depth is capped like directive nesting.
+    private func renderBlock(_ body: [Node]) throws(TemplateRenderError) {
+        blockDepth += 1
+        defer { blockDepth -= 1 }
+        guard blockDepth <= template.limits.maxNestingDepth else { throw .nestingTooDeep() }
+        _ = try run(body)
     }
 
     /// Velocity 1.7: `\$a` renders `$a` when `$a` has a value and `\$a` when it has none; each

@@ -12,6 +12,8 @@ indirect enum Node: Sendable {
     case set(Reference, Expression)
     case conditional([ConditionalBranch], otherwise: [Node]?)
     case foreach(Foreach)
+    /// `#define($name) … #end`: binds the block to the variable, rendered at each reference.
+    case define(slot: Int, body: [Node])
     case breakLoop
     case stop
 }

@@ -141,7 +141,10 @@ struct Parser {
                     flush()
                     lexer.skipTrailingLineBreak()
                     nodes.append(directive == "break" ? .breakLoop : .stop)
-                case "macro", "include", "parse", "evaluate", "define":
+                case "define":
+                    flush()
+                    nodes.append(try parseDefine(at: start))
+                case "macro", "include", "parse", "evaluate":
                     throw error("#\(directive) is not supported in API Gateway mapping templates", at: start)
                 default:
                     preconditionFailure("readDirectiveName returned an unknown directive")
@@ -276,17 +279,37 @@ struct Parser {
         }
     }
 
+    /// `$name` or `${name}` as a directive's variable.
+    private mutating func parseVariableName(in directive: String, at start: Int) throws(TemplateSyntaxError) -> String {
+        lexer.skipSpaces()
+        guard lexer.peek(is: "$") else { throw error("\(directive) needs a variable", at: lexer.position) }
+        lexer.advance()
+        let braced = lexer.peek(is: "{")
+        if braced { lexer.advance() }
+        guard let name = lexer.identifier() else { throw error("\(directive) needs a variable", at: lexer.position) }
+        if braced { try expect("}", in: directive, at: start) }
+        return name
+    }
+
+    /// `#define($name) … #end` (Velocity 1.7; the Serverless Framework's widely used Lambda
+    /// template defines `$loop` this way).
+    private mutating func parseDefine(at start: Int) throws(TemplateSyntaxError) -> Node {
+        try enter(at: start)
+        defer { depth -= 1 }
+        try expect("(", in: "#define", at: start)
+        let name = try parseVariableName(in: "#define", at: start)
+        try expect(")", in: "#define", at: start)
+        lexer.skipTrailingLineBreak()
+        let (body, terminator) = try parseBlock()
+        guard case .end = terminator else { throw error("#define has no matching #end", at: start) }
+        return .define(slot: slot(for: name), body: body)
+    }
+
     private mutating func parseForeach(at start: Int) throws(TemplateSyntaxError) -> Node {
         try enter(at: start)
         defer { depth -= 1 }
         try expect("(", in: "#foreach", at: start)
-        lexer.skipSpaces()
-        guard lexer.peek(is: "$") else { throw error("#foreach needs a loop variable", at: lexer.position) }
-        lexer.advance()
-        let braced = lexer.peek(is: "{")
-        if braced { lexer.advance() }
-        guard let name = lexer.identifier() else { throw error("#foreach needs a loop variable", at: lexer.position) }
-        if braced { try expect("}", in: "#foreach", at: start) }
+        let name = try parseVariableName(in: "#foreach", at: start)
         lexer.skipSpaces()
         guard lexer.lookingAt("in"), !(lexer.peek(2).map(Lexer.isIdentifierPart) ?? false) else {
             throw error("expected 'in' in #foreach", at: lexer.position)

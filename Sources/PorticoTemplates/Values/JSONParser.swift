@@ -107,7 +107,7 @@ struct JSONParser {
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .list(ListBox(items))
+            return .list(ListBox(items, printsAsJSON: true))
         }
         while true {
             skipSpace()
@@ -118,7 +118,7 @@ struct JSONParser {
                 position += 1
             } else if bytes[position] == UInt8(ascii: "]") {
                 position += 1
-                return .list(ListBox(items))
+                return .list(ListBox(items, printsAsJSON: true))
             } else {
                 throw failure("expected ',' or ']'")
             }

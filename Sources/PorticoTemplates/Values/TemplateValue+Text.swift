@@ -11,6 +11,8 @@ extension TemplateValue {
         case .integer(let value): out.append(String(value))
         case .double(let value): out.append(Self.javaDoubleText(value))
         case .string(let value): out.append(value)
+        case .list(let list) where list.printsAsJSON:
+            try appendJSON(to: &out, depth: depth)
         case .list(let list):
             guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
             out.append("[")
@@ -43,6 +45,7 @@ extension TemplateValue {
             case .input: out.append("$input")
             case .util: out.append("$util")
             case .loop: out.append("$foreach")
+            case .block: out.append("#define")
             }
         }
     }

@@ -18,6 +18,8 @@ enum TemplateValue {
         case input
         case util
         case loop(LoopState)
+        /// A `#define` block, rendered where it is referenced.
+        case block([Node])
     }
 
     var isNull: Bool {
@@ -64,12 +66,17 @@ enum TemplateValue {
     }
 }
 
-/// A Java `ArrayList`.
+/// A Java `ArrayList`, or a JSON array from the payload.
 final class ListBox {
     var items: [TemplateValue]
+    /// Arrays that came from JSON (`$input.path`, `$util.parseJson`) are json-smart
+    /// `JSONArray`s in API Gateway, whose `toString()` is compact JSON: `["a",{"b":1}]`,
+    /// not Java's `[a, {b=1}]`.
+    let printsAsJSON: Bool
 
-    init(_ items: [TemplateValue] = []) {
+    init(_ items: [TemplateValue] = [], printsAsJSON: Bool = false) {
         self.items = items
+        self.printsAsJSON = printsAsJSON
     }
 }
 
