@@ -101,10 +101,9 @@ struct JSONPath: Sendable {
         guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
         switch value {
         case .map(let map):
-            for key in map.keys {
-                let member = map[key] ?? .null
-                if name == nil || name == key { out.append(member) }
-                try collectDescendants(of: member, named: name, into: &out, depth: depth + 1)
+            for entry in map.entries {
+                if name == nil || name == entry.key { out.append(entry.value) }
+                try collectDescendants(of: entry.value, named: name, into: &out, depth: depth + 1)
             }
         case .list(let list):
             for item in list.items {

@@ -25,6 +25,11 @@ enum UtilFunctions {
     /// backslash, control characters their short escapes or `\u00XX`, and every UTF-16 unit
     /// above 0x7F becomes `\uXXXX` (upper-case hex). AWS documents the `\'` this produces.
     static func escapeJavaScript(_ text: String) -> String {
+        // Most values need no escaping; return them without building a copy.
+        let needsEscaping = text.utf8.contains { byte in
+            byte < 0x20 || byte >= 0x80 || byte == 0x27 || byte == 0x22 || byte == 0x5C || byte == 0x2F
+        }
+        guard needsEscaping else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for unit in text.utf16 {

@@ -136,8 +136,8 @@ extension Evaluator {
             return true
         case (.map(let a), .map(let b)):
             guard a.count == b.count else { return false }
-            for key in a.keys {
-                guard let x = a[key], let y = b[key], try equal(x, y) else { return false }
+            for entry in a.entries {
+                guard let other = b[entry.key], try equal(entry.value, other) else { return false }
             }
             return true
         default:

@@ -207,8 +207,8 @@ final class Evaluator {
         func strings(_ member: String) throws(TemplateRenderError) -> [String: String] {
             guard case .map(let map)? = overrides[member] else { return [:] }
             var result: [String: String] = [:]
-            for key in map.keys {
-                if let value = map[key], !value.isNull { result[key] = try value.text() }
+            for entry in map.entries where !entry.value.isNull {
+                result[entry.key] = try entry.value.text()
             }
             return result
         }

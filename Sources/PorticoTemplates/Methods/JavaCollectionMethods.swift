@@ -74,18 +74,18 @@ extension Evaluator {
         case (.values, 0): return .list(ListBox(map.values))
         case (.entrySet, 0):
             // Entries as maps with `key` and `value`, so `$e.key` and `$e.getKey()` both work.
-            return .list(ListBox(map.keys.map { key in
-                let entry = MapBox(minimumCapacity: 2)
-                entry.put("key", .string(key))
-                entry.put("value", map[key] ?? .null)
-                return .map(entry)
+            return .list(ListBox(map.entries.map { entry in
+                let pair = MapBox(minimumCapacity: 2)
+                pair.put("key", .string(entry.key))
+                pair.put("value", entry.value)
+                return .map(pair)
             }))
         case (.getKey, 0): return map["key"]
         case (.getValue, 0): return map["value"]
         case (.put, 2): return map.put(try arguments[0].text(), arguments[1])
         case (.putAll, 1):
             guard case .map(let other) = arguments[0] else { return nil }
-            for key in other.keys { map.put(key, other[key] ?? .null) }
+            for entry in other.entries { map.put(entry.key, entry.value) }
             return nil
         case (.remove, 1): return map.remove(try arguments[0].text())
         case (.clear, 0):

@@ -11,9 +11,7 @@ extension TemplateValue {
             // JSON has no NaN or Infinity; Java JSON writers print null for them.
             out.append(value.isFinite ? Self.javaDoubleText(value) : "null")
         case .string(let value):
-            out.append("\"")
-            JSONText.escape(value, into: &out)
-            out.append("\"")
+            Self.appendJSONString(value, to: &out)
         case .list(let list):
             guard depth < Self.maxNesting else { throw .nestingTooDeep() }
             out.append("[")
@@ -25,19 +23,27 @@ extension TemplateValue {
         case .map(let map):
             guard depth < Self.maxNesting else { throw .nestingTooDeep() }
             out.append("{")
-            for (index, key) in map.keys.enumerated() {
+            for (index, entry) in map.entries.enumerated() {
                 if index > 0 { out.append(",") }
-                out.append("\"")
-                JSONText.escape(key, into: &out)
-                out.append("\":")
-                try (map[key] ?? .null).appendJSON(to: &out, depth: depth + 1)
+                Self.appendJSONString(entry.key, to: &out)
+                out.append(":")
+                try entry.value.appendJSON(to: &out, depth: depth + 1)
             }
             out.append("}")
         case .builtin:
-            out.append("\"")
-            try JSONText.escape(text(), into: &out)
-            out.append("\"")
+            try Self.appendJSONString(text(), to: &out)
         }
+    }
+
+    /// A JSON string literal; strings with nothing to escape (most) are appended whole.
+    static func appendJSONString(_ value: String, to out: inout String) {
+        out.append("\"")
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            JSONText.escape(value, into: &out)
+        } else {
+            out.append(value)
+        }
+        out.append("\"")
     }
 
     func jsonText() throws(TemplateRenderError) -> String {

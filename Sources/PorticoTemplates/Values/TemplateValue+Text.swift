@@ -28,11 +28,11 @@ extension TemplateValue {
         case .map(let map):
             guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
             out.append("{")
-            for (index, key) in map.keys.enumerated() {
+            for (index, entry) in map.entries.enumerated() {
                 if index > 0 { out.append(", ") }
-                out.append(key)
+                out.append(entry.key)
                 out.append("=")
-                let item = map[key] ?? .null
+                let item = entry.value
                 if case .map(let inner) = item, inner === map {
                     out.append("(this Map)")
                 } else {

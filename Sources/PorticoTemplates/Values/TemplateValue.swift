@@ -86,48 +86,52 @@ final class ListBox {
 /// Most maps in a request (JSON objects, `$context.identity`) are small, so entries live in one
 /// array searched linearly; a hash index is built only once a map passes `indexThreshold` keys.
 final class MapBox {
-    private(set) var keys: [String] = []
-    private var entries: [TemplateValue] = []
+    struct Entry {
+        let key: String
+        var value: TemplateValue
+    }
+
+    private(set) var entries: [Entry] = []
     private var index: [String: Int]?
     private static let indexThreshold = 12
 
     init() {}
 
     init(minimumCapacity: Int) {
-        keys.reserveCapacity(minimumCapacity)
         entries.reserveCapacity(minimumCapacity)
     }
 
-    var count: Int { keys.count }
+    var count: Int { entries.count }
+    var keys: [String] { entries.map(\.key) }
+    var values: [TemplateValue] { entries.map(\.value) }
 
     private func position(of key: String) -> Int? {
         if let index { return index[key] }
         var position = 0
-        while position < keys.count {
-            if keys[position] == key { return position }
+        while position < entries.count {
+            if entries[position].key == key { return position }
             position += 1
         }
         return nil
     }
 
     subscript(key: String) -> TemplateValue? {
-        position(of: key).map { entries[$0] }
+        position(of: key).map { entries[$0].value }
     }
 
     /// Java's `put`: returns the previous value (nil when there was none).
     @discardableResult
     func put(_ key: String, _ value: TemplateValue) -> TemplateValue? {
         if let existing = position(of: key) {
-            let previous = entries[existing]
-            entries[existing] = value
+            let previous = entries[existing].value
+            entries[existing].value = value
             return previous
         }
-        keys.append(key)
-        entries.append(value)
+        entries.append(Entry(key: key, value: value))
         if index != nil {
-            index![key] = keys.count - 1
-        } else if keys.count > Self.indexThreshold {
-            index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+            index![key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+            rebuildIndex()
         }
         return nil
     }
@@ -135,20 +139,22 @@ final class MapBox {
     @discardableResult
     func remove(_ key: String) -> TemplateValue? {
         guard let existing = position(of: key) else { return nil }
-        let previous = entries[existing]
-        keys.remove(at: existing)
-        entries.remove(at: existing)
-        if index != nil { index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
+        let previous = entries.remove(at: existing).value
+        if index != nil { rebuildIndex() }
         return previous
     }
 
     func removeAll() {
-        keys.removeAll()
         entries.removeAll()
         index = nil
     }
 
-    var values: [TemplateValue] { entries }
+    private func rebuildIndex() {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() { index[entry.key] = position }
+        self.index = index
+    }
 }
 
 /// The state behind `$foreach` (Velocity 1.7's `ForeachScope`) for the innermost loop.
