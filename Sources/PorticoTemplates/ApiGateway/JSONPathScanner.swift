@@ -155,26 +155,30 @@ struct JSONPathScanner {
         return String(text)
     }
 
+    /// `a || b || …`, whose operands are `&&` chains.
     private mutating func parseFilterOr() throws(TemplateRenderError) -> FilterExpression {
         var left = try parseFilterAnd()
-        skipSpaces()
-        while peek() == "|" && peek(1) == "|" {
-            position += 2
+        while skipSpacesThenMatch("|") {
             left = .or(left, try parseFilterAnd())
-            skipSpaces()
         }
         return left
     }
 
+    /// `a && b && …`
     private mutating func parseFilterAnd() throws(TemplateRenderError) -> FilterExpression {
         var left = try parseFilterTerm()
-        skipSpaces()
-        while peek() == "&" && peek(1) == "&" {
-            position += 2
+        while skipSpacesThenMatch("&") {
             left = .and(left, try parseFilterTerm())
-            skipSpaces()
         }
         return left
+    }
+
+    /// Consumes a doubled operator character (`||`, `&&`) after optional spaces.
+    private mutating func skipSpacesThenMatch(_ character: Unicode.Scalar) -> Bool {
+        skipSpaces()
+        guard peek() == character && peek(1) == character else { return false }
+        position += 2
+        return true
     }
 
     private mutating func parseFilterTerm() throws(TemplateRenderError) -> FilterExpression {

@@ -179,14 +179,8 @@ struct JSONParser {
         guard position + 4 <= bytes.count else { throw failure("invalid \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt32 = switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw failure("invalid \\u escape")
-            }
-            value = value * 16 + digit
+            guard let digit = HexDigit.value(bytes[position]) else { throw failure("invalid \\u escape") }
+            value = value * 16 + UInt32(digit)
             position += 1
         }
         return value
