@@ -14,6 +14,9 @@ public struct MappingTemplate: Sendable {
     public let limits: MappingTemplateLimits
     let nodes: [Node]
     let slotCount: Int
+    /// Whether the template may read the payload (`$input.body`, `$input.json`, `$input.path`).
+    /// When it does not, the data plane need not buffer the body for it.
+    public let readsBody: Bool
 
     /// Parses `source`; throws `TemplateSyntaxError` (with line and column) when it does not parse.
     public init(source: String, limits: MappingTemplateLimits = .init()) throws(TemplateSyntaxError) {
@@ -23,6 +26,7 @@ public struct MappingTemplate: Sendable {
         var parser = Parser(source: source, limits: limits)
         nodes = try parser.parseTemplate()
         slotCount = parser.slotCount
+        readsBody = parser.readsBody
         self.source = source
         self.limits = limits
     }

@@ -96,6 +96,14 @@ struct InputVariableTests {
         #expect(result.requestOverride.isEmpty && result.responseOverride.isEmpty && result.statusOverride == nil)
     }
 
+    @Test func templatesSayWhetherTheyReadTheBody() throws {
+        #expect(try MappingTemplate(source: "$input.params('a') $input.params().header $context.requestId").readsBody == false)
+        #expect(try MappingTemplate(source: "$input.body").readsBody)
+        #expect(try MappingTemplate(source: "#if(true)$input.json('$')#end").readsBody)
+        #expect(try MappingTemplate(source: "#set($x = \"$input.path('$.a')\")").readsBody)
+        #expect(try MappingTemplate(source: "#set($i = $input)$i.body").readsBody)
+    }
+
     @Test func renderingTwiceGivesTheSameResult() throws {
         let template = try MappingTemplate(source: "#set($l = [])#set($x = $l.add(1))$l $input.json('$.name')")
         #expect(try template.render(context: context).body == #"[1] "Ann""#)

@@ -59,6 +59,18 @@ struct TemplateErrorTests {
         #expect(syntaxError("#if(\(nots)true)#end") != nil)
     }
 
+    @Test func nestingJustUnderTheLimitCompilesAndRenders() throws {
+        let depth = MappingTemplateLimits().maxNestingDepth - 2
+        let parens = String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth)
+        #expect(try render("#set($a = \(parens))$a") == "1")
+        let ifs = String(repeating: "#if(true)", count: depth) + "x" + String(repeating: "#end", count: depth)
+        #expect(try render(ifs) == "x")
+        let lists = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        #expect(try render("#set($l = \(lists))$l.size()") == "1")
+        let json = String(repeating: "[", count: 250) + String(repeating: "]", count: 250)
+        #expect(try render("#set($j = $input.json('$'))$j.length()", MappingTemplateContext(body: json)) == "500")
+    }
+
     @Test func deeplyNestedJSONBodyIsAnError() throws {
         let body = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(try renderError("$input.json('$')", MappingTemplateContext(body: body))?.code == .invalidJSON)

@@ -22,7 +22,18 @@ extension Parser {
             }
             lexer.advance()
         }
+        if name == BuiltinSlot.names[BuiltinSlot.input] && !Self.readsOnlyParameters(steps) { readsBody = true }
         return Reference(slot: slot(for: name), name: name, quiet: quiet, steps: steps, source: lexer.text(from: start, to: lexer.position))
+    }
+
+    /// `$input.params(…)` and `$input.params().…` never touch the payload; any other use of
+    /// `$input` (including passing `$input` itself around) is taken to read it.
+    private static func readsOnlyParameters(_ steps: [ReferenceStep]) -> Bool {
+        switch steps.first {
+        case .method(let call)?: call.name == .params
+        case .property(let name)?: name == "params"
+        default: false
+        }
     }
 
     private mutating func parseSteps() throws(TemplateSyntaxError) -> [ReferenceStep] {
@@ -176,9 +187,8 @@ extension Parser {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             return try parseStringLiteral()
         case UInt8(ascii: "["):
+            // Nesting is counted by `parseExpression`, which every element goes through.
             lexer.advance()
-            try enter(at: start)
-            defer { depth -= 1 }
             lexer.skipSpaces()
             if lexer.peek(is: "]") {
                 lexer.advance()
@@ -203,8 +213,6 @@ extension Parser {
             return .list([first] + (try parseArguments(closing: "]", at: start)))
         case UInt8(ascii: "{"):
             lexer.advance()
-            try enter(at: start)
-            defer { depth -= 1 }
             return .map(try parseMapEntries(at: start))
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return try parseNumber()

@@ -6,6 +6,8 @@ struct Parser {
     /// Variable name → slot, shared by the whole template.
     private(set) var slots: [String: Int]
     var depth = 0
+    /// Whether any reference may read the payload (see `MappingTemplate.readsBody`).
+    var readsBody = false
 
     init(source: String, limits: MappingTemplateLimits) {
         lexer = Lexer(source)
