@@ -46,6 +46,8 @@ struct VelocitySyntaxTests {
     @Test func setGobblesIndentationAndLineBreak() throws {
         #expect(try render("a\n  #set($x = 1)\nb$x") == "a\nb1")
         #expect(try render("#set($x = 1)\n$x") == "1")
+        #expect(try render("#if(true)\n    #set($x = 2)\n$x#end") == "2")
+        #expect(try render("#set($a = 'a')$a  #set($x = 1)$x") == "a  1")
     }
 
     @Test func ifElseIfElse() throws {

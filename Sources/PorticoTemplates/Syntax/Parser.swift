@@ -60,7 +60,7 @@ struct Parser {
         var nodes: [Node] = []
         var text: [UInt8] = []
         // Whether `text` starts at the beginning of a line (for `#set`'s indentation gobbling).
-        var textStartsLine = lexer.position == 0
+        var textStartsLine = lexer.position == 0 || lexer.bytes[lexer.position - 1] == UInt8(ascii: "\n")
 
         func flush() {
             if !text.isEmpty {
@@ -83,6 +83,7 @@ struct Parser {
             case UInt8(ascii: "\\"):
                 if let escaped = try parseBackslashes(into: &text) {
                     flush()
+                    textStartsLine = false
                     nodes.append(escaped)
                 }
             case UInt8(ascii: "#"):
