@@ -14,6 +14,7 @@ struct InputVariableTests {
 
     @Test func body() throws {
         #expect(try render("$input.body", MappingTemplateContext(body: "raw text")) == "raw text")
+        #expect(try render("$input.body") == "{}")
     }
 
     @Test func jsonReturnsJSONText() throws {

@@ -51,7 +51,9 @@ extension Evaluator {
             }
         case .builtin(.input):
             switch name {
-            case "body": return .string(String(decoding: input.body, as: UTF8.self))
+            // An empty payload reads as `{}` (not documented; observed on AWS and mirrored by
+            // LocalStack's AWS-validated tests), so `$util.urlEncode($input.body)` still works.
+            case "body": return .string(input.body.isEmpty ? "{}" : String(decoding: input.body, as: UTF8.self))
             case "params": return .map(allParameters())
             default: return nil
             }
