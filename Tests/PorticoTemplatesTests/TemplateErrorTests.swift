@@ -96,6 +96,21 @@ struct TemplateErrorTests {
         #expect(try renderError("#foreach($i in [1..500])abc#end", limits: limits)?.code == .outputLimit)
     }
 
+    @Test func exponentialGrowthStops() throws {
+        let limits = MappingTemplateLimits(maxOutputBytes: 100_000)
+        // Strings doubling by concatenation, interpolation, concat() and replace().
+        #expect(try renderError("#set($s = 'ab')#foreach($i in [1..64])#set($s = $s + $s)#end", limits: limits)?.code == .outputLimit)
+        #expect(try renderError("#set($s = 'ab')#foreach($i in [1..64])#set($s = \"$s$s\")#end", limits: limits)?.code == .outputLimit)
+        #expect(try renderError("#set($s = 'ab')#foreach($i in [1..64])#set($s = $s.concat($s))#end", limits: limits)?.code == .outputLimit)
+        #expect(try renderError("#set($s = 'aaaa')#foreach($i in [1..64])#set($s = $s.replace('a', $s))#end", limits: limits)?.code == .outputLimit)
+        #expect(try renderError("#set($s = 'aaaa')#foreach($i in [1..64])#set($s = $s.replaceAll('a', $s))#end", limits: limits)?.code == .outputLimit)
+        // A list holding itself twice, 60 levels down, prints 2^60 elements.
+        #expect(try renderError("#set($l = [1])#foreach($i in [1..60])#set($l = [$l, $l])#end$l", limits: limits)?.code == .outputLimit)
+        #expect(try renderError("#set($l = [1])#foreach($i in [1..60])#set($l = [$l, $l])#end$l.toString()", limits: limits)?.code == .outputLimit)
+        // A list doubling itself.
+        #expect(try renderError("#set($l = [1])#foreach($i in [1..64])#set($ok = $l.addAll($l))#end")?.code == .loopLimit)
+    }
+
     @Test func selfContainingCollectionsDoNotRecurseForever() throws {
         #expect(try render("#set($m = {})#set($x = $m.put('self', $m))$m") == "{self=(this Map)}")
         let cycle = "#set($a = {})#set($b = {'a': $a})#set($x = $a.put('b', $b))$a"

@@ -7,14 +7,14 @@ extension Evaluator {
                 // Nothing at the path: an empty string, not the literal reference.
                 return .string("")
             }
-            return .string(try selected.jsonText())
+            return .string(try selected.jsonText(limit: textLimit))
         case (.path, 1):
             return try select(call, arguments[0])
         case (.params, 0):
             return .map(allParameters())
         case (.params, 1):
             // Path, then query string, then header, as AWS documents; an absent parameter is "".
-            let name = try arguments[0].text()
+            let name = try arguments[0].text(limit: textLimit)
             let match = input.pathParameters.last { $0.name == name }
                 ?? input.queryStringParameters.last { $0.name == name }
                 ?? input.headers.last { $0.name == name }
@@ -43,7 +43,7 @@ extension Evaluator {
         if let compiled = call.jsonPath {
             path = compiled
         } else {
-            path = try JSONPath(try argument.text())
+            path = try JSONPath(try argument.text(limit: textLimit))
         }
         return try path.select(in: try body())
     }

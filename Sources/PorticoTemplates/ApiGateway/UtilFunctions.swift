@@ -5,7 +5,7 @@ import Foundation
 extension Evaluator {
     func utilMethod(_ name: MethodName, _ arguments: [TemplateValue]) throws(TemplateRenderError) -> TemplateValue? {
         guard arguments.count == 1, !arguments[0].isNull else { return nil }
-        let text = try arguments[0].text()
+        let text = try arguments[0].text(limit: textLimit)
         switch name {
         case .escapeJavaScript: return .string(UtilFunctions.escapeJavaScript(text))
         case .parseJson: return try JSONParser.parse(text)

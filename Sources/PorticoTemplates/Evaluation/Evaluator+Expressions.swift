@@ -29,7 +29,7 @@ extension Evaluator {
             return try range(try evaluate(from), try evaluate(to))
         case .map(let entries):
             let map = MapBox(minimumCapacity: entries.count)
-            for entry in entries { map.put(try evaluate(entry.key).text(), try evaluate(entry.value)) }
+            for entry in entries { map.put(try evaluate(entry.key).text(limit: textLimit), try evaluate(entry.value)) }
             return .map(map)
         case .not(let operand):
             return .bool(!(try evaluate(operand).isTruthy))
@@ -85,13 +85,23 @@ extension Evaluator {
             }
         case .add:
             if let a = left.numeric, let b = right.numeric { return Self.arithmetic(op, a, b) }
-            if case .string = left { return .string(try left.text() + right.text()) }
-            if case .string = right { return .string(try left.text() + right.text()) }
-            return .null
+            guard case .string = left else {
+                guard case .string = right else { return .null }
+                return try concatenate(left, right)
+            }
+            return try concatenate(left, right)
         default:
             guard let a = left.numeric, let b = right.numeric else { return .null }
             return Self.arithmetic(op, a, b)
         }
+    }
+
+    /// `a + b` with a string side. Bounded like the output, so `#set($s = $s + $s)` in a loop
+    /// cannot double a string until memory runs out.
+    private func concatenate(_ left: TemplateValue, _ right: TemplateValue) throws(TemplateRenderError) -> TemplateValue {
+        let result = try left.text(limit: textLimit) + right.text(limit: textLimit)
+        guard result.utf8.count <= textLimit else { throw .outputLimit(textLimit) }
+        return .string(result)
     }
 
     static func arithmetic(_ op: BinaryOperator, _ a: TemplateValue.Numeric, _ b: TemplateValue.Numeric) -> TemplateValue {
@@ -142,9 +152,13 @@ extension Evaluator {
             return true
         default:
             if let a = left.numeric, let b = right.numeric { return compareNumbers(a, b) == 0 }
-            return try left.text() == right.text()
+            return try left.text(limit: comparisonTextLimit) == right.text(limit: comparisonTextLimit)
         }
     }
+
+    /// The most text a comparison prints of each side (comparisons have no evaluator, and so no
+    /// configured limit, at hand).
+    static let comparisonTextLimit = 16 << 20
 
     /// Ordering for `<`, `>`, `<=`, `>=`: numbers only (Velocity 1.7 logs and answers false for
     /// anything else).

@@ -21,7 +21,7 @@ extension Evaluator {
             case (.list(let list), .integer(let position)):
                 return list.items.indices.contains(Int(position)) ? list.items[Int(position)] : nil
             case (.map(let map), _):
-                return map[try index.text()]
+                return map[try index.text(limit: textLimit)]
             default:
                 return nil
             }

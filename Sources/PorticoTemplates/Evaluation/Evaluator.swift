@@ -12,6 +12,10 @@ final class Evaluator {
     var totalIterations = 0
     /// How many `#define` blocks are being rendered inside each other.
     var blockDepth = 0
+
+    /// The most text any one value may print or any string operation may build: the output
+    /// limit, since nothing larger could be rendered anyway.
+    var textLimit: Int { template.limits.maxOutputBytes }
     /// The body parsed as JSON, once, on the first `$input.json`/`$input.path`.
     var parsedBody: TemplateValue?
     /// `$context`, once referenced; kept to read the overrides back.
@@ -50,7 +54,7 @@ final class Evaluator {
                         try renderBlock(body)
                         continue
                     }
-                    try value.appendText(to: &output)
+                    try value.appendText(to: &output, limit: textLimit)
                 } else if !reference.quiet {
                     output.append(reference.source)
                 }
@@ -106,7 +110,7 @@ final class Evaluator {
         if backslashes % 2 == 1 {
             output.append(reference.source)
         } else {
-            try value.appendText(to: &output)
+            try value.appendText(to: &output, limit: textLimit)
         }
     }
 
@@ -127,7 +131,7 @@ final class Evaluator {
         case (.property(let name), .map(let map)?):
             map.put(name, value)
         case (.index(let indexExpression), .map(let map)?):
-            map.put(try evaluate(indexExpression).text(), value)
+            map.put(try evaluate(indexExpression).text(limit: textLimit), value)
         case (.index(let indexExpression), .list(let list)?):
             if case .integer(let index) = try evaluate(indexExpression), list.items.indices.contains(Int(index)) {
                 list.items[Int(index)] = value
@@ -208,7 +212,7 @@ final class Evaluator {
             guard case .map(let map)? = overrides[member] else { return [:] }
             var result: [String: String] = [:]
             for entry in map.entries where !entry.value.isNull {
-                result[entry.key] = try entry.value.text()
+                result[entry.key] = try entry.value.text(limit: textLimit)
             }
             return result
         }

@@ -9,7 +9,7 @@ extension Evaluator {
         // no `count()`; Portico follows the documentation.
         case (.size, 0), (.count, 0): return .integer(Int64(list.items.count))
         case (.isEmpty, 0): return .bool(list.items.isEmpty)
-        case (.toString, 0): return .string(try TemplateValue.list(list).text())
+        case (.toString, 0): return .string(try TemplateValue.list(list).text(limit: textLimit))
         case (.get, 1):
             guard let index = Self.int(arguments[0]) else { return nil }
             guard list.items.indices.contains(index) else { throw Self.outOfBounds(index, list.items.count) }
@@ -30,6 +30,10 @@ extension Evaluator {
             return nil
         case (.addAll, 1):
             guard case .list(let other) = arguments[0] else { return nil }
+            // `$l.addAll($l)` in a loop doubles the list each time; adding more elements than
+            // the total iteration budget at once is refused (no loop could walk them anyway).
+            let limit = template.limits.maxTotalIterations
+            guard other.items.count <= limit else { throw .loopLimit(limit) }
             list.items.append(contentsOf: other.items)
             return .bool(!other.items.isEmpty)
         case (.set, 2):
@@ -64,9 +68,9 @@ extension Evaluator {
         switch (name, arguments.count) {
         case (.size, 0), (.count, 0): return .integer(Int64(map.count))
         case (.isEmpty, 0): return .bool(map.count == 0)
-        case (.toString, 0): return .string(try TemplateValue.map(map).text())
-        case (.get, 1): return map[try arguments[0].text()]
-        case (.containsKey, 1): return .bool(map[try arguments[0].text()] != nil)
+        case (.toString, 0): return .string(try TemplateValue.map(map).text(limit: textLimit))
+        case (.get, 1): return map[try arguments[0].text(limit: textLimit)]
+        case (.containsKey, 1): return .bool(map[try arguments[0].text(limit: textLimit)] != nil)
         case (.containsValue, 1):
             for value in map.values where try Self.equal(value, arguments[0]) { return .bool(true) }
             return .bool(false)
@@ -82,12 +86,12 @@ extension Evaluator {
             }))
         case (.getKey, 0): return map["key"]
         case (.getValue, 0): return map["value"]
-        case (.put, 2): return map.put(try arguments[0].text(), arguments[1])
+        case (.put, 2): return map.put(try arguments[0].text(limit: textLimit), arguments[1])
         case (.putAll, 1):
             guard case .map(let other) = arguments[0] else { return nil }
             for entry in other.entries { map.put(entry.key, entry.value) }
             return nil
-        case (.remove, 1): return map.remove(try arguments[0].text())
+        case (.remove, 1): return map.remove(try arguments[0].text(limit: textLimit))
         case (.clear, 0):
             map.removeAll()
             return nil
@@ -98,7 +102,7 @@ extension Evaluator {
 
     func scalarMethod(_ name: MethodName, on value: TemplateValue, _ arguments: [TemplateValue]) throws(TemplateRenderError) -> TemplateValue? {
         switch (name, arguments.count) {
-        case (.toString, 0): return .string(try value.text())
+        case (.toString, 0): return .string(try value.text(limit: textLimit))
         case (.equals, 1):
             // Java's `Integer.equals(Long)` is false; here both are integers, so kinds must match.
             switch (value, arguments[0]) {

@@ -24,6 +24,10 @@ final class JavaRegex: @unchecked Sendable {
         wholeExpression.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) != nil
     }
 
+    func matchCount(in string: String) -> Int {
+        expression.numberOfMatches(in: string, range: NSRange(string.startIndex..., in: string))
+    }
+
     /// `String.replaceAll` / `replaceFirst`; `$1` and `\$` in the replacement as in Java.
     func replace(in string: String, with template: String, all: Bool) -> String {
         let range = NSRange(string.startIndex..., in: string)

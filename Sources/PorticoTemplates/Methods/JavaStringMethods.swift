@@ -42,7 +42,9 @@ extension Evaluator {
             case .startsWith: return .bool(string.utf16.starts(with: other.utf16))
             case .endsWith: return .bool(string.utf16.reversed().starts(with: other.utf16.reversed()))
             case .equalsIgnoreCase: return .bool(string.lowercased() == other.lowercased())
-            case .concat: return .string(string + other)
+            case .concat:
+                guard string.utf8.count + other.utf8.count <= textLimit else { throw .outputLimit(textLimit) }
+                return .string(string + other)
             default: return .integer(Int64(Self.compareUTF16(string, other)))
             }
         case (.equals, 1):
@@ -50,11 +52,14 @@ extension Evaluator {
             return .bool(false)
         case (.replace, 2):
             guard let target = Self.charSequence(arguments[0]), let replacement = Self.charSequence(arguments[1]) else { return nil }
+            try checkReplacementSize(string, occurrences: Self.occurrences(of: target, in: string), replacement: replacement)
             return .string(Self.replaceLiteral(target, with: replacement, in: string))
         case (.replaceAll, 2), (.replaceFirst, 2):
             guard case .string(let pattern) = arguments[0], case .string(let replacement) = arguments[1] else { return nil }
             let regex = try regex(for: call, pattern: pattern)
-            return .string(regex.replace(in: string, with: replacement, all: call.name == .replaceAll))
+            let all = call.name == .replaceAll
+            try checkReplacementSize(string, occurrences: all ? regex.matchCount(in: string) : 1, replacement: replacement)
+            return .string(regex.replace(in: string, with: replacement, all: all))
         case (.matches, 1):
             guard case .string(let pattern) = arguments[0] else { return nil }
             return .bool(try regex(for: call, pattern: pattern).matchesWhole(string))
@@ -66,6 +71,27 @@ extension Evaluator {
         default:
             return nil
         }
+    }
+
+    /// Refuses a replacement whose result would pass the text limit, before building it: one
+    /// `replace` can multiply a string's length.
+    private func checkReplacementSize(_ string: String, occurrences: Int, replacement: String) throws(TemplateRenderError) {
+        let (growth, overflow) = occurrences.multipliedReportingOverflow(by: replacement.utf8.count)
+        guard !overflow, string.utf8.count + growth <= textLimit else { throw .outputLimit(textLimit) }
+    }
+
+    /// How many times `replace` will substitute (an empty target matches between all characters).
+    private static func occurrences(of target: String, in string: String) -> Int {
+        let needle = Array(target.utf16)
+        let haystack = Array(string.utf16)
+        guard !needle.isEmpty else { return haystack.count + 1 }
+        var count = 0
+        var position = indexOf(needle, in: haystack, from: 0)
+        while position >= 0 {
+            count += 1
+            position = indexOf(needle, in: haystack, from: position + needle.count)
+        }
+        return count
     }
 
     /// An `int` argument: Velocity passes integers; a whole double does not convert in Java.

@@ -2,7 +2,7 @@ import PorticoModel
 
 /// JSON text of values, as `$input.json(...)` returns it: compact, members in document order.
 extension TemplateValue {
-    func appendJSON(to out: inout String, depth: Int = 0) throws(TemplateRenderError) {
+    func appendJSON(to out: inout String, depth: Int = 0, limit: Int = .max) throws(TemplateRenderError) {
         switch self {
         case .null: out.append("null")
         case .bool(let value): out.append(value ? "true" : "false")
@@ -17,7 +17,8 @@ extension TemplateValue {
             out.append("[")
             for (index, item) in list.items.enumerated() {
                 if index > 0 { out.append(",") }
-                try item.appendJSON(to: &out, depth: depth + 1)
+                try item.appendJSON(to: &out, depth: depth + 1, limit: limit)
+                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
             out.append("]")
         case .map(let map):
@@ -27,7 +28,8 @@ extension TemplateValue {
                 if index > 0 { out.append(",") }
                 Self.appendJSONString(entry.key, to: &out)
                 out.append(":")
-                try entry.value.appendJSON(to: &out, depth: depth + 1)
+                try entry.value.appendJSON(to: &out, depth: depth + 1, limit: limit)
+                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
             out.append("}")
         case .builtin:
@@ -46,9 +48,9 @@ extension TemplateValue {
         out.append("\"")
     }
 
-    func jsonText() throws(TemplateRenderError) -> String {
+    func jsonText(limit: Int = .max) throws(TemplateRenderError) -> String {
         var out = ""
-        try appendJSON(to: &out)
+        try appendJSON(to: &out, limit: limit)
         return out
     }
 

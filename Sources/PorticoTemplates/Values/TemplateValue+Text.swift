@@ -4,7 +4,9 @@
 extension TemplateValue {
     /// Appends `toString()` of the value. Deeply nested or self-containing collections stop at
     /// `maxDepth` with an error instead of overflowing the stack (Java throws StackOverflowError).
-    func appendText(to out: inout String, depth: Int = 0) throws(TemplateRenderError) {
+    /// `limit` bounds the text: a list holding itself many times over (`[$l, $l]` repeated)
+    /// would otherwise print exponentially much before any output check could run.
+    func appendText(to out: inout String, depth: Int = 0, limit: Int = .max) throws(TemplateRenderError) {
         switch self {
         case .null: out.append("null")
         case .bool(let value): out.append(value ? "true" : "false")
@@ -12,7 +14,7 @@ extension TemplateValue {
         case .double(let value): out.append(Self.javaDoubleText(value))
         case .string(let value): out.append(value)
         case .list(let list) where list.printsAsJSON:
-            try appendJSON(to: &out, depth: depth)
+            try appendJSON(to: &out, depth: depth, limit: limit)
         case .list(let list):
             guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
             out.append("[")
@@ -21,8 +23,9 @@ extension TemplateValue {
                 if case .list(let inner) = item, inner === list {
                     out.append("(this Collection)")
                 } else {
-                    try item.appendText(to: &out, depth: depth + 1)
+                    try item.appendText(to: &out, depth: depth + 1, limit: limit)
                 }
+                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
             out.append("]")
         case .map(let map):
@@ -36,8 +39,9 @@ extension TemplateValue {
                 if case .map(let inner) = item, inner === map {
                     out.append("(this Map)")
                 } else {
-                    try item.appendText(to: &out, depth: depth + 1)
+                    try item.appendText(to: &out, depth: depth + 1, limit: limit)
                 }
+                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
             out.append("}")
         case .builtin(let builtin):
@@ -51,10 +55,10 @@ extension TemplateValue {
     }
 
     /// `toString()` of the value.
-    func text() throws(TemplateRenderError) -> String {
+    func text(limit: Int = .max) throws(TemplateRenderError) -> String {
         if case .string(let value) = self { return value }
         var out = ""
-        try appendText(to: &out)
+        try appendText(to: &out, limit: limit)
         return out
     }
 
