@@ -36,7 +36,9 @@ final class Evaluator {
     }
 
     func render() throws(TemplateRenderError) -> RenderResult {
-        output.reserveCapacity(template.source.utf8.count + input.body.count)
+        // Room for the template's text, plus the body when the template may echo it.
+        let bodyRoom = template.readsBody ? input.body.count : 0
+        output.reserveCapacity(min(template.source.utf8.count + bodyRoom, template.limits.maxOutputBytes))
         _ = try run(template.nodes)
         return RenderResult(
             body: output, requestOverride: try overrides("requestOverride"), responseOverride: try overrides("responseOverride"),
