@@ -50,8 +50,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PorticoTemplates",
+            dependencies: ["PorticoModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PorticoRuntime",
-            dependencies: ["PorticoModel", "PorticoObservability"],
+            dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -114,9 +119,12 @@ let package = Package(
         .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
-        .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoDataPlaneTests", dependencies: ["PorticoDataPlane", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoTemplatesTests", dependencies: ["PorticoTemplates", "PorticoModel"], exclude: ["Conformance"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoObservabilityTests", dependencies: ["PorticoObservability"], swiftSettings: swiftSettings),
