@@ -19,6 +19,8 @@ final class Exchange {
     /// only for the access log and mappings that use it.
     var domainName: Substring = ""
     var mappingContext: MappingContext?
+    /// Set for a request to a REST API, which `RestPipeline` answers once the body is in.
+    var rest: RestExchange?
 
     /// A response the gateway gives itself (errors, preflight), sent once the request has been read.
     var deferred: GatewayResponse?

@@ -234,8 +234,17 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             query = ""
         }
 
-        guard let (api, apiPath, domain) = resolveApi(head: head, path: path) else {
+        guard let (apiId, apiPath, domain) = resolveApiAddress(head: head, path: path) else {
             exchange.deferred = .notFound
+            return
+        }
+        guard let api = state.table.apis[apiId] else {
+            // Not an HTTP API: a REST API, or nothing. HTTP API requests never come here.
+            if let restApi = state.table.restApis[apiId] {
+                startRestExchange(exchange, restApi, apiPath: apiPath, query: query, domain: domain)
+            } else {
+                exchange.deferred = .notFound
+            }
             return
         }
         if api.executeApiEndpointDisabled {
@@ -330,15 +339,15 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     static let pathStylePrefix = "/_aws/execute-api/"
 
-    /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`.
-    private func resolveApi(head: HTTPRequestHead, path: Substring) -> (RuntimeApi, Substring, Substring)? {
+    /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`: the
+    /// API id, the path after it and the domain name.
+    private func resolveApiAddress(head: HTTPRequestHead, path: Substring) -> (String, Substring, Substring)? {
         let host = head.headers.first(name: "host") ?? ""
         if path.hasBytePrefix(Self.pathStylePrefix) {
             let rest = path[path.utf8.index(path.startIndex, offsetBy: Self.pathStylePrefix.utf8.count)...]
             let end = rest.firstIndex(ofByte: UInt8(ascii: "/")) ?? rest.endIndex
-            guard let api = state.table.apis[String(rest[..<end])] else { return nil }
             let apiPath = rest[end...]
-            return (api, apiPath.isEmpty ? "/" : apiPath, host[...])
+            return (String(rest[..<end]), apiPath.isEmpty ? "/" : apiPath, host[...])
         }
         let hostText = host[...]
         let hostName = hostText[..<(hostText.firstIndex(ofByte: UInt8(ascii: ":")) ?? hostText.endIndex)]
@@ -350,8 +359,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         // API ids are lower-case; lower-case the host part only when it is not already.
         let idPart = hostName[..<dot]
         let apiId = idPart.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? idPart.lowercased() : String(idPart)
-        guard let api = state.table.apis[apiId] else { return nil }
-        return (api, path.isEmpty ? "/" : path, hostName)
+        return (apiId, path.isEmpty ? "/" : path, hostName)
     }
 
     private func receiveBody(_ buffer: ByteBuffer, _ exchange: Exchange) {
@@ -390,6 +398,10 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             respond(response, exchange)
             return
         }
+        if let rest = exchange.rest {
+            runRest(exchange, rest)
+            return
+        }
         if let (match, target, integration, query) = exchange.deferredProxy, let body = exchange.bufferedRequestBody {
             exchange.deferredProxy = nil
             exchange.bufferedRequestBody = nil
@@ -399,6 +411,38 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
         if let upstream = exchange.upstream, exchange.upstreamHeadSent {
             upstream.writeEnd()
+        }
+    }
+
+    // MARK: REST APIs
+
+    /// A REST API request: its body is buffered (templates, validation and mapping need all of
+    /// it) and `RestPipeline` answers once it is in.
+    private func startRestExchange(_ exchange: Exchange, _ api: RestRuntimeApi, apiPath: Substring, query: Substring, domain: Substring) {
+        exchange.domainName = domain
+        exchange.rest = RestExchange(api: api, apiPath: apiPath, rawQuery: query, domainName: String(domain), head: exchange.head)
+        exchange.bufferedRequestBody = []
+    }
+
+    private func runRest(_ exchange: Exchange, _ rest: RestExchange) {
+        rest.body = exchange.bufferedRequestBody ?? []
+        exchange.bufferedRequestBody = nil
+        let pipeline = RestPipeline(state: state, configuration: configuration, clientAddress: clientAddress, exchange: exchange, rest: rest)
+        pipeline.run { [weak self] response in
+            guard let self, self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }
+            let head = response.head(exchange: exchange, rest: rest, keepAlive: exchange.keepAlive && !self.closeAfterResponse)
+            exchange.responseHeadSent = true
+            exchange.responseStatus = response.status
+            exchange.errorType = response.errorType
+            if exchange.errorMessage == nil { exchange.errorMessage = response.errorMessage }
+            exchange.responseFraming = .raw
+            let sendsBody = exchange.head.method != .HEAD
+            self.outbound.append { buffer in
+                ResponseHeaders.write(head, chunked: false, into: &buffer)
+                if sendsBody { buffer.writeBytes(response.body) }
+            }
+            exchange.responseBytes = response.body.count
+            self.finish(exchange)
         }
     }
 
@@ -757,6 +801,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     /// The client went away mid-exchange.
     private func abandon(_ exchange: Exchange) {
+        exchange.rest?.call?.cancel()
         exchange.deadline = nil
         exchange.upstream?.close()
         exchange.upstream = nil

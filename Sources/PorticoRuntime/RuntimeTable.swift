@@ -5,11 +5,15 @@ public import PorticoObservability
 /// whole: requests read one immutable table and never touch the store.
 public final class RuntimeTable: Sendable {
     public let apis: [String: RuntimeApi]
+    /// REST APIs (`apigateway` v1), apart from HTTP APIs: an HTTP API request finds its API in
+    /// `apis` and never looks here. Ids never collide (one namespace).
+    public let restApis: [String: RestRuntimeApi]
     /// Increases with every swap; useful in logs and tests.
     public let generation: Int
 
-    public init(apis: [String: RuntimeApi], generation: Int) {
+    public init(apis: [String: RuntimeApi], restApis: [String: RestRuntimeApi] = [:], generation: Int) {
         self.apis = apis
+        self.restApis = restApis
         self.generation = generation
     }
 

@@ -63,7 +63,9 @@ public struct PorticoApplication: Sendable {
         let compiler = DeploymentCompiler(
             configuration: .init(defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis),
             metrics: metrics, accessLogs: accessLogs)
-        let reloader = RuntimeReloader(store: store, compiler: compiler, dataPlane: dataPlane, metrics: metrics, logger: logger)
+        let reloader = RuntimeReloader(
+            store: store, compiler: compiler, restCompiler: RestDeploymentCompiler(metrics: metrics, accessLogs: accessLogs),
+            dataPlane: dataPlane, metrics: metrics, logger: logger)
         // Subscribe before the first load so no change between the two is missed.
         let changes = store.changes()
         if configuration.seedExample, try await ExampleApi.seedIfEmpty(store: store, managementURL: managementURL) {

@@ -6,19 +6,27 @@ import PorticoRuntime
 import PorticoStore
 
 /// Keeps the data plane's runtime table in step with the store: compiles every API at start,
-/// then recompiles only the APIs a committed change names and installs a new table.
+/// then recompiles only the APIs a committed change names and installs a new table. HTTP APIs
+/// and REST APIs are compiled apart (``StoreChange/apiIds`` and ``StoreChange/restApiIds``), so a
+/// change to one kind never recompiles the other.
 actor RuntimeReloader {
     private let store: any Store
     private let compiler: DeploymentCompiler
+    private let restCompiler: RestDeploymentCompiler
     private let dataPlane: DataPlaneServer
     private let metrics: MetricsRegistry
     private let logger: Logger
     private var compiled: [String: RuntimeApi] = [:]
+    private var compiledRest: [String: RestRuntimeApi] = [:]
     private var generation = 0
 
-    init(store: any Store, compiler: DeploymentCompiler, dataPlane: DataPlaneServer, metrics: MetricsRegistry, logger: Logger) {
+    init(
+        store: any Store, compiler: DeploymentCompiler, restCompiler: RestDeploymentCompiler, dataPlane: DataPlaneServer,
+        metrics: MetricsRegistry, logger: Logger
+    ) {
         self.store = store
         self.compiler = compiler
+        self.restCompiler = restCompiler
         self.dataPlane = dataPlane
         self.metrics = metrics
         self.logger = logger
@@ -26,14 +34,22 @@ actor RuntimeReloader {
 
     /// Compiles everything and installs it.
     func loadAll() async throws {
-        let documents = try await store.transaction { transaction in
-            try transaction.allApiDocuments().map { document in
+        let (documents, restDocuments) = try await store.transaction { transaction in
+            let http = try transaction.allApiDocuments().map { document in
                 (document, try Self.snapshots(for: document, transaction))
             }
+            let rest = try transaction.allRestApiDocuments().map { document in
+                (document, try Self.restSnapshots(for: document, transaction))
+            }
+            return (http, rest)
         }
         compiled = [:]
         for (document, snapshots) in documents {
             compiled[document.api.apiId] = compile(document, snapshots)
+        }
+        compiledRest = [:]
+        for (document, snapshots) in restDocuments {
+            compiledRest[document.restApi.id] = compileRest(document, snapshots)
         }
         await install()
     }
@@ -42,16 +58,24 @@ actor RuntimeReloader {
     func apply(_ change: StoreChange) async {
         if change.everything {
             for apiId in compiled.keys { metrics.remove(apiId: apiId) }
+            for apiId in compiledRest.keys { metrics.remove(apiId: apiId) }
             do { try await loadAll() } catch { logger.error("reloading the runtime table failed", metadata: ["error": "\(error)"]) }
             return
         }
+        guard !change.apiIds.isEmpty || !change.restApiIds.isEmpty else { return }
         do {
             let ids = change.apiIds
-            let loaded = try await store.transaction { transaction in
-                try ids.map { id -> (String, ApiDocument?, [String: DeploymentSnapshot]) in
+            let restIds = change.restApiIds
+            let (loaded, loadedRest) = try await store.transaction { transaction in
+                let http = try ids.map { id -> (String, ApiDocument?, [String: DeploymentSnapshot]) in
                     guard let document = try transaction.apiDocument(id: id) else { return (id, nil, [:]) }
                     return (id, document, try Self.snapshots(for: document, transaction))
                 }
+                let rest = try restIds.map { id -> (String, RestApiDocument?, [String: RestDeploymentSnapshot]) in
+                    guard let document = try transaction.restApiDocument(id: id) else { return (id, nil, [:]) }
+                    return (id, document, try Self.restSnapshots(for: document, transaction))
+                }
+                return (http, rest)
             }
             for (id, document, snapshots) in loaded {
                 if let document {
@@ -61,9 +85,19 @@ actor RuntimeReloader {
                     metrics.remove(apiId: id)
                 }
             }
+            for (id, document, snapshots) in loadedRest {
+                if let document {
+                    compiledRest[id] = compileRest(document, snapshots)
+                } else {
+                    compiledRest[id] = nil
+                    metrics.remove(apiId: id)
+                }
+            }
             await install()
         } catch {
-            logger.error("recompiling after a change failed", metadata: ["error": "\(error)", "apis": "\(change.apiIds.sorted())"])
+            logger.error(
+                "recompiling after a change failed",
+                metadata: ["error": "\(error)", "apis": "\(change.apiIds.sorted())", "restApis": "\(change.restApiIds.sorted())"])
         }
     }
 
@@ -75,10 +109,20 @@ actor RuntimeReloader {
         return api
     }
 
+    private func compileRest(_ document: RestApiDocument, _ snapshots: [String: RestDeploymentSnapshot]) -> RestRuntimeApi {
+        let (api, warnings) = restCompiler.compile(document, snapshots: snapshots)
+        for warning in warnings {
+            logger.warning("\(warning)", metadata: ["restApi": "\(document.restApi.id)"])
+        }
+        return api
+    }
+
     private func install() async {
         generation += 1
-        await dataPlane.install(RuntimeTable(apis: compiled, generation: generation))
-        logger.debug("runtime table installed", metadata: ["generation": "\(generation)", "apis": "\(compiled.count)"])
+        await dataPlane.install(RuntimeTable(apis: compiled, restApis: compiledRest, generation: generation))
+        logger.debug(
+            "runtime table installed",
+            metadata: ["generation": "\(generation)", "apis": "\(compiled.count)", "restApis": "\(compiledRest.count)"])
     }
 
     private static func snapshots(for document: ApiDocument, _ transaction: any StoreTransaction) throws -> [String: DeploymentSnapshot] {
@@ -86,6 +130,17 @@ actor RuntimeReloader {
         for stage in document.stages {
             guard let id = stage.deploymentId, snapshots[id] == nil else { continue }
             snapshots[id] = try transaction.deploymentSnapshot(apiId: document.api.apiId, deploymentId: id)
+        }
+        return snapshots
+    }
+
+    /// The deployments a REST API's stages serve, canaries included.
+    private static func restSnapshots(for document: RestApiDocument, _ transaction: any StoreTransaction) throws -> [String: RestDeploymentSnapshot] {
+        var snapshots: [String: RestDeploymentSnapshot] = [:]
+        for stage in document.stages {
+            for id in stage.deploymentIds where snapshots[id] == nil {
+                snapshots[id] = try transaction.restDeploymentSnapshot(restApiId: document.restApi.id, deploymentId: id)
+            }
         }
         return snapshots
     }

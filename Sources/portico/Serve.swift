@@ -106,6 +106,8 @@ struct Serve: AsyncParsableCommand {
         if let maximum = try number(maxIntegrationTimeoutMillis, "PORTICO_MAX_INTEGRATION_TIMEOUT_MS", "--max-integration-timeout-ms") {
             guard maximum >= 50 else { throw ValidationError("--max-integration-timeout-ms must be at least 50") }
             configuration.management.maxIntegrationTimeoutMillis = maximum
+            // REST APIs: 29 s by default, more where asked (AWS allows it for regional and private APIs).
+            configuration.management.maxRestIntegrationTimeoutMillis = max(29_000, maximum)
         }
         if let timeout = try number(integrationTimeoutMillis, "PORTICO_INTEGRATION_TIMEOUT_MS", "--integration-timeout-ms") {
             guard timeout >= 50, timeout <= configuration.management.maxIntegrationTimeoutMillis else {

@@ -1,0 +1,60 @@
+import Foundation
+import NIOHTTP1
+import PorticoModel
+import PorticoRuntime
+
+/// What the REST pipeline knows about one request, from its resolution to its answer. Parsed
+/// parts (query, headers, `$context`) are built once per request and only for REST APIs.
+final class RestExchange {
+    let api: RestRuntimeApi
+    let apiPath: Substring
+    let rawQuery: Substring
+    let domainName: String
+    /// `$context.requestId`: a UUID, as REST APIs' `x-amzn-RequestId` is.
+    let requestId = UUID().uuidString.lowercased()
+    var stage: RestRuntimeStage?
+    var deployment: RestRuntimeDeployment?
+    var method: RestRuntimeMethod?
+    var stagePath: Substring = "/"
+    var pathParameters: [(name: String, value: String)] = []
+    var body: [UInt8] = []
+    var call: RestUpstreamCall?
+    /// The trace header: the client's, or a new X-Ray root (`Root=1-{epoch hex}-{96 bits hex}`).
+    let traceId: String
+
+    private(set) lazy var queryParameters: [(String, String)] = ProxyRequest.parseQuery(rawQuery)
+    private var bodyJSONParsed = false
+    private var bodyJSONValue: JSONValue?
+
+    init(api: RestRuntimeApi, apiPath: Substring, rawQuery: Substring, domainName: String, head: HTTPRequestHead) {
+        self.api = api
+        self.apiPath = apiPath
+        self.rawQuery = rawQuery
+        self.domainName = domainName
+        if let trace = head.headers.first(name: "x-amzn-trace-id") {
+            traceId = trace
+        } else {
+            let epoch = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)), radix: 16)
+            let random = (0..<3).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
+            traceId = "Root=1-\(epoch)-\(random)"
+        }
+    }
+
+    /// The request body as JSON (parsed at most once), for `method.request.body.*` mappings.
+    var bodyJSON: JSONValue? {
+        if !bodyJSONParsed {
+            bodyJSONParsed = true
+            bodyJSONValue = JSONValue.parse(body)
+        }
+        return bodyJSONValue
+    }
+
+    /// The last value of a header, matched case-insensitively.
+    func header(_ name: String, in head: HTTPRequestHead) -> String? {
+        head.headers[name].last
+    }
+
+    func query(_ name: String) -> String? {
+        queryParameters.last { $0.0 == name }?.1
+    }
+}

@@ -1,0 +1,150 @@
+import NIOCore
+import NIOHTTP1
+
+/// One backend call of a REST integration (`HTTP` or `HTTP_PROXY`): the request goes out whole on
+/// a pooled keep-alive connection of this event loop, and the response comes back whole, because
+/// integration responses and templates need all of it (AWS buffers REST payloads too, within the
+/// 10 MB quota).
+///
+/// The deadline is a scheduled task per call: REST calls do template work that dwarfs a timer,
+/// and keeping it here leaves the HTTP API hot path's deadline tick untouched.
+final class RestUpstreamCall: UpstreamDelegate {
+    enum Failure: Error {
+        case timedOut
+        case failed(String)
+        case tooLarge
+    }
+
+    struct Response {
+        var head: HTTPResponseHead
+        var body: [UInt8]
+    }
+
+    private let pool: UpstreamPool
+    private let key: UpstreamPool.Key
+    private let requestHead: ByteBuffer
+    private let requestBody: ByteBuffer?
+    private let isHead: Bool
+    private let maxBytes: Int
+    private var completion: ((Result<Response, Failure>) -> Void)?
+    private var connection: UpstreamConnection?
+    private var timer: Scheduled<Void>?
+    private var head: HTTPResponseHead?
+    private var body: [UInt8] = []
+    private var receivedAnything = false
+    private var retried = false
+    private(set) var status: Int?
+
+    init(pool: UpstreamPool, key: UpstreamPool.Key, head: ByteBuffer, body: ByteBuffer?, isHead: Bool, maxBytes: Int) {
+        self.pool = pool
+        self.key = key
+        self.requestHead = head
+        self.requestBody = body
+        self.isHead = isHead
+        self.maxBytes = maxBytes
+    }
+
+    /// Starts the call; `completion` runs once, on the pool's loop.
+    func start(timeoutMillis: Int, _ completion: @escaping (Result<Response, Failure>) -> Void) {
+        self.completion = completion
+        timer = pool.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeoutMillis))) { [self] in
+            self.finish(.failure(.timedOut))
+        }
+        if let idle = pool.takeIdle(key) {
+            attach(idle)
+        } else {
+            connect()
+        }
+    }
+
+    /// The client went away: drop the backend connection and never call back.
+    func cancel() {
+        completion = nil
+        timer?.cancel()
+        connection?.close()
+        connection = nil
+    }
+
+    private func connect() {
+        pool.connect(key) { [self] result in
+            switch result {
+            case .success(let connection):
+                guard self.completion != nil else {
+                    self.pool.release(connection)
+                    return
+                }
+                self.attach(connection)
+            case .failure(let error):
+                self.finish(.failure(.failed("\(error)")))
+            }
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection) {
+        self.connection = connection
+        connection.delegate = self
+        connection.setAutoRead(true)
+        connection.beginRequest(head: requestHead, isHead: isHead, chunked: false)
+        if let requestBody, requestBody.readableBytes > 0 { connection.writeBody(requestBody) }
+        connection.writeEnd()
+    }
+
+    private func finish(_ result: Result<Response, Failure>) {
+        timer?.cancel()
+        timer = nil
+        if case .failure = result {
+            connection?.close()
+            connection = nil
+        }
+        guard let completion else { return }
+        self.completion = nil
+        completion(result)
+    }
+
+    // MARK: UpstreamDelegate
+
+    func upstreamReceived(_ event: BackendResponseParser.Event, from connection: UpstreamConnection) {
+        guard connection === self.connection else {
+            connection.close()
+            return
+        }
+        receivedAnything = true
+        switch event {
+        case .head(let head):
+            status = head.status
+            if case .length(let length) = head.framing, length > maxBytes {
+                finish(.failure(.tooLarge))
+                return
+            }
+            self.head = head.nioHead
+        case .body(let buffer):
+            body.append(contentsOf: buffer.readableBytesView)
+            if body.count > maxBytes { finish(.failure(.tooLarge)) }
+        case .end:
+            guard let head else { return }
+            self.connection = nil
+            if connection.responseKeepAlive {
+                pool.release(connection)
+            } else {
+                connection.close()
+            }
+            finish(.success(Response(head: head, body: body)))
+        }
+    }
+
+    func upstreamReadComplete(from connection: UpstreamConnection) {}
+
+    func upstreamWritabilityChanged(from connection: UpstreamConnection) {}
+
+    func upstreamFailed(_ error: any Error, from failed: UpstreamConnection) {
+        guard failed === connection else { return }
+        connection = nil
+        if failed.isReused, !retried, !receivedAnything {
+            // A pooled connection the backend had already closed: retry once on a fresh one.
+            retried = true
+            connect()
+            return
+        }
+        finish(.failure(.failed("\(error)")))
+    }
+}

@@ -1,0 +1,149 @@
+public import PorticoModel
+public import PorticoObservability
+import PorticoTemplates
+
+/// Turns a REST API's stages and their deployment snapshots into the ``RestRuntimeApi`` the data
+/// plane serves. Runs once per change, never per request: routes, URIs with stage variables
+/// substituted, parameter mappings, mapping templates, selection-pattern regexes and gateway
+/// responses are all worked out here. Problems are warnings, so one bad method cannot take the
+/// API down.
+public struct RestDeploymentCompiler: Sendable {
+    public let metrics: MetricsRegistry
+    public let accessLogs: AccessLogWriters
+
+    public init(metrics: MetricsRegistry, accessLogs: AccessLogWriters) {
+        self.metrics = metrics
+        self.accessLogs = accessLogs
+    }
+
+    public func compile(_ document: RestApiDocument, snapshots: [String: RestDeploymentSnapshot]) -> (RestRuntimeApi, warnings: [String]) {
+        var warnings: [String] = []
+        var stages: [String: RestRuntimeStage] = [:]
+        var disabled = false
+        for stage in document.stages {
+            guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
+            disabled = disabled || snapshot.disableExecuteApiEndpoint
+            let accessLog = compileAccessLog(stage, warnings: &warnings)
+            let variables = stage.variables ?? [:]
+            let main = compileDeployment(snapshot, stage: stage.stageName, variables: variables, isCanary: false, accessLog: accessLog, warnings: &warnings)
+            var canary: RestRuntimeStage.Canary?
+            if let settings = stage.canarySettings, let canaryId = settings.deploymentId, let canarySnapshot = snapshots[canaryId] {
+                // AWS: the canary serves with the stage's variables, overridden by its own.
+                let canaryVariables = variables.merging(settings.stageVariableOverrides ?? [:]) { _, override in override }
+                let deployment = compileDeployment(
+                    canarySnapshot, stage: stage.stageName, variables: canaryVariables, isCanary: true, accessLog: accessLog,
+                    warnings: &warnings)
+                canary = .init(percentTraffic: settings.percentTraffic ?? 0, deployment: deployment)
+            }
+            stages[stage.stageName] = RestRuntimeStage(name: stage.stageName, main: main, canary: canary)
+        }
+        return (RestRuntimeApi(restApiId: document.restApi.id, stages: stages, executeApiEndpointDisabled: disabled), warnings)
+    }
+
+    func compileAccessLog(_ stage: RestStage, warnings: inout [String]) -> RuntimeStage.AccessLog? {
+        guard let settings = stage.accessLogSettings, let arn = settings.destinationArn, let format = settings.format else { return nil }
+        do {
+            return RuntimeStage.AccessLog(format: AccessLogFormat(format), writer: try accessLogs.writer(forDestinationArn: arn))
+        } catch {
+            warnings.append("stage \(stage.stageName): access log destination \(arn) cannot be opened: \(error)")
+            return nil
+        }
+    }
+
+    func compileDeployment(
+        _ snapshot: RestDeploymentSnapshot, stage: String, variables: [String: String], isCanary: Bool,
+        accessLog: RuntimeStage.AccessLog?, warnings: inout [String]
+    ) -> RestRuntimeDeployment {
+        let models = Dictionary(snapshot.models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let validators = Dictionary(snapshot.requestValidators.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var methods: [RestRuntimeMethod] = []
+        for resource in snapshot.resources {
+            for (httpMethod, method) in (resource.resourceMethods ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let integration = method.methodIntegration else { continue }
+                let routeKey = "\(httpMethod) \(resource.path)"
+                let route = RuntimeRoute(
+                    routeKey: routeKey, routeId: resource.id, integration: nil,
+                    metrics: metrics.routeMetrics(apiId: snapshot.restApiId, stage: stage, route: routeKey))
+                methods.append(
+                    RestRuntimeMethod(
+                        httpMethod: httpMethod, resourcePath: resource.path, resourceId: resource.id, route: route,
+                        validation: Self.validation(for: method, validators: validators, models: models),
+                        integration: compileIntegration(integration, variables: variables, context: routeKey, warnings: &warnings)))
+            }
+        }
+        let logStage = RuntimeStage(
+            name: stage, apiId: snapshot.restApiId, deploymentId: snapshot.deploymentId, stageVariables: variables,
+            router: Router(routes: []), cors: nil, accessLog: accessLog)
+        return RestRuntimeDeployment(
+            deploymentId: snapshot.deploymentId, isCanary: isCanary, stageVariables: variables, router: RestRouter(methods: methods),
+            gatewayResponses: RestGatewayResponses(customised: snapshot.gatewayResponses, warnings: &warnings),
+            binaryMediaTypes: BinaryMediaTypes(snapshot.binaryMediaTypes), logStage: logStage)
+    }
+
+    static func validation(for method: RestMethod, validators: [String: RequestValidator], models: [String: RestModel]) -> RestRequestValidation {
+        var validation = RestRequestValidation()
+        guard let id = method.requestValidatorId, let validator = validators[id] else { return validation }
+        if validator.validateRequestParameters {
+            for (key, required) in (method.requestParameters ?? [:]).sorted(by: { $0.key < $1.key }) where required {
+                if let name = key.after("method.request.header.") {
+                    validation.requiredHeaders.append(name)
+                } else if let name = key.after("method.request.path.") {
+                    validation.requiredPathParameters.append(name)
+                } else if let name = key.after("method.request.querystring.") {
+                    validation.requiredQueryParameters.append(name)
+                }
+            }
+        }
+        if validator.validateRequestBody {
+            for (contentType, modelName) in method.requestModels ?? [:] {
+                guard let schema = models[modelName]?.schema else { continue }
+                validation.bodyModels[RestMediaType.of(contentType)] = schema
+            }
+            validation.validatesBody = !validation.bodyModels.isEmpty
+        }
+        return validation
+    }
+
+    func compileIntegration(_ integration: RestIntegration, variables: [String: String], context: String, warnings: inout [String]) -> RestRuntimeIntegration {
+        var kind: RestRuntimeIntegration.Kind
+        switch integration.type {
+        case "MOCK":
+            kind = .mock
+        case "HTTP", "HTTP_PROXY":
+            let uri = DeploymentCompiler.substituteStageVariables(integration.uri ?? "", variables)
+            do {
+                let target = try HTTPTarget(uri: uri)
+                kind = integration.type == "HTTP" ? .http(target) : .httpProxy(target)
+            } catch {
+                kind = .unusable(reason: "\(context): \(error.message)")
+            }
+        default:
+            kind = .unusable(reason: "\(context): integration type \(integration.type) is not supported yet")
+        }
+        var parameters: [(target: RestParameterTarget, source: RestValueSource)] = []
+        for (key, value) in (integration.requestParameters ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let target = RestParameterTarget(parsing: key), let source = RestValueSource(parsing: value) else {
+                warnings.append("\(context): request parameter \(key) = \(value) is not understood; skipped")
+                continue
+            }
+            parameters.append((target, source))
+        }
+        var templates: [String: MappingTemplate] = [:]
+        for (contentType, source) in integration.requestTemplates ?? [:] {
+            do {
+                templates[contentType] = try MappingTemplate(source: source)
+            } catch {
+                kind = .unusable(reason: "\(context): request template for \(contentType) does not compile: \(error)")
+            }
+        }
+        let passthrough = RequestTemplateSelector.PassthroughBehavior(rawValue: integration.passthroughBehavior ?? "") ?? .whenNoMatch
+        var responseWarnings: [String] = []
+        let responses = RestIntegrationResponses(integration.integrationResponses ?? [:], warnings: &responseWarnings)
+        warnings += responseWarnings.map { "\(context): \($0)" }
+        let method = integration.httpMethod.flatMap { $0.uppercased() == "ANY" ? nil : $0.uppercased() }
+        return RestRuntimeIntegration(
+            kind: kind, method: method, timeoutMillis: integration.timeoutInMillis ?? RestIntegration.defaultTimeoutMillis,
+            requestParameters: parameters, requestTemplates: RequestTemplateSelector(templates: templates, passthroughBehavior: passthrough),
+            hasRequestTemplates: !templates.isEmpty, contentHandling: integration.contentHandling, responses: responses)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A REST API (`apigateway` v1) as the data plane serves it: its stages, each compiled from the
+/// deployment it points at (and its canary's).
+public final class RestRuntimeApi: Sendable {
+    public let restApiId: String
+    public let stages: [String: RestRuntimeStage]
+    /// `disableExecuteApiEndpoint` of the deployed definition: the default endpoint answers 403.
+    public let executeApiEndpointDisabled: Bool
+
+    public init(restApiId: String, stages: [String: RestRuntimeStage], executeApiEndpointDisabled: Bool) {
+        self.restApiId = restApiId
+        self.stages = stages
+        self.executeApiEndpointDisabled = executeApiEndpointDisabled
+    }
+
+    /// The stage named by the first segment of `path`, and the path within it. REST APIs have no
+    /// `$default` stage: a path naming no stage finds nothing (AWS answers "Missing
+    /// Authentication Token").
+    public func stage(forPath path: Substring) -> (RestRuntimeStage, Substring)? {
+        let trimmed = path.utf8.first == UInt8(ascii: "/") ? path[path.utf8.index(after: path.startIndex)...] : path
+        let end = trimmed.firstIndex(ofByte: UInt8(ascii: "/")) ?? trimmed.endIndex
+        guard let stage = stages[String(trimmed[..<end])] else { return nil }
+        let rest = trimmed[end...]
+        return (stage, rest.isEmpty ? "/" : rest)
+    }
+}
+
+/// A REST API stage: the deployment it serves and, with `canarySettings`, a second deployment
+/// that takes `percentTraffic` percent of the requests with the canary's stage variables.
+public final class RestRuntimeStage: Sendable {
+    public struct Canary: Sendable {
+        public let percentTraffic: Double
+        public let deployment: RestRuntimeDeployment
+    }
+
+    public let name: String
+    public let main: RestRuntimeDeployment
+    public let canary: Canary?
+
+    public init(name: String, main: RestRuntimeDeployment, canary: Canary?) {
+        self.name = name
+        self.main = main
+        self.canary = canary
+    }
+
+    /// The deployment for one request, `roll` being uniform in `0..<100`. AWS: "the canary
+    /// release deployment receives percentTraffic % of API traffic", chosen per request.
+    public func deployment(roll: Double) -> RestRuntimeDeployment {
+        guard let canary, roll < canary.percentTraffic else { return main }
+        return canary.deployment
+    }
+}
+
+/// One deployment of a REST API compiled for one stage (its stage variables are part of it: the
+/// canary's overrides make a second compilation of the same kind).
+public final class RestRuntimeDeployment: Sendable {
+    public let deploymentId: String
+    public let isCanary: Bool
+    public let stageVariables: [String: String]
+    public let router: RestRouter
+    public let gatewayResponses: RestGatewayResponses
+    /// `binaryMediaTypes` of the deployed API (`*/*` and `type/*` wildcards allowed).
+    public let binaryMediaTypes: BinaryMediaTypes
+    /// The stage as the shared access-log and metrics code sees it (what HTTP APIs use too).
+    public let logStage: RuntimeStage
+
+    public init(
+        deploymentId: String, isCanary: Bool, stageVariables: [String: String], router: RestRouter,
+        gatewayResponses: RestGatewayResponses, binaryMediaTypes: BinaryMediaTypes, logStage: RuntimeStage
+    ) {
+        self.deploymentId = deploymentId
+        self.isCanary = isCanary
+        self.stageVariables = stageVariables
+        self.router = router
+        self.gatewayResponses = gatewayResponses
+        self.binaryMediaTypes = binaryMediaTypes
+        self.logStage = logStage
+    }
+}
+
+/// An API's `binaryMediaTypes`, matched against a `Content-Type` or `Accept` value.
+public struct BinaryMediaTypes: Sendable {
+    private let types: [String]
+
+    public init(_ types: [String]) {
+        // A `/` in a media type is stored escaped as `~1` by patch operations' JSON pointers.
+        self.types = types.map { $0.replacingOccurrences(of: "~1", with: "/").lowercased() }
+    }
+
+    public var isEmpty: Bool { types.isEmpty }
+
+    /// Whether `contentType` (parameters ignored) is one of the binary types.
+    public func contains(_ contentType: String?) -> Bool {
+        guard !types.isEmpty, let contentType else { return false }
+        let media = RestMediaType.of(contentType)
+        return types.contains { type in
+            if type == "*/*" || type == media { return true }
+            if type.hasSuffix("/*") { return media.hasPrefix(type.dropLast()) }
+            return false
+        }
+    }
+}
+
+/// Media-type helpers shared by template selection and binary handling.
+public enum RestMediaType {
+    /// `Application/JSON; charset=utf-8` → `application/json`.
+    public static func of(_ contentType: String) -> String {
+        let end = contentType.firstIndex(of: ";") ?? contentType.endIndex
+        return contentType[..<end].trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}
