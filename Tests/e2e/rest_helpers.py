@@ -45,7 +45,12 @@ class RestApi:
         if variables:
             args["variables"] = variables
         deployment = self.client.create_deployment(**args, **kwargs)["id"]
-        wait_for(lambda: call(self.portico, self.id, f"/{stage}{probe}").headers.get("x-amzn-RequestId"))
+        if probe == "/__probe__":
+            # A served stage answers even an unknown path with REST's headers.
+            wait_for(lambda: call(self.portico, self.id, f"/{stage}{probe}").headers.get("x-amzn-RequestId"))
+        else:
+            # A method the new deployment adds stops answering "Missing Authentication Token".
+            wait_for(lambda: call(self.portico, self.id, f"/{stage}{probe}").status_code != 403)
         return deployment
 
 
