@@ -120,6 +120,10 @@ struct VelocitySyntaxTests {
         #expect(try render(template) == "first: {\"a\":\"1\"}\n\nsecond: {\"b\":\"2\",\"c\":\"3\"}\n")
     }
 
+    @Test func stopInsideADefineStopsTheTemplate() throws {
+        #expect(try render("#define($halt)x#stop#end a $halt b") == " a x")
+    }
+
     @Test func selfReferencingDefineStops() throws {
         #expect(try renderError("#define($a)x$a#end$a")?.code == .nestingTooDeep)
     }

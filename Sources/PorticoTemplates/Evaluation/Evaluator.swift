@@ -53,10 +53,12 @@ final class Evaluator {
             case .reference(let reference):
                 if let value = try resolve(reference), !value.isNull {
                     if case .builtin(.block(let body)) = value {
-                        try renderBlock(body)
-                        continue
+                        // `#break` and `#stop` inside the block act where it is rendered.
+                        let flow = try renderBlock(body)
+                        if flow != .normal { return flow }
+                    } else {
+                        try value.appendText(to: &output, limit: textLimit)
                     }
-                    try value.appendText(to: &output, limit: textLimit)
                 } else if !reference.quiet {
                     output.append(reference.source)
                 }
@@ -92,11 +94,11 @@ final class Evaluator {
 
     /// Renders a `#define` block with the variables as they are now. A block that refers to
     /// itself would recurse forever; the depth is capped like directive nesting.
-    private func renderBlock(_ body: [Node]) throws(TemplateRenderError) {
+    private func renderBlock(_ body: [Node]) throws(TemplateRenderError) -> Flow {
         blockDepth += 1
         defer { blockDepth -= 1 }
         guard blockDepth <= template.limits.maxNestingDepth else { throw .nestingTooDeep() }
-        _ = try run(body)
+        return try run(body)
     }
 
     /// Velocity 1.7: `\$a` renders `$a` when `$a` has a value and `\$a` when it has none; each
