@@ -5,13 +5,11 @@ import Foundation
 ///
 /// Immutable after init; `NSRegularExpression` is documented thread-safe, hence `@unchecked`.
 final class JavaRegex: @unchecked Sendable {
-    let pattern: String
     private let expression: NSRegularExpression
     /// The pattern anchored at both ends, for `String.matches` (a whole-string match in Java).
     private let wholeExpression: NSRegularExpression
 
     init(_ pattern: String) throws(TemplateRenderError) {
-        self.pattern = pattern
         do {
             expression = try NSRegularExpression(pattern: pattern)
             wholeExpression = try NSRegularExpression(pattern: "\\A(?:" + pattern + ")\\z")

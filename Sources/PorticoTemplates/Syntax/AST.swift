@@ -33,7 +33,6 @@ struct Foreach: Sendable {
 /// `$name.step.step…`, resolved to a variable slot.
 struct Reference: Sendable {
     let slot: Int
-    let name: String
     /// `$!a`: renders nothing instead of its source when it has no value.
     let quiet: Bool
     let steps: [ReferenceStep]

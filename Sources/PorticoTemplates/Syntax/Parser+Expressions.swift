@@ -23,7 +23,7 @@ extension Parser {
             lexer.advance()
         }
         if name == BuiltinSlot.names[BuiltinSlot.input] && !Self.readsOnlyParameters(steps) { readsBody = true }
-        return Reference(slot: slot(for: name), name: name, quiet: quiet, steps: steps, source: lexer.text(from: start, to: lexer.position))
+        return Reference(slot: slot(for: name), quiet: quiet, steps: steps, source: lexer.text(from: start, to: lexer.position))
     }
 
     /// `$input.params(…)` and `$input.params().…` never touch the payload; any other use of

@@ -13,25 +13,15 @@ extension TemplateValue {
         case .string(let value):
             Self.appendJSONString(value, to: &out)
         case .list(let list):
-            guard depth < Self.maxNesting else { throw .nestingTooDeep() }
-            out.append("[")
-            for (index, item) in list.items.enumerated() {
-                if index > 0 { out.append(",") }
+            try Self.appendJoined(list.items, brackets: ("[", "]"), separator: ",", depth: depth, limit: limit, to: &out) { item, out throws(TemplateRenderError) in
                 try item.appendJSON(to: &out, depth: depth + 1, limit: limit)
-                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
-            out.append("]")
         case .map(let map):
-            guard depth < Self.maxNesting else { throw .nestingTooDeep() }
-            out.append("{")
-            for (index, entry) in map.entries.enumerated() {
-                if index > 0 { out.append(",") }
+            try Self.appendJoined(map.entries, brackets: ("{", "}"), separator: ",", depth: depth, limit: limit, to: &out) { entry, out throws(TemplateRenderError) in
                 Self.appendJSONString(entry.key, to: &out)
                 out.append(":")
                 try entry.value.appendJSON(to: &out, depth: depth + 1, limit: limit)
-                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
-            out.append("}")
         case .builtin:
             try Self.appendJSONString(text(), to: &out)
         }

@@ -16,34 +16,23 @@ extension TemplateValue {
         case .list(let list) where list.printsAsJSON:
             try appendJSON(to: &out, depth: depth, limit: limit)
         case .list(let list):
-            guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
-            out.append("[")
-            for (index, item) in list.items.enumerated() {
-                if index > 0 { out.append(", ") }
+            try Self.appendJoined(list.items, brackets: ("[", "]"), separator: ", ", depth: depth, limit: limit, to: &out) { item, out throws(TemplateRenderError) in
                 if case .list(let inner) = item, inner === list {
                     out.append("(this Collection)")
                 } else {
                     try item.appendText(to: &out, depth: depth + 1, limit: limit)
                 }
-                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
-            out.append("]")
         case .map(let map):
-            guard depth < TemplateValue.maxNesting else { throw .nestingTooDeep() }
-            out.append("{")
-            for (index, entry) in map.entries.enumerated() {
-                if index > 0 { out.append(", ") }
+            try Self.appendJoined(map.entries, brackets: ("{", "}"), separator: ", ", depth: depth, limit: limit, to: &out) { entry, out throws(TemplateRenderError) in
                 out.append(entry.key)
                 out.append("=")
-                let item = entry.value
-                if case .map(let inner) = item, inner === map {
+                if case .map(let inner) = entry.value, inner === map {
                     out.append("(this Map)")
                 } else {
-                    try item.appendText(to: &out, depth: depth + 1, limit: limit)
+                    try entry.value.appendText(to: &out, depth: depth + 1, limit: limit)
                 }
-                guard out.utf8.count <= limit else { throw .outputLimit(limit) }
             }
-            out.append("}")
         case .builtin(let builtin):
             switch builtin {
             case .input: out.append("$input")
@@ -52,6 +41,24 @@ extension TemplateValue {
             case .block: out.append("#define")
             }
         }
+    }
+
+    /// Appends `elements` between brackets with separators, for both Java's and JSON's printing
+    /// of collections: refuses nesting past `maxNesting` and stops once `out` passes `limit`.
+    static func appendJoined<Elements: Sequence>(
+        _ elements: Elements, brackets: (open: String, close: String), separator: String, depth: Int, limit: Int, to out: inout String,
+        element appendElement: (Elements.Element, inout String) throws(TemplateRenderError) -> Void
+    ) throws(TemplateRenderError) {
+        guard depth < maxNesting else { throw .nestingTooDeep() }
+        out.append(brackets.open)
+        var first = true
+        for element in elements {
+            if !first { out.append(separator) }
+            first = false
+            try appendElement(element, &out)
+            guard out.utf8.count <= limit else { throw .outputLimit(limit) }
+        }
+        out.append(brackets.close)
     }
 
     /// `toString()` of the value.
