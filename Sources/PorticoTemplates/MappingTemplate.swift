@@ -14,6 +14,8 @@ public struct MappingTemplate: Sendable {
     public let limits: MappingTemplateLimits
     let nodes: [Node]
     let slotCount: Int
+    /// The template's `#macro`s, by the number calls refer to.
+    let macros: [Macro?]
     /// Whether the template may read the payload (`$input.body`, `$input.json`, `$input.path`).
     /// When it does not, the data plane need not buffer the body for it.
     public let readsBody: Bool
@@ -26,6 +28,7 @@ public struct MappingTemplate: Sendable {
         var parser = Parser(source: source, limits: limits)
         nodes = try parser.parseTemplate()
         slotCount = parser.slotCount
+        macros = parser.macros
         readsBody = parser.readsBody
         self.source = source
         self.limits = limits

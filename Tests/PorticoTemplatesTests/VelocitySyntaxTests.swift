@@ -1,3 +1,5 @@
+import Foundation
+import PorticoModel
 import PorticoTemplates
 import Testing
 
@@ -118,6 +120,60 @@ struct VelocitySyntaxTests {
             second: $loop
             """
         #expect(try render(template) == "first: {\"a\":\"1\"}\n\nsecond: {\"b\":\"2\",\"c\":\"3\"}\n")
+    }
+
+    @Test func macros() throws {
+        #expect(try render("#macro(greet $who)Hello, $who!#end#greet('Ann') #greet(\"Bo\")") == "Hello, Ann! Hello, Bo!")
+        #expect(try render("#macro(pair $a, $b)$a=$b#end#pair('x' 1)|#pair('y', 2)") == "x=1|y=2")
+        // Defined after use, as Velocity resolves inline macros when it renders.
+        #expect(try render("#later()#macro(later)L#end") == "L")
+        // Parameters are restored after the call; other #set variables stay set.
+        #expect(try render("#set($a = 'outer')#macro(m $a)#set($b = $a)#end#m('inner')$a $b") == "outer inner")
+        // A missing argument leaves its parameter without a value.
+        #expect(try render("#macro(m $a $b)[$a][$b]#end#m(1)") == "[1][$b]")
+        // No such macro, or no parentheses: text.
+        #expect(try render("#nope($x) #fff #anchor") == "#nope($x) #fff #anchor")
+    }
+
+    @Test func recursiveMacroStops() throws {
+        #expect(try renderError("#macro(r)x#r()#end#r()")?.code == .nestingTooDeep)
+    }
+
+    /// The Serverless Framework's default Lambda-integration request template, as LocalStack's
+    /// issue #5587 quotes it: `#macro` with `$map`, `keySet()`, `escapeJavaScript(...).replaceAll`.
+    @Test func serverlessFrameworkTemplate() throws {
+        let template = """
+            #set( $body = $input.json("$") )
+
+            #macro( loop $map )
+            {
+                #foreach($key in $map.keySet())
+                    #set( $k = $util.escapeJavaScript($key) )
+                    #set( $v = $util.escapeJavaScript($map.get($key)).replaceAll("\\\\'", "'") )
+                    "$k": "$v"
+                    #if( $foreach.hasNext ) , #end
+                #end
+            }
+            #end
+
+            {
+                "body": $body,
+                "headers": #loop($input.params().header),
+                "query": #loop($input.params().querystring),
+                "stageVariables": #loop($stageVariables)
+            }
+            """
+        let context = MappingTemplateContext(
+            body: #"{"a": 1}"#, queryStringParameters: [("q", "it's")], headers: [("Accept", "*/*"), ("X-Id", "7")],
+            stageVariables: ["env": "prod"])
+        let output = try render(template, context)
+        let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(output.utf8))
+        #expect(parsed == .object([
+            "body": .object(["a": .integer(1)]),
+            "headers": .object(["Accept": .string("*/*"), "X-Id": .string("7")]),
+            "query": .object(["q": .string("it's")]),
+            "stageVariables": .object(["env": .string("prod")]),
+        ]))
     }
 
     @Test func stopInsideADefineStopsTheTemplate() throws {

@@ -80,6 +80,13 @@ final class Evaluator {
                 if try runForeach(foreach) == .stop { return .stop }
             case .define(let slot, let body):
                 slots[slot] = .builtin(.block(body))
+            case .macroCall(let number, let arguments, let source):
+                guard let macro = template.macros[number] else {
+                    output.append(source)
+                    break
+                }
+                let flow = try call(macro, arguments)
+                if flow != .normal { return flow }
             case .breakLoop:
                 return .breakLoop
             case .stop:
@@ -94,11 +101,34 @@ final class Evaluator {
 
     /// Renders a `#define` block with the variables as they are now. A block that refers to
     /// itself would recurse forever; the depth is capped like directive nesting.
-    private func renderBlock(_ body: [Node]) throws(TemplateRenderError) -> Flow {
+    func renderBlock(_ body: [Node]) throws(TemplateRenderError) -> Flow {
         blockDepth += 1
         defer { blockDepth -= 1 }
         guard blockDepth <= template.limits.maxNestingDepth else { throw .nestingTooDeep() }
         return try run(body)
+    }
+
+    /// Runs a macro with its parameters bound to the arguments' values, restoring the
+    /// parameters' previous values afterwards (other variables it sets stay set, as with
+    /// Velocity 1.7's default `velocimacro.context.localscope = false`). Velocity passes
+    /// arguments by name; here they are evaluated once, at the call.
+    private func call(_ macro: Macro, _ arguments: [Expression]) throws(TemplateRenderError) -> Flow {
+        var values: [TemplateValue?] = []
+        values.reserveCapacity(macro.parameters.count)
+        for index in macro.parameters.indices {
+            if index < arguments.count {
+                let value = try evaluate(arguments[index])
+                values.append(value.isNull ? nil : value)
+            } else {
+                values.append(nil)
+            }
+        }
+        let saved = macro.parameters.map { slots[$0] }
+        defer {
+            for (slot, value) in zip(macro.parameters, saved) { slots[slot] = value }
+        }
+        for (slot, value) in zip(macro.parameters, values) { slots[slot] = value }
+        return try renderBlock(macro.body)
     }
 
     /// Velocity 1.7: `\$a` renders `$a` when `$a` has a value and `\$a` when it has none; each

@@ -14,8 +14,18 @@ indirect enum Node: Sendable {
     case foreach(Foreach)
     /// `#define($name) … #end`: binds the block to the variable, rendered at each reference.
     case define(slot: Int, body: [Node])
+    /// `#name(arguments)`: a call of the template's `#macro` numbered `macro`; rendered as
+    /// `source` when the template defines no such macro.
+    case macroCall(macro: Int, arguments: [Expression], source: String)
     case breakLoop
     case stop
+}
+
+/// A `#macro(name $a $b) … #end` definition.
+struct Macro: Sendable {
+    /// The parameters' variable slots, in order.
+    let parameters: [Int]
+    let body: [Node]
 }
 
 struct ConditionalBranch: Sendable {

@@ -8,6 +8,11 @@ struct Parser {
     var depth = 0
     /// Whether any reference may read the payload (see `MappingTemplate.readsBody`).
     var readsBody = false
+    /// Macro name → number, for definitions and calls alike (a call may come before the
+    /// definition: Velocity resolves inline macros when it renders).
+    private var macroNumbers: [String: Int] = [:]
+    /// Definitions by number; nil for a name only ever called.
+    private(set) var macros: [Macro?] = []
 
     init(source: String, limits: MappingTemplateLimits) {
         lexer = Lexer(source)
@@ -35,6 +40,13 @@ struct Parser {
     }
 
     var slotCount: Int { slots.count }
+
+    private mutating func macroNumber(for name: String) -> Int {
+        if let number = macroNumbers[name] { return number }
+        macroNumbers[name] = macros.count
+        macros.append(nil)
+        return macros.count - 1
+    }
 
     func error(_ message: String, at offset: Int) -> TemplateSyntaxError {
         let (line, column) = lexer.location(of: offset)
@@ -107,6 +119,12 @@ struct Parser {
                     continue
                 }
                 guard let directive = readDirectiveName() else {
+                    if let call = try parseMacroCall() {
+                        flush()
+                        textStartsLine = false
+                        nodes.append(call)
+                        continue
+                    }
                     // Velocity renders an unknown `#word` as text (a colour, an anchor…).
                     text.append(byte)
                     lexer.advance()
@@ -147,7 +165,10 @@ struct Parser {
                 case "define":
                     flush()
                     nodes.append(try parseDefine(at: start))
-                case "macro", "include", "parse", "evaluate":
+                case "macro":
+                    flush()
+                    try parseMacroDefinition(at: start)
+                case "include", "parse", "evaluate":
                     throw error("#\(directive) is not supported in API Gateway mapping templates", at: start)
                 default:
                     preconditionFailure("readDirectiveName returned an unknown directive")
@@ -306,6 +327,67 @@ struct Parser {
         let (body, terminator) = try parseBlock()
         guard case .end = terminator else { throw error("#define has no matching #end", at: start) }
         return .define(slot: slot(for: name), body: body)
+    }
+
+    /// `#macro(name $a $b) … #end` (parameters separated by spaces or commas). Registered for
+    /// the whole template; it renders nothing where it stands.
+    private mutating func parseMacroDefinition(at start: Int) throws(TemplateSyntaxError) {
+        try enter(at: start)
+        defer { depth -= 1 }
+        try expect("(", in: "#macro", at: start)
+        lexer.skipSpaces()
+        guard let name = lexer.identifier() else { throw error("#macro needs a name", at: lexer.position) }
+        var parameters: [Int] = []
+        while true {
+            lexer.skipSpaces()
+            if lexer.peek(is: ",") {
+                lexer.advance()
+                continue
+            }
+            if lexer.peek(is: ")") { break }
+            parameters.append(slot(for: try parseVariableName(in: "#macro", at: start)))
+        }
+        lexer.advance()
+        lexer.skipTrailingLineBreak()
+        let (body, terminator) = try parseBlock()
+        guard case .end = terminator else { throw error("#macro has no matching #end", at: start) }
+        macros[macroNumber(for: name)] = Macro(parameters: parameters, body: body)
+    }
+
+    /// `#name(arguments)` where `name` is no directive: a macro call (arguments separated by
+    /// spaces or commas). nil, with the cursor unchanged, when the text is not of that form:
+    /// then it is plain text, as Velocity treats `#fff` or `#anchor`.
+    private mutating func parseMacroCall() throws(TemplateSyntaxError) -> Node? {
+        let start = lexer.position
+        lexer.advance()
+        guard let name = lexer.identifier() else {
+            lexer.position = start
+            return nil
+        }
+        var cursor = lexer
+        cursor.skipSpaces()
+        guard cursor.peek(is: "(") else {
+            lexer.position = start
+            return nil
+        }
+        lexer = cursor
+        lexer.advance()
+        var arguments: [Expression] = []
+        while true {
+            lexer.skipSpaces()
+            if lexer.peek(is: ",") {
+                lexer.advance()
+                continue
+            }
+            if lexer.peek(is: ")") { break }
+            guard let argument = try? parseExpression() else {
+                lexer.position = start
+                return nil
+            }
+            arguments.append(argument)
+        }
+        lexer.advance()
+        return .macroCall(macro: macroNumber(for: name), arguments: arguments, source: lexer.text(from: start, to: lexer.position))
     }
 
     private mutating func parseForeach(at start: Int) throws(TemplateSyntaxError) -> Node {
