@@ -105,6 +105,22 @@ struct InputVariableTests {
         #expect(try MappingTemplate(source: "#set($i = $input)$i.body").readsBody)
     }
 
+    /// One compiled template serves every event loop at once: renders share nothing mutable.
+    @Test func concurrentRendersAgree() async throws {
+        let template = try MappingTemplate(source: "#set($l = [])#foreach($p in $input.path('$.pets'))#set($x = $l.add($p.type.replaceAll('[aeiou]', '')))#end$l")
+        let context = self.context
+        let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<64 {
+                group.addTask { try template.render(context: context).body }
+            }
+            var outputs: [String] = []
+            for try await output in group { outputs.append(output) }
+            return outputs
+        }
+        #expect(outputs.count == 64)
+        #expect(Set(outputs) == ["[dg, ct, fsh]"])
+    }
+
     @Test func renderingTwiceGivesTheSameResult() throws {
         let template = try MappingTemplate(source: "#set($l = [])#set($x = $l.add(1))$l $input.json('$.name')")
         #expect(try template.render(context: context).body == #"[1] "Ann""#)

@@ -304,7 +304,7 @@ struct Parser {
     }
 
     /// `$name` or `${name}` as a directive's variable.
-    private mutating func parseVariableName(in directive: String, at start: Int) throws(TemplateSyntaxError) -> String {
+    mutating func parseVariableName(in directive: String, at start: Int) throws(TemplateSyntaxError) -> String {
         lexer.skipSpaces()
         guard lexer.peek(is: "$") else { throw error("\(directive) needs a variable", at: lexer.position) }
         lexer.advance()
@@ -337,21 +337,32 @@ struct Parser {
         try expect("(", in: "#macro", at: start)
         lexer.skipSpaces()
         guard let name = lexer.identifier() else { throw error("#macro needs a name", at: lexer.position) }
-        var parameters: [Int] = []
-        while true {
-            lexer.skipSpaces()
-            if lexer.peek(is: ",") {
-                lexer.advance()
-                continue
-            }
-            if lexer.peek(is: ")") { break }
-            parameters.append(slot(for: try parseVariableName(in: "#macro", at: start)))
+        let parameters = try parseMacroList { parser throws(TemplateSyntaxError) in
+            parser.slot(for: try parser.parseVariableName(in: "#macro", at: start))
         }
-        lexer.advance()
         lexer.skipTrailingLineBreak()
         let (body, terminator) = try parseBlock()
         guard case .end = terminator else { throw error("#macro has no matching #end", at: start) }
         macros[macroNumber(for: name)] = Macro(parameters: parameters, body: body)
+    }
+
+    /// Items up to and including `)`, separated by spaces or commas, as Velocity's macro
+    /// parameter and argument lists are.
+    private mutating func parseMacroList<Item>(
+        _ parseItem: (inout Parser) throws(TemplateSyntaxError) -> Item
+    ) throws(TemplateSyntaxError) -> [Item] {
+        var items: [Item] = []
+        while true {
+            lexer.skipSpaces()
+            if lexer.peek(is: ",") {
+                lexer.advance()
+            } else if lexer.peek(is: ")") {
+                lexer.advance()
+                return items
+            } else {
+                items.append(try parseItem(&self))
+            }
+        }
     }
 
     /// `#name(arguments)` where `name` is no directive: a macro call (arguments separated by
@@ -372,21 +383,10 @@ struct Parser {
         }
         lexer = cursor
         lexer.advance()
-        var arguments: [Expression] = []
-        while true {
-            lexer.skipSpaces()
-            if lexer.peek(is: ",") {
-                lexer.advance()
-                continue
-            }
-            if lexer.peek(is: ")") { break }
-            guard let argument = try? parseExpression() else {
-                lexer.position = start
-                return nil
-            }
-            arguments.append(argument)
+        guard let arguments = try? parseMacroList({ parser throws(TemplateSyntaxError) in try parser.parseExpression() }) else {
+            lexer.position = start
+            return nil
         }
-        lexer.advance()
         return .macroCall(macro: macroNumber(for: name), arguments: arguments, source: lexer.text(from: start, to: lexer.position))
     }
 
