@@ -819,7 +819,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
         guard let stage = exchange.stage, let accessLog = stage.accessLog else { return }
         var record = AccessLogRecord()
-        record.requestId = exchange.requestId
+        // REST APIs' `$context.requestId` is the UUID of `x-amzn-RequestId`.
+        record.requestId = exchange.rest?.requestId ?? exchange.requestId
         record.extendedRequestId = exchange.requestId
         record.apiId = stage.apiId
         record.stage = stage.name
