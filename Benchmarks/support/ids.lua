@@ -2,7 +2,8 @@
 -- The requests are formatted once per thread in init(), so the per-request cost on the load
 -- generator is a table lookup, not a string build. Extra -H headers (the Host for Portico) are
 -- part of wrk.headers and end up in every request.
--- Usage: wrk ... -s ids.lua URL -- [N]   (N defaults to 1000)
+-- Usage: wrk ... -s ids.lua URL -- [N] [PREFIX]   (N defaults to 1000; PREFIX, e.g. a REST API's
+-- stage "/bench", goes before /items/{id}; wrk.format ignores the URL's own path)
 
 local requests = {}
 local count = 0
@@ -10,8 +11,9 @@ local index = 0
 
 function init(args)
    count = tonumber(args[1]) or 1000
+   local prefix = args[2] or ""
    for id = 1, count do
-      requests[id] = wrk.format("GET", "/items/" .. id)
+      requests[id] = wrk.format("GET", prefix .. "/items/" .. id)
    end
 end
 
