@@ -50,6 +50,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PorticoTemplates",
+            dependencies: ["PorticoModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PorticoRuntime",
             dependencies: ["PorticoModel", "PorticoObservability"],
             swiftSettings: swiftSettings
@@ -117,6 +122,9 @@ let package = Package(
         .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoDataPlaneTests", dependencies: ["PorticoDataPlane", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoTemplatesTests", dependencies: ["PorticoTemplates", "PorticoModel"], exclude: ["Conformance"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoObservabilityTests", dependencies: ["PorticoObservability"], swiftSettings: swiftSettings),
