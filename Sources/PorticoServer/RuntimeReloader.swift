@@ -77,27 +77,28 @@ actor RuntimeReloader {
                 }
                 return (http, rest)
             }
-            for (id, document, snapshots) in loaded {
-                if let document {
-                    compiled[id] = compile(document, snapshots)
-                } else {
-                    compiled[id] = nil
-                    metrics.remove(apiId: id)
-                }
-            }
-            for (id, document, snapshots) in loadedRest {
-                if let document {
-                    compiledRest[id] = compileRest(document, snapshots)
-                } else {
-                    compiledRest[id] = nil
-                    metrics.remove(apiId: id)
-                }
-            }
+            replace(loaded, in: &compiled, compile: compile)
+            replace(loadedRest, in: &compiledRest, compile: compileRest)
             await install()
         } catch {
             logger.error(
                 "recompiling after a change failed",
                 metadata: ["error": "\(error)", "apis": "\(change.apiIds.sorted())", "restApis": "\(change.restApiIds.sorted())"])
+        }
+    }
+
+    /// Puts each reloaded API's compilation in `table`, or drops the API (and its metrics) when
+    /// its document is gone.
+    private func replace<Document, Snapshots, Compiled>(
+        _ loaded: [(String, Document?, Snapshots)], in table: inout [String: Compiled], compile: (Document, Snapshots) -> Compiled
+    ) {
+        for (id, document, snapshots) in loaded {
+            if let document {
+                table[id] = compile(document, snapshots)
+            } else {
+                table[id] = nil
+                metrics.remove(apiId: id)
+            }
         }
     }
 

@@ -18,7 +18,7 @@ struct RestRouterTests {
             validation: RestRequestValidation(),
             integration: RestRuntimeIntegration(
                 kind: .mock, method: nil, timeoutMillis: 29_000, requestParameters: [],
-                requestTemplates: .init(templates: [:]), hasRequestTemplates: false, contentHandling: nil,
+                requestTemplates: .init(templates: [:]), contentHandling: nil,
                 responses: RestIntegrationResponses([:], warnings: &warnings)))
     }
 

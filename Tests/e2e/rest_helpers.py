@@ -2,7 +2,7 @@
 `apigateway` client, deploy it, and call it host-style or path-style."""
 import time
 
-import requests
+from dataplane_helpers import call  # noqa: F401  (host-style or path-style, as for HTTP APIs)
 
 
 class RestApi:
@@ -61,17 +61,6 @@ def wait_for(condition, timeout=10):
             return
         time.sleep(0.02)
     raise AssertionError(f"condition not met within {timeout} s")
-
-
-def call(portico, api_id, path, method="GET", style="host", **kwargs):
-    """Calls the REST API on the data plane, host-style or path-style."""
-    headers = dict(kwargs.pop("headers", {}) or {})
-    if style == "host":
-        headers.setdefault("Host", f"{api_id}.execute-api.localhost")
-        url = portico.data_url + path
-    else:
-        url = f"{portico.data_url}/_aws/execute-api/{api_id}{path}"
-    return requests.request(method, url, headers=headers, timeout=kwargs.pop("timeout", 30), **kwargs)
 
 
 MOCK_200 = {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}}

@@ -144,6 +144,6 @@ public struct RestDeploymentCompiler: Sendable {
         return RestRuntimeIntegration(
             kind: kind, method: method, timeoutMillis: integration.timeoutInMillis ?? RestIntegration.defaultTimeoutMillis,
             requestParameters: parameters, requestTemplates: RequestTemplateSelector(templates: templates, passthroughBehavior: passthrough),
-            hasRequestTemplates: !templates.isEmpty, contentHandling: integration.contentHandling, responses: responses)
+            contentHandling: integration.contentHandling, responses: responses)
     }
 }

@@ -62,23 +62,7 @@ public struct RestRuntimeIntegration: Sendable {
     public let timeoutMillis: Int
     public let requestParameters: [(target: RestParameterTarget, source: RestValueSource)]
     public let requestTemplates: RequestTemplateSelector
-    public let hasRequestTemplates: Bool
     /// `CONVERT_TO_TEXT` / `CONVERT_TO_BINARY` for the request payload, or nil (pass as it is).
     public let contentHandling: String?
     public let responses: RestIntegrationResponses
-
-    public init(
-        kind: Kind, method: String?, timeoutMillis: Int, requestParameters: [(target: RestParameterTarget, source: RestValueSource)],
-        requestTemplates: RequestTemplateSelector, hasRequestTemplates: Bool, contentHandling: String?,
-        responses: RestIntegrationResponses
-    ) {
-        self.kind = kind
-        self.method = method
-        self.timeoutMillis = timeoutMillis
-        self.requestParameters = requestParameters
-        self.requestTemplates = requestTemplates
-        self.hasRequestTemplates = hasRequestTemplates
-        self.contentHandling = contentHandling
-        self.responses = responses
-    }
 }
