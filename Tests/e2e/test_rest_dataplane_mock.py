@@ -158,3 +158,16 @@ def test_disabled_execute_api_endpoint_is_forbidden(fresh):
     wait_for(lambda: call(fresh, api.id, "/test").status_code == 403)
     response = call(fresh, api.id, "/test")
     assert response.json() == {"message": "Forbidden"}
+
+
+def test_iam_without_signature_and_api_key_required_are_refused(fresh):
+    api = RestApi(fresh)
+    api.method("/iam", "GET", MOCK_200, responses={"200": {}}, authorizationType="AWS_IAM")
+    api.method("/keyed", "GET", MOCK_200, responses={"200": {}}, apiKeyRequired=True)
+    api.deploy()
+    missing_token(call(fresh, api.id, "/test/iam"))
+    assert call(fresh, api.id, "/test/iam", headers={"Authorization": "AWS4-HMAC-SHA256 Credential=x"}).status_code == 200
+    for headers in ({}, {"x-api-key": "not-a-key"}):
+        refused = call(fresh, api.id, "/test/keyed", headers=headers)
+        assert refused.status_code == 403
+        assert refused.json() == {"message": "Forbidden"}

@@ -42,11 +42,37 @@ struct RestPipeline {
         rest.method = method
         rest.pathParameters = match.pathParameters
         exchange.route = method.route
+        if let failure = authorize(method) {
+            done(failure)
+            return
+        }
         if let failure = validate(method.validation) {
             done(failure)
             return
         }
         integrate(method, done)
+    }
+
+    // MARK: authorization
+
+    /// AWS's order: authorization, then the API key, then validation.
+    ///
+    /// - `AWS_IAM` without a signature (no `Authorization` header, no `X-Amz-Signature` query
+    ///   parameter) answers 403 "Missing Authentication Token", as AWS does. A signed request is
+    ///   let through: Portico does not verify data-plane signatures yet.
+    /// - `apiKeyRequired` answers 403 "Forbidden" (INVALID_API_KEY) without `x-api-key`
+    ///   (AWS_FACTS 6). Portico has no API keys or usage plans yet, so no key can be valid: every
+    ///   request to such a method is refused, as AWS refuses a key that no usage plan holds.
+    func authorize(_ method: RestRuntimeMethod) -> RestResponse? {
+        if method.requiresSignature, !exchange.head.headers.contains(name: "authorization"),
+            !rest.rawQuery.contains("X-Amz-Signature=")
+        {
+            return gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token")
+        }
+        if method.apiKeyRequired {
+            return gatewayResponse(.invalidApiKey, message: "Forbidden")
+        }
+        return nil
     }
 
     // MARK: validation
@@ -150,6 +176,20 @@ struct RestPipeline {
     /// `$context` for templates: what AWS documents for REST APIs ("$context variables for data
     /// models, authorizers, mapping templates, and access logging") that Portico knows.
     func contextMap(error: (GatewayResponseType, String)?) -> [String: JSONValue] {
+        var map = rest.contextCache ?? baseContext()
+        // Once the method is known nothing in the base changes: build it once per request.
+        if rest.method != nil { rest.contextCache = map }
+        if let (type, message) = error {
+            // `messageString` is the message as a quoted JSON string, so that AWS's default
+            // template `{"message":$context.error.messageString}` renders valid JSON.
+            map["error"] = .object([
+                "message": .string(message), "messageString": .string(Self.quoted(message)), "responseType": .string(type.rawValue),
+            ])
+        }
+        return map
+    }
+
+    private func baseContext() -> [String: JSONValue] {
         let stageName = rest.stage?.name ?? ""
         var map: [String: JSONValue] = [
             "requestId": .string(rest.requestId),
@@ -173,13 +213,8 @@ struct RestPipeline {
             map["resourceId"] = .string(method.resourceId)
             map["resourcePath"] = .string(method.resourcePath)
         }
-        if let (type, message) = error {
-            // `messageString` is the message as a quoted JSON string, so that AWS's default
-            // template `{"message":$context.error.messageString}` renders valid JSON.
-            map["error"] = .object([
-                "message": .string(message), "messageString": .string(Self.quoted(message)), "responseType": .string(type.rawValue),
-            ])
-        }
+        // AWS: present only on a stage with a canary; true when the canary serves the request.
+        if rest.stage?.canary != nil { map["isCanaryRequest"] = .bool(rest.deployment?.isCanary == true) }
         return map
     }
 

@@ -68,7 +68,8 @@ public struct RestDeploymentCompiler: Sendable {
                     RestRuntimeMethod(
                         httpMethod: httpMethod, resourcePath: resource.path, resourceId: resource.id, route: route,
                         validation: Self.validation(for: method, validators: validators, models: models),
-                        integration: compileIntegration(integration, variables: variables, context: routeKey, warnings: &warnings)))
+                        integration: compileIntegration(integration, variables: variables, context: routeKey, warnings: &warnings),
+                        requiresSignature: method.authorizationType == "AWS_IAM", apiKeyRequired: method.apiKeyRequired))
             }
         }
         let logStage = RuntimeStage(

@@ -12,10 +12,14 @@ public final class RestRuntimeMethod: Sendable {
     public let route: RuntimeRoute
     public let validation: RestRequestValidation
     public let integration: RestRuntimeIntegration
+    /// `authorizationType: AWS_IAM`: the request must be signed (SigV4).
+    public let requiresSignature: Bool
+    /// `apiKeyRequired`: the request must carry an API key (`x-api-key`).
+    public let apiKeyRequired: Bool
 
     public init(
         httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RestRequestValidation,
-        integration: RestRuntimeIntegration
+        integration: RestRuntimeIntegration, requiresSignature: Bool = false, apiKeyRequired: Bool = false
     ) {
         self.httpMethod = httpMethod
         self.resourcePath = resourcePath
@@ -23,6 +27,8 @@ public final class RestRuntimeMethod: Sendable {
         self.route = route
         self.validation = validation
         self.integration = integration
+        self.requiresSignature = requiresSignature
+        self.apiKeyRequired = apiKeyRequired
     }
 }
 
