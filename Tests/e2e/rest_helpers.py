@@ -1,66 +1,33 @@
-"""Helpers for REST API (apigateway v1) data-plane tests: build a REST API through boto3's
-`apigateway` client, deploy it, and call it host-style or path-style."""
-import time
+"""Helpers for the REST API (`apigateway`, v1) management end-to-end tests (test_rest_management_*.py)."""
+from functools import partial
 
-from dataplane_helpers import call  # noqa: F401  (host-style or path-style, as for HTTP APIs)
+from management_helpers import cli_error, cli_json
 
-
-class RestApi:
-    """A REST API under construction: resources by path, methods with integrations."""
-
-    def __init__(self, portico, name="rest-dp", **kwargs):
-        self.portico = portico
-        self.client = portico.client("apigateway")
-        self.id = self.client.create_rest_api(name=name, **kwargs)["id"]
-        root = [r for r in self.client.get_resources(restApiId=self.id)["items"] if r["path"] == "/"][0]
-        self.resources = {"/": root["id"]}
-
-    def resource(self, path):
-        """The id of the resource at `path`, creating the missing path parts."""
-        if path in self.resources:
-            return self.resources[path]
-        parent_path, _, part = path.rpartition("/")
-        parent = self.resource(parent_path or "/")
-        resource_id = self.client.create_resource(restApiId=self.id, parentId=parent, pathPart=part)["id"]
-        self.resources[path] = resource_id
-        return resource_id
-
-    def method(self, path, http_method, integration, responses=None, **method_kwargs):
-        """Puts a method with its integration; `responses` maps status → integration response
-        settings (selectionPattern, responseTemplates, responseParameters)."""
-        resource_id = self.resource(path)
-        self.client.put_method(
-            restApiId=self.id, resourceId=resource_id, httpMethod=http_method,
-            authorizationType=method_kwargs.pop("authorizationType", "NONE"), **method_kwargs)
-        self.client.put_integration(restApiId=self.id, resourceId=resource_id, httpMethod=http_method, **integration)
-        for status, settings in (responses or {}).items():
-            self.client.put_method_response(restApiId=self.id, resourceId=resource_id, httpMethod=http_method, statusCode=status)
-            self.client.put_integration_response(
-                restApiId=self.id, resourceId=resource_id, httpMethod=http_method, statusCode=status, **settings)
-        return resource_id
-
-    def deploy(self, stage="test", variables=None, probe="/__probe__", **kwargs):
-        """Deploys to `stage` and waits until the data plane serves the new deployment."""
-        args = {"restApiId": self.id, "stageName": stage}
-        if variables:
-            args["variables"] = variables
-        deployment = self.client.create_deployment(**args, **kwargs)["id"]
-        if probe == "/__probe__":
-            # A served stage answers even an unknown path with REST's headers.
-            wait_for(lambda: call(self.portico, self.id, f"/{stage}{probe}").headers.get("x-amzn-RequestId"))
-        else:
-            # A method the new deployment adds stops answering "Missing Authentication Token".
-            wait_for(lambda: call(self.portico, self.id, f"/{stage}{probe}").status_code != 403)
-        return deployment
+#: `aws apigateway ...`, returning its JSON output ({} when it prints nothing).
+rest_cli = partial(cli_json, service="apigateway")
+#: An `aws apigateway ...` that must fail; returns (code, message).
+rest_cli_error = partial(cli_error, service="apigateway")
 
 
-def wait_for(condition, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"condition not met within {timeout} s")
+def rest_api(client, name="pets", **extra):
+    """A new REST API and its root resource id."""
+    api = client.create_rest_api(name=name, **extra)
+    return api["id"], api["rootResourceId"]
 
 
-MOCK_200 = {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}}
+def mock_method(client, api_id, resource_id, http_method="GET", **integration):
+    """A method with a MOCK integration answering 200, the smallest deployable method."""
+    client.put_method(restApiId=api_id, resourceId=resource_id, httpMethod=http_method, authorizationType="NONE")
+    client.put_integration(
+        restApiId=api_id, resourceId=resource_id, httpMethod=http_method, type="MOCK",
+        requestTemplates={"application/json": '{"statusCode": 200}'}, **integration)
+    client.put_method_response(restApiId=api_id, resourceId=resource_id, httpMethod=http_method, statusCode="200")
+    client.put_integration_response(restApiId=api_id, resourceId=resource_id, httpMethod=http_method, statusCode="200")
+
+
+def deployable_api(client, name="deployable"):
+    """A REST API with `GET /pets` on a MOCK integration; returns (api id, root id, pets id)."""
+    api_id, root_id = rest_api(client, name)
+    pets = client.create_resource(restApiId=api_id, parentId=root_id, pathPart="pets")["id"]
+    mock_method(client, api_id, pets)
+    return api_id, root_id, pets

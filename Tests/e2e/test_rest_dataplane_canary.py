@@ -1,6 +1,6 @@
 """REST API canary releases: a stage's canarySettings split live traffic to a second deployment
 with stage-variable overrides. Counts only, no timing."""
-from rest_helpers import RestApi, call, wait_for
+from rest_dataplane_helpers import RestApi, call, wait_for
 
 
 def version_template(label):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from rest_helpers import RestApi, call
+from rest_dataplane_helpers import RestApi, call
 from upstream import HangingServer, Upstream, closed_port
 
 

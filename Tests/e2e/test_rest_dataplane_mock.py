@@ -3,7 +3,7 @@ request validation, against the real binary."""
 import json
 import re
 
-from rest_helpers import MOCK_200, RestApi, call
+from rest_dataplane_helpers import MOCK_200, RestApi, call, wait_for
 
 
 def missing_token(response):
@@ -154,7 +154,7 @@ def test_disabled_execute_api_endpoint_is_forbidden(fresh):
     api = RestApi(fresh, disableExecuteApiEndpoint=True)
     api.method("/", "GET", MOCK_200, responses={"200": {}})
     api.client.create_deployment(restApiId=api.id, stageName="test")
-    from rest_helpers import wait_for
+
     wait_for(lambda: call(fresh, api.id, "/test").status_code == 403)
     response = call(fresh, api.id, "/test")
     assert response.json() == {"message": "Forbidden"}

@@ -5,7 +5,7 @@ import time
 
 import requests
 
-from rest_helpers import MOCK_200, RestApi, call, wait_for
+from rest_dataplane_helpers import MOCK_200, RestApi, call, wait_for
 
 
 def test_rest_access_log_and_metrics(fresh, tmp_path):
