@@ -653,8 +653,12 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             context.writeAndFlush(wrapOutboundOut(last)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
             return
         }
-        if let pending { context.write(wrapOutboundOut(pending), promise: nil) }
-        context.flush()
+        // One pipeline pass (writeAndFlush) rather than two when there is something to write.
+        if let pending {
+            context.writeAndFlush(wrapOutboundOut(pending), promise: nil)
+        } else {
+            context.flush()
+        }
     }
 
     func upstreamReadComplete(from connection: UpstreamConnection) {

@@ -142,13 +142,11 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func flush() {
-        writePending()
-        context?.flush()
-    }
-
-    private func writePending() {
+        guard let context else { return }
         if let pending = outbound.take() {
-            context?.write(wrapOutboundOut(pending), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(pending), promise: nil)
+        } else {
+            context.flush()
         }
     }
 

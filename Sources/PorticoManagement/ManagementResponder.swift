@@ -48,6 +48,7 @@ struct ManagementResponder: Sendable {
         StageOperations.register(into: &router)
         DeploymentOperations.register(into: &router)
         TagOperations.register(into: &router)
+        EmptyCollectionOperations.register(into: &router)
         ImportExportOperations.register(into: &router)
         return router
     }

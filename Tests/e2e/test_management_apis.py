@@ -181,3 +181,61 @@ def test_a_failed_call_changes_nothing(fresh):
              client.get_deployments(ApiId=api_id)["Items"])
     strip = lambda value: {k: v for k, v in value.items() if k != "ResponseMetadata"} if isinstance(value, dict) else value
     assert [strip(x) for x in before] == [strip(x) for x in after]
+
+
+def test_quick_created_integration_and_stage_cannot_be_deleted(fresh):
+    """AWS: "You can update a managed integration, but you can't delete it"; "the $default stage is
+    managed by API Gateway. You can't modify the $default stage." Both refusals change nothing."""
+    client = fresh.client()
+    api_id = quick_api(client)["ApiId"]
+    [route] = client.get_routes(ApiId=api_id)["Items"]
+    client.delete_route(ApiId=api_id, RouteId=route["RouteId"])  # frees the integration of its route
+    [integration] = client.get_integrations(ApiId=api_id)["Items"]
+    code, message, status = aws_error(client.delete_integration, ApiId=api_id, IntegrationId=integration["IntegrationId"])
+    assert (code, status) == ("BadRequestException", 400)
+    assert "managed" in message
+    code, _, status = aws_error(client.delete_stage, ApiId=api_id, StageName="$default")
+    assert (code, status) == ("BadRequestException", 400)
+    assert len(client.get_integrations(ApiId=api_id)["Items"]) == 1
+    assert [stage["StageName"] for stage in client.get_stages(ApiId=api_id)["Items"]] == ["$default"]
+
+
+def test_quick_update_of_the_target_keeps_timeout_and_tls(fresh):
+    """AWS: a target update "updates the integration URI and integration type", nothing else."""
+    client = fresh.client()
+    api_id = quick_api(client, target="https://one.example/")["ApiId"]
+    [integration] = client.get_integrations(ApiId=api_id)["Items"]
+    client.update_integration(ApiId=api_id, IntegrationId=integration["IntegrationId"], TimeoutInMillis=12000,
+                              TlsConfig={"ServerNameToVerify": "one.example"})
+    client.update_api(ApiId=api_id, Target="https://two.example/")
+    [integration] = client.get_integrations(ApiId=api_id)["Items"]
+    assert integration["IntegrationUri"] == "https://two.example/"
+    assert integration["TimeoutInMillis"] == 12000
+    assert integration["TlsConfig"] == {"ServerNameToVerify": "one.example"}
+
+
+def test_reads_of_resources_portico_does_not_have_yet_are_empty(fresh):
+    """Authorizers, models, route/integration responses, domain names and VPC links: AWS answers an
+    API or account without any with an empty list (and NotFound for an id), so listing tools work."""
+    client = fresh.client()
+    api_id = quick_api(client)["ApiId"]
+    [route] = client.get_routes(ApiId=api_id)["Items"]
+    [integration] = client.get_integrations(ApiId=api_id)["Items"]
+    assert client.get_authorizers(ApiId=api_id)["Items"] == []
+    assert client.get_models(ApiId=api_id)["Items"] == []
+    assert client.get_route_responses(ApiId=api_id, RouteId=route["RouteId"])["Items"] == []
+    assert client.get_integration_responses(ApiId=api_id, IntegrationId=integration["IntegrationId"])["Items"] == []
+    assert client.get_domain_names()["Items"] == []
+    assert client.get_vpc_links()["Items"] == []
+    assert cli_json(fresh, "get-authorizers", "--api-id", api_id)["Items"] == []
+    for call, kwargs in [
+        (client.get_authorizers, {"ApiId": "nope000000"}),
+        (client.get_authorizer, {"ApiId": api_id, "AuthorizerId": "abc123"}),
+        (client.get_model, {"ApiId": api_id, "ModelId": "abc123"}),
+        (client.get_route_responses, {"ApiId": api_id, "RouteId": "nope"}),
+        (client.get_integration_responses, {"ApiId": api_id, "IntegrationId": "nope"}),
+        (client.get_domain_name, {"DomainName": "api.example.com"}),
+        (client.get_api_mappings, {"DomainName": "api.example.com"}),
+    ]:
+        code, _, status = aws_error(call, **kwargs)
+        assert (code, status) == ("NotFoundException", 404), call

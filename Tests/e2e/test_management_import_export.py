@@ -111,3 +111,14 @@ def test_import_export_errors(fresh):
     assert (code, status) == ("NotFoundException", 404)
     code, _ = cli_error(fresh, "reimport-api", "--api-id", "missing000", "--body", json.dumps(DEFINITION))
     assert code == "NotFoundException"
+
+
+def test_import_over_the_route_quota_is_refused(fresh):
+    """AWS's HTTP API quota: 300 routes per API; an import beyond it creates nothing."""
+    paths = {f"/r{number}": {"get": {"responses": {"200": {"description": "ok"}}}} for number in range(301)}
+    body = json.dumps({"openapi": "3.0.1", "info": {"title": "big", "version": "1"}, "paths": paths})
+    client = fresh.client()
+    code, message, status = aws_error(client.import_api, Body=body)
+    assert (code, status) == ("BadRequestException", 400)
+    assert "300 routes" in message
+    assert client.get_apis()["Items"] == []

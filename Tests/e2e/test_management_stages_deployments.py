@@ -148,3 +148,15 @@ def test_route_settings(fresh, api_id):
     assert client.get_stage(ApiId=api_id, StageName="s")["RouteSettings"] == {}
     code, _, status = aws_error(client.delete_route_settings, ApiId=api_id, StageName="s", RouteKey="GET /slow")
     assert (code, status) == ("NotFoundException", 404)
+
+
+def test_stage_quota_is_ten_per_api(fresh):
+    """AWS's HTTP API quota: 10 stages per API. The 11th is refused and nothing changes."""
+    client = fresh.client()
+    api_id = client.create_api(Name="quota", ProtocolType="HTTP")["ApiId"]
+    for number in range(10):
+        client.create_stage(ApiId=api_id, StageName=f"s{number}")
+    code, message, status = aws_error(client.create_stage, ApiId=api_id, StageName="s10")
+    assert (code, status) == ("BadRequestException", 400)
+    assert "10 stages per API" in message
+    assert len(client.get_stages(ApiId=api_id)["Items"]) == 10

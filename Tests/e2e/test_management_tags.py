@@ -1,5 +1,5 @@
 """TagResource, UntagResource and GetTags on API and stage ARNs."""
-from management_helpers import aws_error, cli_json
+from management_helpers import aws_error, cli_json, signed_request
 
 
 def test_api_and_stage_tags_boto3(fresh):
@@ -40,3 +40,13 @@ def test_tag_errors(fresh):
                                 Tags={"aws:reserved": "x"})
     assert (code, status) == ("BadRequestException", 400)
     assert client.get_tags(ResourceArn=f"arn:aws:apigateway:us-east-1::/apis/{api_id}")["Tags"] == {}
+
+
+def test_tag_resource_without_tags_is_a_no_op(fresh):
+    """AWS's model requires only the ARN for TagResource; no `tags` member tags nothing."""
+    client = fresh.client()
+    api_id = client.create_api(Name="t", ProtocolType="HTTP", Tags={"keep": "me"})["ApiId"]
+    arn = f"arn:aws:apigateway:us-east-1::/apis/{api_id}"
+    response = signed_request(fresh, "POST", f"/v2/tags/{arn.replace('/', '%2F')}", body={})
+    assert response.status_code == 201, response.text
+    assert client.get_tags(ResourceArn=arn)["Tags"] == {"keep": "me"}

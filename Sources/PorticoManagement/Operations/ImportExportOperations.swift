@@ -35,6 +35,7 @@ enum ImportExportOperations {
             let document = try OpenAPIImporter.makeDocument(
                 from: request.text, apiId: apiId, basepath: request.basepath, failOnWarnings: request.failOnWarnings,
                 now: context.now)
+            try ApiQuotas.check(document)
             try transaction.putApiDocument(document)
             return document.api
         }
@@ -48,6 +49,7 @@ enum ImportExportOperations {
             let old = try context.document(transaction, apiId)
             let document = try OpenAPIImporter.reimport(
                 request.text, into: old, basepath: request.basepath, failOnWarnings: request.failOnWarnings, now: context.now)
+            try ApiQuotas.check(document)
             // A reimport changes routes and integrations: auto-deploy stages pick it up as for any change.
             return try Deployer.save(document, replacing: old, now: context.now, transaction: transaction).api
         }

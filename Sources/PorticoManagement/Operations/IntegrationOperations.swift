@@ -38,6 +38,7 @@ enum IntegrationOperations {
                 integration.integrationId = Identifier.random(length: Identifier.integrationLength)
             }
             document.integrations.append(integration)
+            try ApiQuotas.check(document)
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
             return integration
         }
@@ -99,6 +100,11 @@ enum IntegrationOperations {
             var document = old
             guard let index = document.integrations.firstIndex(where: { $0.integrationId == integrationId }) else {
                 throw AWSMessages.integrationNotFound(integrationId)
+            }
+            if document.integrations[index].apiGatewayManaged == true {
+                // AWS (Integration.ApiGatewayManaged): "You can update a managed integration, but you can't
+                // delete it." The exact wording of AWS's refusal is not recorded; this one says what happened.
+                throw APIError.badRequest("Cannot delete Integration \(integrationId): it is managed by API Gateway (quick create).")
             }
             let referencing = document.routes.filter { $0.targetIntegrationId == integrationId }.map(\.routeId)
             guard referencing.isEmpty else {

@@ -76,6 +76,12 @@ struct QuickCreate: Sendable {
             replacement.requestParameters = existing.requestParameters
             replacement.responseParameters = existing.responseParameters
             replacement.description = existing.description
+            // AWS: the target update "updates the integration URI and integration type", nothing else.
+            replacement.timeoutInMillis = existing.timeoutInMillis
+            replacement.tlsConfig = existing.tlsConfig
+            if replacement.integrationType == existing.integrationType {
+                replacement.payloadFormatVersion = existing.payloadFormatVersion
+            }
             document.integrations[integrationIndex] = replacement
         }
         if let credentialsArn {

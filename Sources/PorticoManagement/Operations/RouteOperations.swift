@@ -35,6 +35,7 @@ enum RouteOperations {
             }
             try validate(route, in: document)
             document.routes.append(route)
+            try ApiQuotas.check(document)
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
             return route
         }

@@ -34,6 +34,7 @@ enum StageOperations {
             }
             try validate(stage, in: document)
             document.stages.append(stage)
+            try ApiQuotas.check(document)
             if stage.autoDeploy == true {
                 // A stage created with auto-deploy serves the current definition straight away.
                 try Deployer.autoDeploy(stage: stageName, in: &document, now: context.now, transaction: transaction)
@@ -101,6 +102,11 @@ enum StageOperations {
             var document = try context.document(transaction, apiId)
             guard let index = document.stages.firstIndex(where: { $0.stageName == stageName }) else {
                 throw AWSMessages.stageNotFound(stageName)
+            }
+            if document.stages[index].apiGatewayManaged == true {
+                // AWS (Stage.ApiGatewayManaged): "the $default stage is managed by API Gateway. You can't
+                // modify the $default stage." Deleting it is refused likewise (wording not recorded).
+                throw APIError.badRequest("Cannot delete Stage \(stageName): it is managed by API Gateway (quick create).")
             }
             document.stages.remove(at: index)
             try transaction.putApiDocument(document)

@@ -30,7 +30,8 @@ enum TagOperations {
     @Sendable static func tagResource(_ context: OperationContext) async throws -> ManagementResponse {
         let resource = try resource(context)
         let body = try context.body()
-        let tags = try body.required("tags", body.stringMap("tags"))
+        // `tags` is optional in AWS's model (only the ARN is required): no tags is a no-op.
+        let tags = try body.stringMap("tags") ?? [:]
         try TagValidation.validate(tags)
         try await context.transaction { transaction in
             try modifyTags(of: resource, context: context, transaction: transaction) { existing throws(APIError) in

@@ -1,0 +1,70 @@
+import PorticoModel
+
+/// Read operations for `apigatewayv2` resources Portico does not have yet (authorizers, models,
+/// route and integration responses, custom domain names, VPC links), answered as AWS answers an
+/// account or API that has none: an empty list, or NotFound for an id. Tools that list
+/// sub-resources (Terraform data sources and refreshes, console-like UIs, scripts) then see a valid
+/// empty read instead of an unknown operation. Creating these resources is still an unknown
+/// operation until the features exist.
+enum EmptyCollectionOperations {
+    static func register(into router: inout Router<Operation>) {
+        router.add("GET", "/v2/apis/{apiId}/authorizers", emptyUnderApi)
+        router.add("GET", "/v2/apis/{apiId}/authorizers/{authorizerId}", authorizerNotFound)
+        router.add("GET", "/v2/apis/{apiId}/models", emptyUnderApi)
+        router.add("GET", "/v2/apis/{apiId}/models/{modelId}", modelNotFound)
+        router.add("GET", "/v2/apis/{apiId}/routes/{routeId}/routeresponses", emptyUnderRoute)
+        router.add("GET", "/v2/apis/{apiId}/integrations/{integrationId}/integrationresponses", emptyUnderIntegration)
+        router.add("GET", "/v2/domainnames", empty)
+        router.add("GET", "/v2/domainnames/{domainName}", domainNameNotFound)
+        router.add("GET", "/v2/domainnames/{domainName}/apimappings", domainNameNotFound)
+        router.add("GET", "/v2/vpclinks", empty)
+    }
+
+    private struct Items: Encodable {
+        var items: [String] = []
+    }
+
+    @Sendable static func empty(_ context: OperationContext) async throws -> ManagementResponse {
+        try .json(200, Items())
+    }
+
+    @Sendable static func emptyUnderApi(_ context: OperationContext) async throws -> ManagementResponse {
+        let apiId = context.parameter("apiId")
+        _ = try await context.transaction { transaction in try context.document(transaction, apiId).api }
+        return try .json(200, Items())
+    }
+
+    @Sendable static func emptyUnderRoute(_ context: OperationContext) async throws -> ManagementResponse {
+        let apiId = context.parameter("apiId")
+        let routeId = context.parameter("routeId")
+        let found = try await context.transaction { transaction in try context.document(transaction, apiId).route(routeId) != nil }
+        guard found else { throw AWSMessages.routeNotFound(routeId) }
+        return try .json(200, Items())
+    }
+
+    @Sendable static func emptyUnderIntegration(_ context: OperationContext) async throws -> ManagementResponse {
+        let apiId = context.parameter("apiId")
+        let integrationId = context.parameter("integrationId")
+        let found = try await context.transaction { transaction in
+            try context.document(transaction, apiId).integrations.contains { $0.integrationId == integrationId }
+        }
+        guard found else { throw AWSMessages.integrationNotFound(integrationId) }
+        return try .json(200, Items())
+    }
+
+    @Sendable static func authorizerNotFound(_ context: OperationContext) async throws -> ManagementResponse {
+        let apiId = context.parameter("apiId")
+        _ = try await context.transaction { transaction in try context.document(transaction, apiId).api }
+        throw AWSMessages.authorizerNotFound(context.parameter("authorizerId"))
+    }
+
+    @Sendable static func modelNotFound(_ context: OperationContext) async throws -> ManagementResponse {
+        let apiId = context.parameter("apiId")
+        _ = try await context.transaction { transaction in try context.document(transaction, apiId).api }
+        throw APIError.notFound("Invalid Model identifier specified \(context.parameter("modelId"))")
+    }
+
+    @Sendable static func domainNameNotFound(_ context: OperationContext) async throws -> ManagementResponse {
+        throw APIError.notFound("Invalid domain name identifier specified \(context.parameter("domainName"))")
+    }
+}
