@@ -143,3 +143,39 @@ def test_binary_content_handling(fresh, upstream):
                     headers={"Content-Type": "application/octet-stream"})
     assert response.status_code == 200
     assert response.json() == "AAFiaW5hcnk="
+
+
+def test_template_and_stage_variable_failures(fresh, upstream):
+    api = RestApi(fresh)
+    api.method("/parse", "POST", {"type": "HTTP", "integrationHttpMethod": "POST", "uri": upstream.url + "/echo",
+                                  "requestTemplates": {"application/json": '{"name": $input.json(\'$.name\')}'}},
+               responses={"200": {}})
+    api.method("/undefined", "GET", {"type": "HTTP", "integrationHttpMethod": "GET", "uri": "http://${stageVariables.missing}/x"},
+               responses={"200": {}})
+    api.method("/badresponse", "GET", {"type": "HTTP", "integrationHttpMethod": "GET", "uri": upstream.url + "/bytes?n=3"},
+               responses={"200": {"responseTemplates": {"application/json": "$input.json('$.a')"}}})
+    api.deploy()
+    unparsable = call(fresh, api.id, "/test/parse", method="POST", data="{oops", headers={"Content-Type": "application/json"})
+    assert unparsable.status_code == 400
+    assert unparsable.json()["message"].startswith("Could not parse request body into json: ")
+    assert call(fresh, api.id, "/test/parse", method="POST", json={"name": "x"}).status_code == 200
+    # A URI whose stage variable is not set cannot be called.
+    undefined = call(fresh, api.id, "/test/undefined")
+    assert undefined.status_code == 500
+    assert undefined.json() == {"message": "Internal server error"}
+    # A response template that cannot read the backend's body is the gateway's 500.
+    bad = call(fresh, api.id, "/test/badresponse")
+    assert bad.status_code == 500
+    assert bad.json() == {"message": "Internal server error"}
+
+
+def test_rest_timeouts_beyond_29_seconds_need_the_flag(upstream):
+    from conftest import Portico
+    server = Portico("--max-integration-timeout-ms", "60000")
+    try:
+        api = RestApi(server)
+        api.method("/long", "GET", {"type": "HTTP_PROXY", "integrationHttpMethod": "GET", "uri": upstream.url + "/", "timeoutInMillis": 45000})
+        api.deploy()
+        assert call(server, api.id, "/test/long").status_code == 200
+    finally:
+        server.stop()

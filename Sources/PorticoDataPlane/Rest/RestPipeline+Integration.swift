@@ -81,6 +81,11 @@ extension RestPipeline {
                         transformed: true))
             } catch {
                 exchange.errorMessage = "request template failed: \(error)"
+                if error.code == .invalidJSON {
+                    // AWS answers a body its template cannot parse with 400 "Could not parse request
+                    // body into json: …" (followed by Jackson's reason; Portico's parser words its own).
+                    return .failure(.init(gatewayResponse(.badRequestBody, message: "Could not parse request body into json: \(error.message)")))
+                }
                 return .failure(.init(gatewayResponse(.apiConfigurationError, message: "Internal server error")))
             }
         }
