@@ -19,13 +19,16 @@ def test_mock_template_status_selects_integration_response(fresh):
         {"type": "MOCK", "requestTemplates": {
             "application/json": '{#if( $input.params(\'scope\') == "internal" )"statusCode": 200#else"statusCode": 500#end}'}},
         responses={
-            "200": {"selectionPattern": "", "responseTemplates": {"application/json": '{"ok": true, "stage": "$context.stage"}'}},
+            "200": {"selectionPattern": "", "responseTemplates": {"application/json":
+                    '{"ok": true, "stage": "$context.stage", "time": "$context.requestTime", "path": "$context.resourcePath"}'}},
             "500": {"selectionPattern": "5\\d{2}", "responseTemplates": {"application/json": '{"message": "external"}'}},
         })
     api.deploy()
     ok = call(fresh, api.id, "/test/scope?scope=internal")
     assert ok.status_code == 200
-    assert ok.json() == {"ok": True, "stage": "test"}
+    body = ok.json()
+    assert re.fullmatch(r"\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000", body.pop("time"))
+    assert body == {"ok": True, "stage": "test", "path": "/scope"}
     assert ok.headers["Content-Type"] == "application/json"
     failed = call(fresh, api.id, "/test/scope?scope=other", style="path")
     assert failed.status_code == 500

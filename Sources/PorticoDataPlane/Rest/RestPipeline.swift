@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import PorticoModel
+import PorticoObservability
 import PorticoRuntime
 import PorticoTemplates
 
@@ -203,6 +204,7 @@ struct RestPipeline {
             "domainPrefix": .string(RuntimeStage.domainPrefix(rest.domainName)),
             "accountId": .string(configuration.accountId),
             "requestTimeEpoch": .integer(exchange.startWallMillis),
+            "requestTime": .string(CommonLogTime.string(epochMillis: exchange.startWallMillis)),
             "identity": .object([
                 "sourceIp": .string(clientAddress),
                 "userAgent": exchange.head.headers.first(name: "user-agent").map(JSONValue.string) ?? .null,

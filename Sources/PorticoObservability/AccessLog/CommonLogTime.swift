@@ -2,7 +2,7 @@
 ///
 /// Computed arithmetically (days-to-civil-date, after Howard Hinnant's `civil_from_days`) rather than with
 /// a `DateFormatter`, which allocates and takes a lock: this runs for every logged request.
-enum CommonLogTime {
+public enum CommonLogTime {
     /// `dd/MMM/yyyy:HH:mm:ss +0000` with the widest year an `Int64` of milliseconds can hold.
     static let maximumLength = 40
 
