@@ -1,0 +1,145 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PorticoModel
+import PorticoRuntime
+import PorticoTemplates
+
+extension RestPipeline {
+    struct PreparedRequest {
+        var body: [UInt8]
+        var contentType: String?
+        var overrides: RenderResult.Overrides
+        /// Whether a request template produced the body (else the payload passed through).
+        var transformed: Bool
+    }
+
+    /// The integration request payload of a non-proxy integration: the client's payload with
+    /// `contentHandling` applied, then the request template chosen by `Content-Type`, or passed
+    /// through, or refused with 415 per `passthroughBehavior` (AWS: "Integration passthrough
+    /// behaviors").
+    func prepareRequest(_ integration: RestRuntimeIntegration) -> Result<PreparedRequest, RestResponseFailure> {
+        let contentType = exchange.head.headers.first(name: "content-type")
+        let isBinary = rest.deployment?.binaryMediaTypes.contains(contentType) ?? false
+        let payload = Self.convert(rest.body, isBinary: isBinary, contentHandling: integration.contentHandling)
+        switch integration.requestTemplates.select(contentType: contentType) {
+        case .unsupportedMediaType:
+            return .failure(.init(gatewayResponse(.unsupportedMediaType, message: "Unsupported Media Type")))
+        case .passThrough:
+            return .success(PreparedRequest(body: payload, contentType: contentType, overrides: .init(), transformed: false))
+        case .transform(let template):
+            do {
+                let result = try template.render(context: templateContext(body: payload))
+                return .success(
+                    PreparedRequest(
+                        body: Array(result.body.utf8), contentType: contentType ?? "application/json", overrides: result.requestOverride,
+                        transformed: true))
+            } catch {
+                exchange.errorMessage = "request template failed: \(error)"
+                if error.code == .invalidJSON {
+                    // AWS answers a body its template cannot parse with 400 "Could not parse request
+                    // body into json: …" (followed by Jackson's reason; Portico's parser words its own).
+                    return .failure(.init(gatewayResponse(.badRequestBody, message: "Could not parse request body into json: \(error.message)")))
+                }
+                return .failure(.init(gatewayResponse(.apiConfigurationError, message: "Internal server error")))
+            }
+        }
+    }
+
+    /// AWS's `contentHandling` conversions ("Content type conversions in API Gateway"): a binary
+    /// payload becomes base64 text with `CONVERT_TO_TEXT`; a text payload is base64-decoded with
+    /// `CONVERT_TO_BINARY`; otherwise the payload passes as it is.
+    static func convert(_ payload: [UInt8], isBinary: Bool, contentHandling: String?) -> [UInt8] {
+        switch contentHandling {
+        case "CONVERT_TO_TEXT" where isBinary:
+            return Array(Data(payload).base64EncodedString().utf8)
+        case "CONVERT_TO_BINARY" where !isBinary:
+            return Data(base64Encoded: Data(payload), options: .ignoreUnknownCharacters).map { Array($0) } ?? payload
+        default:
+            return payload
+        }
+    }
+
+    /// The upstream request head of an HTTP or HTTP_PROXY integration: the URI with `{name}`
+    /// filled from `integration.request.path.*` (else the method's path parameter of that name),
+    /// mapped query strings and headers, template overrides last. A proxy forwards the client's
+    /// headers and query string; a non-proxy integration sends only what is mapped (AWS).
+    func upstreamHead(
+        target: HTTPTarget, integration: RestRuntimeIntegration, proxy: Bool, contentType: String?, overrides: RenderResult.Overrides,
+        bodyCount: Int
+    ) -> HTTPRequestHead {
+        var pathValues: [String: String] = [:]
+        var queryItems: [(String, String)] = []
+        var headers = HTTPHeaders()
+        if proxy {
+            for (name, value) in exchange.head.headers {
+                switch HeaderName.classify(name) {
+                case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect: continue
+                default: headers.add(name: name, value: value)
+                }
+            }
+            headers.add(name: "x-forwarded-for", value: clientAddress)
+        } else {
+            if let contentType { headers.add(name: "content-type", value: contentType) }
+            headers.add(name: "user-agent", value: "AmazonAPIGateway_\(rest.api.restApiId)")
+        }
+        for (parameter, source) in integration.requestParameters {
+            guard let value = value(source, backend: nil) else { continue }
+            switch parameter.location {
+            case .header: headers.replaceOrAdd(name: parameter.name, value: value)
+            case .querystring: queryItems.append((parameter.name, value))
+            case .path: pathValues[parameter.name] = value
+            }
+        }
+        for (name, value) in overrides.header { headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in overrides.querystring {
+            queryItems.removeAll { $0.0 == name }
+            queryItems.append((name, value))
+        }
+        for (name, value) in overrides.path { pathValues[name] = value }
+        var path = ""
+        for part in target.path {
+            switch part {
+            case .literal(let text): path += text
+            case .parameter(let name):
+                let value = pathValues[name] ?? rest.pathParameters.last { $0.name == name }?.value ?? ""
+                path += PercentDecoding.encode(value, keepSlash: true)
+            }
+        }
+        if path.isEmpty { path = "/" }
+        var query = target.query
+        if proxy, !rest.rawQuery.isEmpty { query += (query.isEmpty ? "" : "&") + rest.rawQuery }
+        for (name, value) in queryItems {
+            query += (query.isEmpty ? "" : "&") + PercentDecoding.encode(name) + "=" + PercentDecoding.encode(value)
+        }
+        headers.replaceOrAdd(name: "host", value: target.hostHeader)
+        headers.replaceOrAdd(name: "x-amzn-trace-id", value: rest.traceId)
+        if bodyCount > 0 || !(exchange.head.method == .GET || exchange.head.method == .HEAD) {
+            headers.replaceOrAdd(name: "content-length", value: String(bodyCount))
+        }
+        let method = HTTPMethod(rawValue: integration.method ?? exchange.head.method.rawValue)
+        return HTTPRequestHead(version: .http1_1, method: method, uri: query.isEmpty ? path : path + "?" + query, headers: headers)
+    }
+
+    /// Calls the backend on this loop's pool, with the integration's timeout.
+    func call(
+        _ target: HTTPTarget, _ integration: RestRuntimeIntegration, head: HTTPRequestHead, body: [UInt8],
+        _ completion: @escaping (Result<RestUpstreamCall.Response, RestUpstreamCall.Failure>) -> Void
+    ) {
+        var headBuffer = ByteBuffer()
+        headBuffer.writeRequestHead(head)
+        let key = UpstreamPool.Key(host: target.host, port: target.port, tlsServerName: target.scheme == .https ? target.host : nil)
+        let upstream = RestUpstreamCall(
+            pool: state.pool, key: key, head: headBuffer, body: body.isEmpty ? nil : ByteBuffer(bytes: body), isHead: head.method == .HEAD,
+            maxBytes: configuration.maxPayloadBytes)
+        rest.call = upstream
+        let exchange = self.exchange
+        let start = NIODeadline.now()
+        exchange.integrationStart = start
+        upstream.start(timeoutMillis: integration.timeoutMillis) { result in
+            exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
+            exchange.integrationStatus = upstream.status
+            completion(result)
+        }
+    }
+}
