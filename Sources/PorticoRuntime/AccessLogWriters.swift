@@ -49,3 +49,17 @@ public final class AccessLogWriters: Sendable {
         return .file(path: logDirectory + "/" + (safe.isEmpty ? "access" : safe) + ".log")
     }
 }
+
+extension AccessLogWriters {
+    /// A stage's access log from its settings (both members set), or nil; a destination that
+    /// cannot be opened is a warning, not a failed compile. Shared by HTTP and REST API stages.
+    func accessLog(destinationArn: String?, format: String?, stage: String, warnings: inout [String]) -> RuntimeStage.AccessLog? {
+        guard let destinationArn, let format else { return nil }
+        do {
+            return RuntimeStage.AccessLog(format: AccessLogFormat(format), writer: try writer(forDestinationArn: destinationArn))
+        } catch {
+            warnings.append("stage \(stage): access log destination \(destinationArn) cannot be opened: \(error)")
+            return nil
+        }
+    }
+}

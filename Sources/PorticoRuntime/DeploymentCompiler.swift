@@ -63,15 +63,9 @@ public struct DeploymentCompiler: Sendable {
             let metrics = metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey)
             routes.append((key, RuntimeRoute(routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics)))
         }
-        var accessLog: RuntimeStage.AccessLog?
-        if let settings = stage.accessLogSettings, let arn = settings.destinationArn, let format = settings.format {
-            do {
-                let writer = try accessLogs.writer(forDestinationArn: arn)
-                accessLog = RuntimeStage.AccessLog(format: AccessLogFormat(format), writer: writer)
-            } catch {
-                warnings.append("stage \(stage.stageName): access log destination \(arn) cannot be opened: \(error)")
-            }
-        }
+        let settings = stage.accessLogSettings
+        let accessLog = accessLogs.accessLog(
+            destinationArn: settings?.destinationArn, format: settings?.format, stage: stage.stageName, warnings: &warnings)
         return RuntimeStage(
             name: stage.stageName,
             apiId: snapshot.apiId,

@@ -23,7 +23,9 @@ public struct RestDeploymentCompiler: Sendable {
         for stage in document.stages {
             guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
             disabled = disabled || snapshot.disableExecuteApiEndpoint
-            let accessLog = compileAccessLog(stage, warnings: &warnings)
+            let accessLog = accessLogs.accessLog(
+                destinationArn: stage.accessLogSettings?.destinationArn, format: stage.accessLogSettings?.format, stage: stage.stageName,
+                warnings: &warnings)
             let variables = stage.variables ?? [:]
             let main = compileDeployment(snapshot, stage: stage.stageName, variables: variables, isCanary: false, accessLog: accessLog, warnings: &warnings)
             var canary: RestRuntimeStage.Canary?
@@ -38,16 +40,6 @@ public struct RestDeploymentCompiler: Sendable {
             stages[stage.stageName] = RestRuntimeStage(name: stage.stageName, main: main, canary: canary)
         }
         return (RestRuntimeApi(restApiId: document.restApi.id, stages: stages, executeApiEndpointDisabled: disabled), warnings)
-    }
-
-    func compileAccessLog(_ stage: RestStage, warnings: inout [String]) -> RuntimeStage.AccessLog? {
-        guard let settings = stage.accessLogSettings, let arn = settings.destinationArn, let format = settings.format else { return nil }
-        do {
-            return RuntimeStage.AccessLog(format: AccessLogFormat(format), writer: try accessLogs.writer(forDestinationArn: arn))
-        } catch {
-            warnings.append("stage \(stage.stageName): access log destination \(arn) cannot be opened: \(error)")
-            return nil
-        }
     }
 
     func compileDeployment(
