@@ -79,7 +79,8 @@ def test_http_proxy_with_parameter_mapping_and_greedy_path(fresh, upstream):
                                "integration.request.header.x-from-header": "method.request.header.x-in"}},
         requestParameters={"method.request.path.proxy": True})
     api.deploy(variables={"backend": f"127.0.0.1:{upstream.port}", "env": "dev"})
-    response = call(fresh, api.id, "/test/api/a/b?x=1&x=2", method="PATCH", data="raw body", headers={"x-in": "v", "X-Client": "c"})
+    response = call(fresh, api.id, "/test/api/a/b?x=1&x=2", method="PATCH", data="raw body",
+                    headers={"x-in": "v", "X-Client": "c", "X-Forwarded-For": "10.0.0.1"})
     assert response.status_code == 200, response.text
     echo = response.json()
     assert echo["method"] == "PATCH"
@@ -89,6 +90,7 @@ def test_http_proxy_with_parameter_mapping_and_greedy_path(fresh, upstream):
     assert header(echo, "x-stage") == ["dev"]
     assert header(echo, "x-from-header") == ["v"]
     assert header(echo, "x-client") == ["c"]
+    assert header(echo, "x-forwarded-for") == ["10.0.0.1, 127.0.0.1"]
     assert response.headers["X-Backend"] == "echo"
     assert response.headers["x-amzn-RequestId"]
     # Backend statuses pass through untouched.

@@ -72,13 +72,17 @@ extension RestPipeline {
         var queryItems: [(String, String)] = []
         var headers = HTTPHeaders()
         if proxy {
+            var forwardedFor: String?
             for (name, value) in exchange.head.headers {
                 switch HeaderName.classify(name) {
-                case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect: continue
-                default: headers.add(name: name, value: value)
+                case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect, .xForwardedProto, .xForwardedPort: continue
+                case .xForwardedFor: forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
+                case .other: headers.add(name: name, value: value)
                 }
             }
-            headers.add(name: "x-forwarded-for", value: clientAddress)
+            // As for HTTP APIs: the client's address is appended to the chain it sent.
+            headers.add(name: "x-forwarded-for", value: forwardedFor.map { $0 + ", " + clientAddress } ?? clientAddress)
+            headers.add(name: "x-forwarded-proto", value: "http")
         } else {
             if let contentType { headers.add(name: "content-type", value: contentType) }
             headers.add(name: "user-agent", value: "AmazonAPIGateway_\(rest.api.restApiId)")
