@@ -5,54 +5,30 @@ a lost, doubled or reordered byte shows up."""
 import hashlib
 import os
 import random
-import socket
-import threading
 import time
 
 from dataplane_helpers import make_api
-from test_dataplane_review import connect, host_header, read_response
-from upstream import Listener
+from test_dataplane_review import RawBackend, connect, host_header, read_response
 
 
-class ScriptedBackend(Listener):
+class ScriptedBackend(RawBackend):
     """Answers every request with `answer(path)` (bytes), written in pieces of the sizes
     `pieces()` yields, with a short pause between pieces so that each arrives as its own read."""
 
     def __init__(self, answer, pieces=lambda: iter(lambda: 65536, None), pause=0.0):
-        self.answer = answer
         self.pieces = pieces
         self.pause = pause
-        super().__init__(backlog=16)
+        super().__init__(answer)
 
-    def accepted(self, conn, number):
-        threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn):
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        buffer = b""
-        try:
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    buffer += chunk
-                head, buffer = buffer.split(b"\r\n\r\n", 1)
-                path = head.split(b" ")[1].decode()
-                data = self.answer(path)
-                sizes = self.pieces()
-                offset = 0
-                while offset < len(data):
-                    size = next(sizes)
-                    conn.sendall(data[offset:offset + size])
-                    offset += size
-                    if self.pause:
-                        time.sleep(self.pause)
-        except OSError:
-            pass
-
-    def stop(self):
-        self.sock.close()
+    def send(self, conn, data):
+        sizes = self.pieces()
+        offset = 0
+        while offset < len(data):
+            size = next(sizes)
+            conn.sendall(data[offset:offset + size])
+            offset += size
+            if self.pause:
+                time.sleep(self.pause)
 
 
 def chunked(body, rng):
