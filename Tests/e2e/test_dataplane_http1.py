@@ -145,3 +145,27 @@ def test_headers_named_in_connection_are_not_forwarded(portico):
             assert name not in headers, f"{name} was forwarded: {headers}"
     finally:
         backend.stop()
+
+
+def test_length_and_chunked_together_reach_the_client_as_chunked_only(portico):
+    """A backend sending both Content-Length and chunked framing: chunked wins (RFC 9112 §6.3), and
+    the client must not get the stale length next to the gateway's own framing, with or without a
+    response mapping on the route."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    backend = ScriptedBackend(lambda path: answer)
+    try:
+        api = make_api(portico, {
+            "GET /plain": {"uri": f"{backend.url}/plain"},
+            "GET /mapped": {"uri": f"{backend.url}/mapped",
+                            "ResponseParameters": {"200": {"append:header.x-mapped": "yes"}}},
+        })
+        with connect(portico) as sock:
+            for path in ("/plain", "/mapped"):
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host_header(api)}\r\n\r\n".encode())
+                status, headers, received, leftover = read_response(sock)
+                assert (status, received, leftover) == (200, b"hello world", b""), path
+                assert "content-length" not in headers, (path, headers)
+                assert headers.get("transfer-encoding") == "chunked", (path, headers)
+        assert headers.get("x-mapped") == "yes"
+    finally:
+        backend.stop()
