@@ -16,9 +16,11 @@ enum ResponseHeaders {
         buffer.writeStatusLine(minorVersion: exchange.head.version.minor, status: backend.status)
         let cors = exchange.stage?.cors
         let connectionTokens = backend.connectionNamesHeaders ? backend.connectionTokens : []
+        let lengthIsFraming = backend.framingUsesContentLength
         backend.forEachField { name, value in
             switch HeaderName.classify(name) {
             case .connection, .transferEncoding, .hopByHop: return
+            case .contentLength where !lengthIsFraming: return
             default: break
             }
             // "If you configure CORS for an API, API Gateway ignores CORS headers returned from

@@ -5,54 +5,30 @@ a lost, doubled or reordered byte shows up."""
 import hashlib
 import os
 import random
-import socket
-import threading
 import time
 
 from dataplane_helpers import make_api
-from test_dataplane_review import connect, host_header, read_response
-from upstream import Listener
+from test_dataplane_review import RawBackend, connect, host_header, read_response
 
 
-class ScriptedBackend(Listener):
+class ScriptedBackend(RawBackend):
     """Answers every request with `answer(path)` (bytes), written in pieces of the sizes
     `pieces()` yields, with a short pause between pieces so that each arrives as its own read."""
 
     def __init__(self, answer, pieces=lambda: iter(lambda: 65536, None), pause=0.0):
-        self.answer = answer
         self.pieces = pieces
         self.pause = pause
-        super().__init__(backlog=16)
+        super().__init__(answer)
 
-    def accepted(self, conn, number):
-        threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn):
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        buffer = b""
-        try:
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    buffer += chunk
-                head, buffer = buffer.split(b"\r\n\r\n", 1)
-                path = head.split(b" ")[1].decode()
-                data = self.answer(path)
-                sizes = self.pieces()
-                offset = 0
-                while offset < len(data):
-                    size = next(sizes)
-                    conn.sendall(data[offset:offset + size])
-                    offset += size
-                    if self.pause:
-                        time.sleep(self.pause)
-        except OSError:
-            pass
-
-    def stop(self):
-        self.sock.close()
+    def send(self, conn, data):
+        sizes = self.pieces()
+        offset = 0
+        while offset < len(data):
+            size = next(sizes)
+            conn.sendall(data[offset:offset + size])
+            offset += size
+            if self.pause:
+                time.sleep(self.pause)
 
 
 def chunked(body, rng):
@@ -167,5 +143,29 @@ def test_headers_named_in_connection_are_not_forwarded(portico):
         assert headers.get("x-kept") == "yes"
         for name in ("x-hop", "keep-alive", "proxy-connection", "connection"):
             assert name not in headers, f"{name} was forwarded: {headers}"
+    finally:
+        backend.stop()
+
+
+def test_length_and_chunked_together_reach_the_client_as_chunked_only(portico):
+    """A backend sending both Content-Length and chunked framing: chunked wins (RFC 9112 §6.3), and
+    the client must not get the stale length next to the gateway's own framing, with or without a
+    response mapping on the route."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    backend = ScriptedBackend(lambda path: answer)
+    try:
+        api = make_api(portico, {
+            "GET /plain": {"uri": f"{backend.url}/plain"},
+            "GET /mapped": {"uri": f"{backend.url}/mapped",
+                            "ResponseParameters": {"200": {"append:header.x-mapped": "yes"}}},
+        })
+        with connect(portico) as sock:
+            for path in ("/plain", "/mapped"):
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host_header(api)}\r\n\r\n".encode())
+                status, headers, received, leftover = read_response(sock)
+                assert (status, received, leftover) == (200, b"hello world", b""), path
+                assert "content-length" not in headers, (path, headers)
+                assert headers.get("transfer-encoding") == "chunked", (path, headers)
+        assert headers.get("x-mapped") == "yes"
     finally:
         backend.stop()

@@ -142,12 +142,15 @@ class RawBackend(Listener):
                 if answer is None:
                     conn.close()
                     return
-                conn.sendall(answer)
+                self.send(conn, answer)
                 if self.close_after(path):
                     conn.close()
                     return
         except OSError:
             pass
+
+    def send(self, conn, data):
+        conn.sendall(data)
 
     def stop(self):
         self.sock.close()

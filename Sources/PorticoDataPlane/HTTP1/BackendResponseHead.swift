@@ -45,12 +45,24 @@ struct BackendResponseHead {
         }
     }
 
+    /// Whether a `Content-Length` the backend sent describes the body that follows. With chunked
+    /// framing (which wins over a length, RFC 9112 §6.3) or a body ended by the close, it does not,
+    /// and forwarding it next to the gateway's own framing would let the client misread the body.
+    var framingUsesContentLength: Bool {
+        switch framing {
+        case .chunked, .untilClose: false
+        case .none, .length: true
+        }
+    }
+
     /// The header section as a `String`-based `HTTPResponseHead`, for response parameter mapping
     /// (the slow path: only routes with response mappings pay for it).
     var nioHead: HTTPResponseHead {
         var headers = HTTPHeaders()
         headers.reserveCapacity(fields.count)
+        let lengthIsFraming = framingUsesContentLength
         forEachField { name, value in
+            if !lengthIsFraming, HeaderName.classify(name) == .contentLength { return }
             headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         }
         return HTTPResponseHead(version: .init(major: 1, minor: minorVersion), status: .init(statusCode: status), headers: headers)
