@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "PorticoRuntime",
-            dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates"],
+            dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates", "PorticoSchema"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -69,6 +69,8 @@ let package = Package(
             dependencies: [
                 "PorticoModel",
                 "PorticoRuntime",
+                "PorticoSchema",
+                "PorticoTemplates",
                 "PorticoObservability",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -127,7 +129,7 @@ let package = Package(
         .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
-        .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates"], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates", "PorticoSchema"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoDataPlaneTests", dependencies: ["PorticoDataPlane", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),

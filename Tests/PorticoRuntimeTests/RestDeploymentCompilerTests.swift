@@ -1,5 +1,6 @@
 import PorticoModel
 import PorticoObservability
+import PorticoSchema
 import Testing
 
 @testable import PorticoRuntime
@@ -81,10 +82,28 @@ struct RestDeploymentCompilerTests {
         let validator = RequestValidator(id: "val001", name: "v", validateRequestParameters: true)
         let (checked, _) = Self.compile(Self.document(integration: RestIntegration(type: "MOCK"), validator: validator, parameters: parameters), variables: [:])
         let validation = checked.stages["prod"]!.main.router.match(method: "GET", path: "/1")!.value.validation
-        #expect(validation.requiredHeaders == ["h"])
-        #expect(validation.requiredQueryParameters == ["q"])
+        let failure = validation.check(header: { _ in nil }, queryString: { _ in nil }, path: { _ in nil }, contentType: nil, body: [])
+        #expect(failure?.message == "Missing required request parameters: [h, q]")
         let (unchecked, _) = Self.compile(Self.document(integration: RestIntegration(type: "MOCK"), parameters: parameters), variables: [:])
-        #expect(unchecked.stages["prod"]!.main.router.match(method: "GET", path: "/1")!.value.validation.isEmpty)
+        #expect(!unchecked.stages["prod"]!.main.router.match(method: "GET", path: "/1")!.value.validation.isActive)
+    }
+
+    @Test func bodiesAreValidatedAgainstTheCompiledModel() {
+        var document = Self.document(
+            integration: RestIntegration(type: "MOCK"), validator: RequestValidator(id: "val001", name: "v", validateRequestBody: true))
+        document.models = [
+            RestModel(id: "m1", name: "Pet", schema: #"{"type": "object", "required": ["name"]}"#, contentType: "application/json")
+        ]
+        document.resources[1].resourceMethods?["GET"]?.requestModels = ["application/json": "Pet"]
+        let (api, warnings) = Self.compile(document, variables: [:])
+        #expect(warnings.isEmpty)
+        let validation = api.stages["prod"]!.main.router.match(method: "GET", path: "/1")!.value.validation
+        func check(_ body: String) -> String? {
+            validation.check(header: { _ in nil }, queryString: { _ in nil }, path: { _ in nil }, contentType: "application/json", body: Array(body.utf8))?.message
+        }
+        #expect(check(#"{"name": "rex"}"#) == nil)
+        #expect(check(#"{"age": 3}"#) == "Invalid request body")
+        #expect(check("{nope") == "Invalid request body")
     }
 
     @Test func unsupportedTypesAndBadTemplatesAreUnusableNotFatal() {

@@ -1,5 +1,6 @@
 import PorticoModel
 import PorticoObservability
+import PorticoSchema
 import Testing
 
 @testable import PorticoRuntime
@@ -15,7 +16,7 @@ struct RestRouterTests {
         return RestRuntimeMethod(
             httpMethod: httpMethod, resourcePath: path, resourceId: path,
             route: RuntimeRoute(routeKey: key, routeId: path, integration: nil, metrics: metrics.routeMetrics(apiId: "a", stage: "s", route: key)),
-            validation: RestRequestValidation(),
+            validation: RequestValidation(requiredParameters: nil, validateRequestParameters: false, validateRequestBody: false, bodySchemas: [:]),
             integration: RestRuntimeIntegration(
                 kind: .mock, method: nil, timeoutMillis: 29_000, requestParameters: [],
                 requestTemplates: .init(templates: [:]), contentHandling: nil,

@@ -149,8 +149,33 @@ def test_request_validation_messages(fresh):
                     headers={"x-header-param": "v", "Content-Type": "application/json"})
     assert bad_body.status_code == 400
     assert bad_body.json() == {"message": "Invalid request body"}
+    # The body is checked against the model's JSON Schema.
+    wrong_type = call(fresh, api.id, "/test/items/me?qs1=a", method="POST", json={"name": 7}, headers={"x-header-param": "v"})
+    assert wrong_type.status_code == 400
+    assert wrong_type.json() == {"message": "Invalid request body"}
     ok = call(fresh, api.id, "/test/items/me?qs1=a", method="POST", json={"name": "rex"}, headers={"x-header-param": "v"})
     assert ok.status_code == 200
+
+
+def test_validation_error_string_in_a_customised_gateway_response(fresh):
+    api = RestApi(fresh)
+    validator = api.client.create_request_validator(restApiId=api.id, name="body", validateRequestBody=True)["id"]
+    model = api.client.create_model(
+        restApiId=api.id, name="Order", contentType="application/json",
+        schema=json.dumps({"type": "object", "required": ["qty"], "properties": {"qty": {"type": "integer", "minimum": 1}}}))["name"]
+    api.method("/orders", "POST", MOCK_200, responses={"200": {}}, requestValidatorId=validator,
+               requestModels={"application/json": model})
+    api.client.put_gateway_response(restApiId=api.id, responseType="BAD_REQUEST_BODY", statusCode="422", responseTemplates={
+        "application/json": '{"message": $context.error.messageString, "details": "$context.error.validationErrorString"}'})
+    api.deploy()
+    refused = call(fresh, api.id, "/test/orders", method="POST", json={"qty": 0})
+    assert refused.status_code == 422
+    assert refused.json()["message"] == "Invalid request body"
+    assert refused.json()["details"].startswith("[")
+    assert call(fresh, api.id, "/test/orders", method="POST", json={"qty": 2}).status_code == 200
+    # No Content-Type is read as application/json; a type without a model is not validated.
+    assert call(fresh, api.id, "/test/orders", method="POST", data="{}").status_code == 422
+    assert call(fresh, api.id, "/test/orders", method="POST", data="x", headers={"Content-Type": "text/plain"}).status_code == 200
 
 
 def test_disabled_execute_api_endpoint_is_forbidden(fresh):

@@ -54,16 +54,19 @@ extension RestPipeline {
 
     /// `$context` for templates: what AWS documents for REST APIs ("$context variables for data
     /// models, authorizers, mapping templates, and access logging") that Portico knows.
-    func contextMap(error: (GatewayResponseType, String)?) -> [String: JSONValue] {
+    func contextMap(error: RestError?) -> [String: JSONValue] {
         var map = rest.contextCache ?? baseContext()
         // Once the method is known nothing in the base changes: build it once per request.
         if rest.method != nil { rest.contextCache = map }
-        if let (type, message) = error {
+        if let error {
             // `messageString` is the message as a quoted JSON string, so that AWS's default
             // template `{"message":$context.error.messageString}` renders valid JSON.
-            map["error"] = .object([
-                "message": .string(message), "messageString": .string(Self.quoted(message)), "responseType": .string(type.rawValue),
-            ])
+            var members: [String: JSONValue] = [
+                "message": .string(error.message), "messageString": .string(Self.quoted(error.message)),
+                "responseType": .string(error.type.rawValue),
+            ]
+            if let details = error.validationErrorString { members["validationErrorString"] = .string(details) }
+            map["error"] = .object(members)
         }
         return map
     }
@@ -98,7 +101,7 @@ extension RestPipeline {
         return map
     }
 
-    func templateContext(body: [UInt8], error: (GatewayResponseType, String)? = nil) -> MappingTemplateContext {
+    func templateContext(body: [UInt8], error: RestError? = nil) -> MappingTemplateContext {
         var query: [(name: String, value: String)] = []
         for (name, value) in rest.queryParameters {
             // The last value of a repeated name, as AWS_FACTS 3 records for single-value parameters.
@@ -125,4 +128,12 @@ extension RestPipeline {
         }
         return out + "\""
     }
+}
+
+/// A gateway-generated error as `$context.error` shows it.
+struct RestError {
+    var type: GatewayResponseType
+    var message: String
+    /// `$context.error.validationErrorString`, for request validation failures.
+    var validationErrorString: String?
 }

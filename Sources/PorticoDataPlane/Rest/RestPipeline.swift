@@ -4,6 +4,7 @@ import NIOHTTP1
 import PorticoModel
 import PorticoObservability
 import PorticoRuntime
+import PorticoSchema
 import PorticoTemplates
 
 /// A REST API request from its resolved API to its answer, in AWS's order: stage (and canary
@@ -78,43 +79,30 @@ struct RestPipeline {
 
     // MARK: validation
 
-    /// AWS_FACTS 5: missing required parameters are listed header, then path, then query string,
-    /// by name; a body that fails its model is "Invalid request body".
-    func validate(_ validation: RestRequestValidation) -> RestResponse? {
-        guard !validation.isEmpty else { return nil }
-        var missing: [String] = []
-        for name in validation.requiredHeaders where rest.header(name, in: exchange.head)?.isEmpty ?? true {
-            missing.append(name)
-        }
-        for name in validation.requiredPathParameters where !rest.pathParameters.contains(where: { $0.name == name && !$0.value.isEmpty }) {
-            missing.append(name)
-        }
-        for name in validation.requiredQueryParameters where rest.query(name)?.isEmpty ?? true {
-            missing.append(name)
-        }
-        if !missing.isEmpty {
-            return gatewayResponse(.badRequestParameters, message: "Missing required request parameters: [\(missing.joined(separator: ", "))]")
-        }
-        if validation.validatesBody {
-            let contentType = exchange.head.headers.first(name: "content-type").map(RestMediaType.of) ?? "application/json"
-            if validation.bodyModels[contentType] != nil || validation.bodyModels.count == 1 {
-                // Until the JSON Schema validator lands, a body is checked for being JSON at all.
-                if rest.bodyJSON == nil { return gatewayResponse(.badRequestBody, message: "Invalid request body") }
-            }
-        }
-        return nil
+    /// The method's request validator (PorticoSchema's `RequestValidation`, AWS_FACTS 5): missing
+    /// required parameters (header, then path, then query string) or a body that breaks its model.
+    func validate(_ validation: RequestValidation) -> RestResponse? {
+        guard validation.isActive else { return nil }
+        let failure = validation.check(
+            header: { rest.header($0, in: exchange.head) }, queryString: { rest.query($0) },
+            path: { name in rest.pathParameters.last { $0.name == name }?.value },
+            contentType: exchange.head.headers.first(name: "content-type"), body: rest.body)
+        guard let failure else { return nil }
+        return gatewayResponse(failure.responseType, message: failure.message, validationErrorString: failure.validationErrorString)
     }
 
     // MARK: gateway responses
 
     /// A gateway-generated answer of `type`, rendered with the deployment's gateway response
     /// (status, headers and template, customisable per API).
-    func gatewayResponse(_ type: GatewayResponseType, message: String, responses: RestGatewayResponses? = nil) -> RestResponse {
+    func gatewayResponse(
+        _ type: GatewayResponseType, message: String, responses: RestGatewayResponses? = nil, validationErrorString: String? = nil
+    ) -> RestResponse {
         let compiled = (responses ?? rest.deployment?.gatewayResponses ?? .defaults).response(type)
         var headers: [(String, String)] = []
         var body: [UInt8] = []
         if let template = compiled.template {
-            let context = templateContext(body: [], error: (type, message))
+            let context = templateContext(body: [], error: RestError(type: type, message: message, validationErrorString: validationErrorString))
             if let rendered = try? template.render(context: context) {
                 body = Array(rendered.body.utf8)
             }

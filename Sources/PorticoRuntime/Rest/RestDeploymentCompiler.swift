@@ -1,5 +1,6 @@
 public import PorticoModel
 public import PorticoObservability
+import PorticoSchema
 import PorticoTemplates
 
 /// Turns a REST API's stages and their deployment snapshots into the ``RestRuntimeApi`` the data
@@ -46,7 +47,11 @@ public struct RestDeploymentCompiler: Sendable {
         _ snapshot: RestDeploymentSnapshot, stage: String, variables: [String: String], isCanary: Bool,
         accessLog: RuntimeStage.AccessLog?, warnings: inout [String]
     ) -> RestRuntimeDeployment {
-        let models = Dictionary(snapshot.models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // Every model's schema compiled once per deployment, `$ref`s between models resolved.
+        let models = ModelSchemas(models: snapshot.models, restApiId: snapshot.restApiId)
+        for (name, error) in models.errors.sorted(by: { $0.key < $1.key }) {
+            warnings.append("model \(name): schema does not compile (\(error)); bodies for it are not validated")
+        }
         let validators = Dictionary(snapshot.requestValidators.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var methods: [RestRuntimeMethod] = []
         for resource in snapshot.resources {
@@ -59,7 +64,7 @@ public struct RestDeploymentCompiler: Sendable {
                 methods.append(
                     RestRuntimeMethod(
                         httpMethod: httpMethod, resourcePath: resource.path, resourceId: resource.id, route: route,
-                        validation: Self.validation(for: method, validators: validators, models: models),
+                        validation: RequestValidation(method: method, validator: method.requestValidatorId.flatMap { validators[$0] }, models: models),
                         integration: compileIntegration(integration, variables: variables, context: routeKey, warnings: &warnings),
                         requiresSignature: method.authorizationType == "AWS_IAM", apiKeyRequired: method.apiKeyRequired))
             }
@@ -71,30 +76,6 @@ public struct RestDeploymentCompiler: Sendable {
             deploymentId: snapshot.deploymentId, isCanary: isCanary, stageVariables: variables, router: RestRouter(methods: methods),
             gatewayResponses: RestGatewayResponses(customised: snapshot.gatewayResponses, warnings: &warnings),
             binaryMediaTypes: BinaryMediaTypes(snapshot.binaryMediaTypes), logStage: logStage)
-    }
-
-    static func validation(for method: RestMethod, validators: [String: RequestValidator], models: [String: RestModel]) -> RestRequestValidation {
-        var validation = RestRequestValidation()
-        guard let id = method.requestValidatorId, let validator = validators[id] else { return validation }
-        if validator.validateRequestParameters {
-            for (key, required) in (method.requestParameters ?? [:]).sorted(by: { $0.key < $1.key }) where required {
-                if let name = key.after("method.request.header.") {
-                    validation.requiredHeaders.append(name)
-                } else if let name = key.after("method.request.path.") {
-                    validation.requiredPathParameters.append(name)
-                } else if let name = key.after("method.request.querystring.") {
-                    validation.requiredQueryParameters.append(name)
-                }
-            }
-        }
-        if validator.validateRequestBody {
-            for (contentType, modelName) in method.requestModels ?? [:] {
-                guard let schema = models[modelName]?.schema else { continue }
-                validation.bodyModels[RestMediaType.of(contentType)] = schema
-            }
-            validation.validatesBody = !validation.bodyModels.isEmpty
-        }
-        return validation
     }
 
     func compileIntegration(_ integration: RestIntegration, variables: [String: String], context: String, warnings: inout [String]) -> RestRuntimeIntegration {

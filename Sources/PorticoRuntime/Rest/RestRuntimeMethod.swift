@@ -1,4 +1,4 @@
-import PorticoModel
+public import PorticoSchema
 public import PorticoTemplates
 
 /// A REST API method with everything resolved once per deployment: validation, integration and
@@ -10,7 +10,8 @@ public final class RestRuntimeMethod: Sendable {
     public let resourceId: String
     /// Metrics and access-log identity (`routeKey` is `GET /pets/{id}`).
     public let route: RuntimeRoute
-    public let validation: RestRequestValidation
+    /// The method's request validator, prepared with its models' compiled schemas.
+    public let validation: RequestValidation
     public let integration: RestRuntimeIntegration
     /// `authorizationType: AWS_IAM`: the request must be signed (SigV4).
     public let requiresSignature: Bool
@@ -18,7 +19,7 @@ public final class RestRuntimeMethod: Sendable {
     public let apiKeyRequired: Bool
 
     public init(
-        httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RestRequestValidation,
+        httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RequestValidation,
         integration: RestRuntimeIntegration, requiresSignature: Bool = false, apiKeyRequired: Bool = false
     ) {
         self.httpMethod = httpMethod
@@ -29,23 +30,6 @@ public final class RestRuntimeMethod: Sendable {
         self.integration = integration
         self.requiresSignature = requiresSignature
         self.apiKeyRequired = apiKeyRequired
-    }
-}
-
-/// What a method's request validator checks (AWS: "Request validation for REST APIs").
-public struct RestRequestValidation: Sendable {
-    /// Required `method.request.header.*` names, as declared (matched case-insensitively).
-    public var requiredHeaders: [String] = []
-    public var requiredPathParameters: [String] = []
-    public var requiredQueryParameters: [String] = []
-    /// Model schemas by lower-cased content type, when the validator checks bodies.
-    public var bodyModels: [String: String] = [:]
-    public var validatesBody = false
-
-    public init() {}
-
-    public var isEmpty: Bool {
-        requiredHeaders.isEmpty && requiredPathParameters.isEmpty && requiredQueryParameters.isEmpty && !validatesBody
     }
 }
 
