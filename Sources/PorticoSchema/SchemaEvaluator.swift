@@ -175,13 +175,7 @@ struct SchemaEvaluator {
 
     private mutating func checkArray(_ elements: [JSONValue], _ node: SchemaNode) -> Bool {
         var valid = true
-        if let minimum = node.minItems, elements.count < minimum {
-            fail("minItems", node, "array is too short: must have at least \(minimum) elements but instance has \(elements.count) elements")
-            guard collect else { return false }
-            valid = false
-        }
-        if let maximum = node.maxItems, elements.count > maximum {
-            fail("maxItems", node, "array is too long: must have at most \(maximum) elements but instance has \(elements.count) elements")
+        if !checkCount(elements.count, node, ofArray: true) {
             guard collect else { return false }
             valid = false
         }
@@ -223,6 +217,28 @@ struct SchemaEvaluator {
         return valid
     }
 
+    /// `minItems`/`maxItems` for an array, `minProperties`/`maxProperties` for an object.
+    private mutating func checkCount(_ count: Int, _ node: SchemaNode, ofArray: Bool) -> Bool {
+        let (minimum, maximum) = ofArray ? (node.minItems, node.maxItems) : (node.minProperties, node.maxProperties)
+        if let minimum, count < minimum {
+            fail(
+                ofArray ? "minItems" : "minProperties", node,
+                ofArray
+                    ? "array is too short: must have at least \(minimum) elements but instance has \(count) elements"
+                    : "object has too few properties (found \(count) but schema requires at least \(minimum))")
+            return false
+        }
+        if let maximum, count > maximum {
+            fail(
+                ofArray ? "maxItems" : "maxProperties", node,
+                ofArray
+                    ? "array is too long: must have at most \(maximum) elements but instance has \(count) elements"
+                    : "object has too many properties (found \(count) but schema requires at most \(maximum))")
+            return false
+        }
+        return true
+    }
+
     private static func hasDuplicates(_ elements: [JSONValue]) -> Bool {
         guard elements.count > 1 else { return false }
         for i in elements.indices.dropLast() {
@@ -233,13 +249,7 @@ struct SchemaEvaluator {
 
     private mutating func checkObject(_ members: [String: JSONValue], _ value: JSONValue, _ node: SchemaNode) -> Bool {
         var valid = true
-        if let minimum = node.minProperties, members.count < minimum {
-            fail("minProperties", node, "object has too few properties (found \(members.count) but schema requires at least \(minimum))")
-            guard collect else { return false }
-            valid = false
-        }
-        if let maximum = node.maxProperties, members.count > maximum {
-            fail("maxProperties", node, "object has too many properties (found \(members.count) but schema requires at most \(maximum))")
+        if !checkCount(members.count, node, ofArray: false) {
             guard collect else { return false }
             valid = false
         }
