@@ -276,37 +276,11 @@ struct SchemaEvaluator {
             }
         } else {
             var extra: [String] = []
-            // Sorted while collecting so failures come in a stable order.
-            for name in collect ? members.keys.sorted() : Array(members.keys) {
-                let member = members[name]!
-                var declared = false
-                if let schema = node.properties[name] {
-                    declared = true
-                    if !check(member, schema, at: name) {
-                        guard collect else { return false }
-                        valid = false
-                    }
-                }
-                for (pattern, schema) in node.patternProperties where pattern.matches(name) {
-                    declared = true
-                    if !check(member, schema, at: name) {
-                        guard collect else { return false }
-                        valid = false
-                    }
-                }
-                guard !declared else { continue }
-                switch node.additionalProperties {
-                case .allowed:
-                    break
-                case .forbidden:
-                    guard collect else { return false }
-                    extra.append(name)
-                case .schema(let schema):
-                    if !check(member, schema, at: name) {
-                        guard collect else { return false }
-                        valid = false
-                    }
-                }
+            if collect {
+                // Sorted while collecting so failures come in a stable order.
+                for name in members.keys.sorted() where !checkMember(name, members[name]!, node, extra: &extra) { valid = false }
+            } else {
+                for (name, member) in members where !checkMember(name, member, node, extra: &extra) { return false }
             }
             if !extra.isEmpty {
                 fail("additionalProperties", node, "object instance has properties which are not allowed by the schema: \(Self.list(extra))")
@@ -333,6 +307,37 @@ struct SchemaEvaluator {
             }
         }
         return valid
+    }
+
+    /// One member against `properties`, `patternProperties` and `additionalProperties`; a member
+    /// that `additionalProperties: false` forbids is added to `extra` (and fails).
+    private mutating func checkMember(_ name: String, _ member: JSONValue, _ node: SchemaNode, extra: inout [String]) -> Bool {
+        var valid = true
+        var declared = false
+        if let schema = node.properties[name] {
+            declared = true
+            if !check(member, schema, at: name) {
+                guard collect else { return false }
+                valid = false
+            }
+        }
+        for (pattern, schema) in node.patternProperties where pattern.matches(name) {
+            declared = true
+            if !check(member, schema, at: name) {
+                guard collect else { return false }
+                valid = false
+            }
+        }
+        guard !declared else { return valid }
+        switch node.additionalProperties {
+        case .allowed:
+            return true
+        case .forbidden:
+            if collect { extra.append(name) }
+            return false
+        case .schema(let schema):
+            return check(member, schema, at: name)
+        }
     }
 
     private static func list(_ names: [String]) -> String {
