@@ -6,7 +6,7 @@ import PorticoModel
 enum JSONPointer {
     /// The reference tokens of a fragment without its `#`; nil when it is not a pointer.
     static func tokens(fragment: Substring) -> [String]? {
-        guard let decoded = percentDecoded(fragment) else { return nil }
+        guard let decoded = String(fragment).removingPercentEncoding else { return nil }
         if decoded.isEmpty { return [] }
         guard decoded.hasPrefix("/") else { return nil }
         return decoded.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { token in
@@ -45,29 +45,5 @@ enum JSONPointer {
             }
         }
         return current
-    }
-
-    private static func percentDecoded(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

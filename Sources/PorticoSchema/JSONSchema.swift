@@ -1,4 +1,3 @@
-import Foundation
 public import PorticoModel
 
 /// A JSON Schema (draft 4) compiled once for validating many values: every keyword checked, patterns
@@ -68,11 +67,10 @@ public struct JSONSchema: Sendable {
         return evaluator.failures
     }
 
-    /// Parses JSON text into a ``JSONValue``; nil when it is not JSON. Numbers without a fraction or
-    /// exponent that fit 64 bits become `.integer`.
+    /// Parses JSON text into a ``JSONValue``; nil when it is not JSON (see ``JSONParser``). Numbers
+    /// without a fraction or exponent that fit 64 bits become `.integer`.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        guard !bytes.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        JSONParser.parse(bytes)
     }
 }
 

@@ -2,8 +2,9 @@
 /// ECMA 262 and unanchored; Swift `Regex` covers the common subset. `\d` and `\w` are ASCII-only as
 /// in ECMA 262, and matching is by Unicode scalar (ECMA works on code units, not grapheme clusters).
 struct Pattern: @unchecked Sendable {
-    // `Regex` holds an immutable compiled program; Swift's own docs treat sharing it across
-    // threads as safe, and it is only ever read here.
+    // `Regex` is not declared `Sendable`, but it is an immutable value whose only lazily built part,
+    // the matching program, is published with an atomic compare-and-swap by the regex engine; it is
+    // built here in `init`, so matches afterwards only read it.
     let source: String
     private let regex: Regex<AnyRegexOutput>
 
@@ -11,6 +12,8 @@ struct Pattern: @unchecked Sendable {
         guard let regex = try? Regex(source) else { return nil }
         self.source = source
         self.regex = regex.matchingSemantics(.unicodeScalar).asciiOnlyDigits().asciiOnlyWordCharacters()
+        // `Regex` builds its matching program on first use; do it now rather than on a request.
+        _ = try? self.regex.firstMatch(in: "")
     }
 
     func matches(_ text: String) -> Bool {

@@ -175,13 +175,7 @@ struct SchemaEvaluator {
 
     private mutating func checkArray(_ elements: [JSONValue], _ node: SchemaNode) -> Bool {
         var valid = true
-        if let minimum = node.minItems, elements.count < minimum {
-            fail("minItems", node, "array is too short: must have at least \(minimum) elements but instance has \(elements.count) elements")
-            guard collect else { return false }
-            valid = false
-        }
-        if let maximum = node.maxItems, elements.count > maximum {
-            fail("maxItems", node, "array is too long: must have at most \(maximum) elements but instance has \(elements.count) elements")
+        if !checkCount(elements.count, node, ofArray: true) {
             guard collect else { return false }
             valid = false
         }
@@ -223,6 +217,28 @@ struct SchemaEvaluator {
         return valid
     }
 
+    /// `minItems`/`maxItems` for an array, `minProperties`/`maxProperties` for an object.
+    private mutating func checkCount(_ count: Int, _ node: SchemaNode, ofArray: Bool) -> Bool {
+        let (minimum, maximum) = ofArray ? (node.minItems, node.maxItems) : (node.minProperties, node.maxProperties)
+        if let minimum, count < minimum {
+            fail(
+                ofArray ? "minItems" : "minProperties", node,
+                ofArray
+                    ? "array is too short: must have at least \(minimum) elements but instance has \(count) elements"
+                    : "object has too few properties (found \(count) but schema requires at least \(minimum))")
+            return false
+        }
+        if let maximum, count > maximum {
+            fail(
+                ofArray ? "maxItems" : "maxProperties", node,
+                ofArray
+                    ? "array is too long: must have at most \(maximum) elements but instance has \(count) elements"
+                    : "object has too many properties (found \(count) but schema requires at most \(maximum))")
+            return false
+        }
+        return true
+    }
+
     private static func hasDuplicates(_ elements: [JSONValue]) -> Bool {
         guard elements.count > 1 else { return false }
         for i in elements.indices.dropLast() {
@@ -233,13 +249,7 @@ struct SchemaEvaluator {
 
     private mutating func checkObject(_ members: [String: JSONValue], _ value: JSONValue, _ node: SchemaNode) -> Bool {
         var valid = true
-        if let minimum = node.minProperties, members.count < minimum {
-            fail("minProperties", node, "object has too few properties (found \(members.count) but schema requires at least \(minimum))")
-            guard collect else { return false }
-            valid = false
-        }
-        if let maximum = node.maxProperties, members.count > maximum {
-            fail("maxProperties", node, "object has too many properties (found \(members.count) but schema requires at most \(maximum))")
+        if !checkCount(members.count, node, ofArray: false) {
             guard collect else { return false }
             valid = false
         }
@@ -266,37 +276,11 @@ struct SchemaEvaluator {
             }
         } else {
             var extra: [String] = []
-            // Sorted while collecting so failures come in a stable order.
-            for name in collect ? members.keys.sorted() : Array(members.keys) {
-                let member = members[name]!
-                var declared = false
-                if let schema = node.properties[name] {
-                    declared = true
-                    if !check(member, schema, at: name) {
-                        guard collect else { return false }
-                        valid = false
-                    }
-                }
-                for (pattern, schema) in node.patternProperties where pattern.matches(name) {
-                    declared = true
-                    if !check(member, schema, at: name) {
-                        guard collect else { return false }
-                        valid = false
-                    }
-                }
-                guard !declared else { continue }
-                switch node.additionalProperties {
-                case .allowed:
-                    break
-                case .forbidden:
-                    guard collect else { return false }
-                    extra.append(name)
-                case .schema(let schema):
-                    if !check(member, schema, at: name) {
-                        guard collect else { return false }
-                        valid = false
-                    }
-                }
+            if collect {
+                // Sorted while collecting so failures come in a stable order.
+                for name in members.keys.sorted() where !checkMember(name, members[name]!, node, extra: &extra) { valid = false }
+            } else {
+                for (name, member) in members where !checkMember(name, member, node, extra: &extra) { return false }
             }
             if !extra.isEmpty {
                 fail("additionalProperties", node, "object instance has properties which are not allowed by the schema: \(Self.list(extra))")
@@ -323,6 +307,37 @@ struct SchemaEvaluator {
             }
         }
         return valid
+    }
+
+    /// One member against `properties`, `patternProperties` and `additionalProperties`; a member
+    /// that `additionalProperties: false` forbids is added to `extra` (and fails).
+    private mutating func checkMember(_ name: String, _ member: JSONValue, _ node: SchemaNode, extra: inout [String]) -> Bool {
+        var valid = true
+        var declared = false
+        if let schema = node.properties[name] {
+            declared = true
+            if !check(member, schema, at: name) {
+                guard collect else { return false }
+                valid = false
+            }
+        }
+        for (pattern, schema) in node.patternProperties where pattern.matches(name) {
+            declared = true
+            if !check(member, schema, at: name) {
+                guard collect else { return false }
+                valid = false
+            }
+        }
+        guard !declared else { return valid }
+        switch node.additionalProperties {
+        case .allowed:
+            return true
+        case .forbidden:
+            if collect { extra.append(name) }
+            return false
+        case .schema(let schema):
+            return check(member, schema, at: name)
+        }
     }
 
     private static func list(_ names: [String]) -> String {

@@ -80,9 +80,13 @@ struct JSONSchemaTests {
     }
 
     @Test func schemasAreSharedAcrossTasks() async throws {
-        let schema = try compile(##"{"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}}"##)
+        let schema = try compile(##"{"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}, "s": {"pattern": "^a+$"}}}"##)
         let results = await withTaskGroup(of: Bool.self) { group in
-            for index in 0..<8 { group.addTask { schema.isValid(.object(["n": .integer(Int64(index))])) } }
+            for index in 0..<8 {
+                group.addTask {
+                    (0..<200).allSatisfy { _ in schema.isValid(.object(["n": .integer(Int64(index)), "s": .string("aaa")])) }
+                }
+            }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(results.allSatisfy { $0 })
