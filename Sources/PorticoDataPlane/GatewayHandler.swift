@@ -420,7 +420,9 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// it) and `RestPipeline` answers once it is in.
     private func startRestExchange(_ exchange: Exchange, _ api: RestRuntimeApi, apiPath: Substring, query: Substring, domain: Substring) {
         exchange.domainName = domain
-        exchange.rest = RestExchange(api: api, apiPath: apiPath, rawQuery: query, domainName: String(domain), head: exchange.head)
+        exchange.rest = RestExchange(
+            api: api, apiPath: apiPath, rawQuery: query, domainName: String(domain), head: exchange.head, ids: state.requestIds,
+            startWallMillis: exchange.startWallMillis)
         exchange.bufferedRequestBody = []
     }
 

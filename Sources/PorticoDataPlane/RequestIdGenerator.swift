@@ -10,7 +10,7 @@ final class RequestIdGenerator {
         state = seed
     }
 
-    private func next() -> UInt64 {
+    func next() -> UInt64 {
         state ^= state << 13
         state ^= state >> 7
         state ^= state << 17

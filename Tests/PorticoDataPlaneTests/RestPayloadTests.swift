@@ -28,3 +28,20 @@ struct RestPayloadTests {
         #expect(RestPipeline.quoted("a \"b\"\\\n\u{1}") == "\"a \\\"b\\\"\\\\\\n\\u0001\"")
     }
 }
+
+/// REST APIs' request ids and trace headers, from the loop's generator.
+struct RestRequestIdTests {
+    @Test func uuidsAreVersion4ShapedAndDistinct() throws {
+        let ids = RequestIdGenerator()
+        let first = ids.makeUUID()
+        let regex = try Regex("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        #expect(first.wholeMatch(of: regex) != nil, "\(first)")
+        #expect(ids.makeUUID() != first)
+    }
+
+    @Test func traceIdsCarryTheEpochAndNinetySixBits() throws {
+        let trace = RequestIdGenerator().makeTraceId(epochSeconds: 0x5759_e988)
+        #expect(trace.hasPrefix("Root=1-5759e988-"))
+        #expect(trace.count == "Root=1-5759e988-bd862e3fe1be46a994272793".count)
+    }
+}

@@ -1,4 +1,3 @@
-import Foundation
 import NIOHTTP1
 import PorticoModel
 import PorticoRuntime
@@ -11,7 +10,7 @@ final class RestExchange {
     let rawQuery: Substring
     let domainName: String
     /// `$context.requestId`: a UUID, as REST APIs' `x-amzn-RequestId` is.
-    let requestId = UUID().uuidString.lowercased()
+    let requestId: String
     var stage: RestRuntimeStage?
     var deployment: RestRuntimeDeployment?
     var method: RestRuntimeMethod?
@@ -28,18 +27,16 @@ final class RestExchange {
     private var bodyJSONParsed = false
     private var bodyJSONValue: JSONValue?
 
-    init(api: RestRuntimeApi, apiPath: Substring, rawQuery: Substring, domainName: String, head: HTTPRequestHead) {
+    init(
+        api: RestRuntimeApi, apiPath: Substring, rawQuery: Substring, domainName: String, head: HTTPRequestHead, ids: RequestIdGenerator,
+        startWallMillis: Int64
+    ) {
         self.api = api
         self.apiPath = apiPath
         self.rawQuery = rawQuery
         self.domainName = domainName
-        if let trace = head.headers.first(name: "x-amzn-trace-id") {
-            traceId = trace
-        } else {
-            let epoch = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)), radix: 16)
-            let random = (0..<3).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
-            traceId = "Root=1-\(epoch)-\(random)"
-        }
+        self.requestId = ids.makeUUID()
+        self.traceId = head.headers.first(name: "x-amzn-trace-id") ?? ids.makeTraceId(epochSeconds: startWallMillis / 1000)
     }
 
     /// The request body as JSON (parsed at most once), for `method.request.body.*` mappings.
