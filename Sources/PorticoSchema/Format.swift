@@ -34,7 +34,7 @@ enum Format: String, Sendable {
     private static func isHex(_ byte: UInt8) -> Bool { isDigit(byte) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66) }
     private static func isAlpha(_ byte: UInt8) -> Bool { byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A }
 
-    /// `number(at:count:)` for fixed-width digit fields.
+    /// The value of `count` decimal digits at `start`; nil if any is not a digit or the text is too short.
     private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
         guard start + count <= bytes.count else { return nil }
         var value = 0
