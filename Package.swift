@@ -35,6 +35,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PorticoSchema",
+            dependencies: ["PorticoModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PorticoStore",
             dependencies: ["PorticoModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
@@ -115,6 +120,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PorticoModelTests", dependencies: ["PorticoModel"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoSchemaTests", dependencies: ["PorticoSchema", "PorticoModel"], exclude: ["Cases"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "PorticoStoreTests", dependencies: ["PorticoStore", "PorticoModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
