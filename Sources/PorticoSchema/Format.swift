@@ -7,15 +7,21 @@ enum Format: String, Sendable {
     case ipv6
     case uri
 
+    /// The UTF-8 bytes of the string being checked, read in place.
+    private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
     func accepts(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        switch self {
-        case .dateTime: return Self.isDateTime(bytes)
-        case .email: return Self.isEmail(bytes)
-        case .hostname: return Self.isHostname(bytes)
-        case .ipv4: return Self.isIPv4(bytes[...])
-        case .ipv6: return Self.isIPv6(bytes)
-        case .uri: return Self.isURI(bytes)
+        var text = text
+        return text.withUTF8 { buffer in
+            let bytes = buffer[...]
+            switch self {
+            case .dateTime: return Self.isDateTime(bytes)
+            case .email: return Self.isEmail(bytes)
+            case .hostname: return Self.isHostname(bytes)
+            case .ipv4: return Self.isIPv4(bytes)
+            case .ipv6: return Self.isIPv6(bytes)
+            case .uri: return Self.isURI(bytes)
+            }
         }
     }
 
@@ -34,8 +40,8 @@ enum Format: String, Sendable {
     private static func isHex(_ byte: UInt8) -> Bool { isDigit(byte) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66) }
     private static func isAlpha(_ byte: UInt8) -> Bool { byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A }
 
-    /// `number(at:count:)` for fixed-width digit fields.
-    private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    /// The value of `count` decimal digits at `start`; nil if any is not a digit or the text is too short.
+    private static func number(_ bytes: Bytes, _ start: Int, _ count: Int) -> Int? {
         guard start + count <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[start..<start + count] {
@@ -46,7 +52,7 @@ enum Format: String, Sendable {
     }
 
     /// RFC 3339 `date-time`: `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)`, `T` and `Z` in either case.
-    private static func isDateTime(_ b: [UInt8]) -> Bool {
+    private static func isDateTime(_ b: Bytes) -> Bool {
         guard let year = number(b, 0, 4), b.count > 19, b[4] == 0x2D, let month = number(b, 5, 2), b[7] == 0x2D,
             let day = number(b, 8, 2), b[10] | 0x20 == 0x74, let hour = number(b, 11, 2), b[13] == 0x3A,
             let minute = number(b, 14, 2), b[16] == 0x3A, let second = number(b, 17, 2)
@@ -69,13 +75,13 @@ enum Format: String, Sendable {
     }
 
     /// One `@`, something before it, a dotless-or-dotted domain after it, no spaces.
-    private static func isEmail(_ b: [UInt8]) -> Bool {
+    private static func isEmail(_ b: Bytes) -> Bool {
         guard let at = b.firstIndex(of: 0x40), at > 0, at < b.count - 1, b.lastIndex(of: 0x40) == at else { return false }
         return !b.contains { $0 <= 0x20 } && b[at + 1] != 0x2E && b.last != 0x2E
     }
 
     /// RFC 1034 host name: dot-separated labels of letters, digits and inner hyphens, 63 bytes a label, 255 in all.
-    private static func isHostname(_ b: [UInt8]) -> Bool {
+    private static func isHostname(_ b: Bytes) -> Bool {
         guard !b.isEmpty, b.count <= 255 else { return false }
         for label in b.split(separator: 0x2E, omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.count <= 63, label.first != 0x2D, label.last != 0x2D,
@@ -86,7 +92,7 @@ enum Format: String, Sendable {
     }
 
     /// Dotted quad, each part 0-255 without leading zeros.
-    private static func isIPv4(_ b: ArraySlice<UInt8>) -> Bool {
+    private static func isIPv4(_ b: Bytes) -> Bool {
         let parts = b.split(separator: 0x2E, omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }
         return parts.allSatisfy { part in
@@ -96,9 +102,9 @@ enum Format: String, Sendable {
     }
 
     /// RFC 4291 text form: eight hex groups, or fewer around one `::`, optionally ending in a dotted quad.
-    private static func isIPv6(_ b: [UInt8]) -> Bool {
+    private static func isIPv6(_ b: Bytes) -> Bool {
         guard b.count >= 2, b.count <= 45 else { return false }
-        var text = b[...]
+        var text = b
         var groupsNeeded = 8
         if let lastColon = text.lastIndex(of: 0x3A), text[(lastColon + 1)...].contains(0x2E) {
             guard isIPv4(text[(lastColon + 1)...]) else { return false }
@@ -123,7 +129,7 @@ enum Format: String, Sendable {
     }
 
     /// How many `:`-separated groups of 1-4 hex digits `text` holds (0 when empty); nil if malformed.
-    private static func hexGroups(_ text: ArraySlice<UInt8>) -> Int? {
+    private static func hexGroups(_ text: Bytes) -> Int? {
         if text.isEmpty { return 0 }
         let groups = text.split(separator: 0x3A, omittingEmptySubsequences: false)
         guard groups.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy(isHex) }) else { return nil }
@@ -131,7 +137,7 @@ enum Format: String, Sendable {
     }
 
     /// An absolute URI: a scheme (`letter *(letter / digit / + - .)`), `:`, and no spaces or controls.
-    private static func isURI(_ b: [UInt8]) -> Bool {
+    private static func isURI(_ b: Bytes) -> Bool {
         guard let colon = b.firstIndex(of: 0x3A), colon > 0, isAlpha(b[0]) else { return false }
         guard b[1..<colon].allSatisfy({ isAlpha($0) || isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }) else { return false }
         return !b.contains { $0 <= 0x20 || $0 == 0x7F || $0 == 0x22 || $0 == 0x3C || $0 == 0x3E || $0 == 0x5C || $0 == 0x5E || $0 == 0x60 || $0 == 0x7B || $0 == 0x7C || $0 == 0x7D }

@@ -76,17 +76,8 @@ public struct JSONParser {
             skipWhitespace()
             guard let member = value(depth: depth) else { return nil }
             members[key] = member
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default:
-                return nil
-            }
+            guard let done = commaOrClose(UInt8(ascii: "}")) else { return nil }
+            if done { return .object(members) }
         }
     }
 
@@ -102,18 +93,20 @@ public struct JSONParser {
         while true {
             guard let element = value(depth: depth) else { return nil }
             elements.append(element)
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            default:
-                return nil
-            }
+            guard let done = commaOrClose(UInt8(ascii: "]")) else { return nil }
+            if done { return .array(elements) }
         }
+    }
+
+    /// After a member or element: `,` (more follow: false) or `close` (the end: true); nil for anything else.
+    private mutating func commaOrClose(_ close: UInt8) -> Bool? {
+        skipWhitespace()
+        guard let byte = current else { return nil }
+        index += 1
+        if byte == close { return true }
+        guard byte == UInt8(ascii: ",") else { return nil }
+        skipWhitespace()
+        return false
     }
 
     /// A string literal starting at the opening quote. Escape-free strings are copied in one go.

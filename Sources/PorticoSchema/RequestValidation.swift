@@ -137,7 +137,8 @@ public struct RequestValidation: Sendable {
         } else if let parsed = JSONSchema.parse(body) {
             value = parsed
         } else {
-            // A body that is not JSON fails like any invalid body: 400 "Invalid request body".
+            // A body that is not JSON fails like any invalid body: 400 "Invalid request body" (LocalStack's
+            // handler; not among its AWS recordings).
             return .invalidBody([])
         }
         return checkBody(value, schema: schema)

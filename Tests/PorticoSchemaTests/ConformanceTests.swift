@@ -20,10 +20,12 @@ struct ConformanceTests {
             for test in group.tests {
                 let quick = schema.isValid(test.data)
                 let failures = schema.validate(test.data)
-                if quick == test.valid && failures.isEmpty == test.valid {
+                // The same data through the body parser, as a request would bring it.
+                let reparsed = JSONParser.parse(Array(test.data.jsonText.utf8)).map(schema.isValid)
+                if quick == test.valid && failures.isEmpty == test.valid && reparsed == test.valid {
                     passed += 1
                 } else {
-                    failed.append("\(file) / \(group.description) / \(test.description): expected \(test.valid), isValid \(quick), failures \(failures)")
+                    failed.append("\(file) / \(group.description) / \(test.description): expected \(test.valid), isValid \(quick), reparsed \(String(describing: reparsed)), failures \(failures)")
                 }
             }
         }

@@ -73,6 +73,21 @@ struct JSONSchemaTests {
         #expect(schema.validate(.integer(1)).contains { $0.keyword == "$depth" })
     }
 
+    @Test func modelSchemasResolveOnlyTheirOwnApi() {
+        let models = ModelSchemas(
+            models: [
+                RestModel(id: "1", name: "A", schema: ##"{"$ref": "https://apigateway.amazonaws.com/restapis/other/models/B"}"##, contentType: "application/json"),
+                RestModel(id: "2", name: "B", schema: ##"{"type": "string"}"##, contentType: "application/json"),
+                RestModel(id: "3", name: "C", schema: ##"{"items": {"$ref": "https://apigateway.amazonaws.com/restapis/api1/models/B"}}"##, contentType: "application/json"),
+                RestModel(id: "4", name: "D", schema: "{not json", contentType: "application/json"),
+            ], restApiId: "api1")
+        #expect(models["A"] == nil)
+        #expect(models.errors["A"]?.keyword == "$ref")
+        #expect(models["C"]?.isValid(.array([.string("x")])) == true)
+        #expect(models["C"]?.isValid(.array([.integer(1)])) == false)
+        #expect(models.errors["D"] != nil)
+    }
+
     @Test func modelReferenceURLs() {
         #expect(ModelReference(url: "https://apigateway.amazonaws.com/restapis/abc123/models/Pet") == ModelReference(restApiId: "abc123", modelName: "Pet"))
         #expect(ModelReference(url: "https://apigateway.amazonaws.com/restapis/abc123/models/") == nil)
