@@ -101,16 +101,16 @@ enum IntegrationOperations {
             guard let index = document.integrations.firstIndex(where: { $0.integrationId == integrationId }) else {
                 throw AWSMessages.integrationNotFound(integrationId)
             }
-            if document.integrations[index].apiGatewayManaged == true {
-                // AWS (Integration.ApiGatewayManaged): "You can update a managed integration, but you can't
-                // delete it." The exact wording of AWS's refusal is not recorded; this one says what happened.
-                throw APIError.badRequest("Cannot delete Integration \(integrationId): it is managed by API Gateway (quick create).")
-            }
             let referencing = document.routes.filter { $0.targetIntegrationId == integrationId }.map(\.routeId)
             guard referencing.isEmpty else {
                 // AWS's wording, e.g. "... referenced by the following Routes with Ids: [xrfucl1]".
                 throw APIError.conflict(
                     "Cannot delete Integration because it is referenced by the following Routes with Ids: [\(referencing.joined(separator: ", "))]")
+            }
+            if document.integrations[index].apiGatewayManaged == true {
+                // AWS (Integration.ApiGatewayManaged): "You can update a managed integration, but you can't
+                // delete it." The exact wording of AWS's refusal is not recorded; this one says what happened.
+                throw APIError.badRequest("Cannot delete Integration \(integrationId): it is managed by API Gateway (quick create).")
             }
             document.integrations.remove(at: index)
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
