@@ -11,7 +11,7 @@ def test_canary_split(fresh):
     api = RestApi(fresh)
     resource = api.method("/v", "GET", {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
                           responses={"200": version_template("main")})
-    api.deploy(variables={"color": "red"}, probe="/v")
+    api.deploy(variables={"color": "red"})
     assert call(fresh, api.id, "/test/v").json() == {"v": "main", "color": "red"}
     api.client.put_integration_response(restApiId=api.id, resourceId=resource, httpMethod="GET", statusCode="200",
                                         **version_template("canary"))
@@ -42,5 +42,5 @@ def test_stage_without_canary_deployment_serves_main_only(fresh):
     api = RestApi(fresh)
     api.method("/v", "GET", {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
                responses={"200": version_template("main")})
-    api.deploy(variables={"color": "red"}, probe="/v")
+    api.deploy(variables={"color": "red"})
     assert all(call(fresh, api.id, "/test/v").json()["v"] == "main" for _ in range(20))

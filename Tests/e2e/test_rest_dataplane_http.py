@@ -96,7 +96,7 @@ def test_http_proxy_with_parameter_mapping_and_greedy_path(fresh, upstream):
     # Backend statuses pass through untouched.
     api.method("/raw/{code}", "GET", {"type": "HTTP_PROXY", "integrationHttpMethod": "GET", "uri": upstream.url + "/status/{code}",
                                       "requestParameters": {"integration.request.path.code": "method.request.path.code"}})
-    api.deploy(variables={"backend": f"127.0.0.1:{upstream.port}", "env": "dev"}, probe="/raw/418")
+    api.deploy(variables={"backend": f"127.0.0.1:{upstream.port}", "env": "dev"})
     assert call(fresh, api.id, "/test/raw/418").status_code == 418
 
 
@@ -123,6 +123,20 @@ def test_unreachable_backend_is_internal_server_error(fresh):
     response = call(fresh, api.id, "/test/down")
     assert response.status_code == 500
     assert response.json() == {"message": "Internal server error"}
+
+
+@pytest.mark.parametrize("integration_type", ["HTTP", "HTTP_PROXY"])
+def test_broken_backends_are_internal_server_errors(fresh, upstream, integration_type):
+    api = RestApi(fresh)
+    for path in ("garbage", "reset"):
+        api.method(f"/{path}", "GET", {"type": integration_type, "integrationHttpMethod": "GET", "uri": f"{upstream.url}/{path}"},
+                   responses={"200": {}} if integration_type == "HTTP" else None)
+    api.deploy()
+    for path in ("garbage", "reset"):
+        response = call(fresh, api.id, f"/test/{path}")
+        assert response.status_code == 500, path
+        assert response.json() == {"message": "Internal server error"}
+        assert response.headers["x-amzn-RequestId"]
 
 
 def test_stage_variables_per_stage(fresh, upstream):

@@ -91,7 +91,7 @@ def test_gateway_response_customisation(fresh):
     # Another 4xx type still at its default inherits DEFAULT_4XX's headers.
     api.method("/strict", "POST", {"type": "MOCK", "passthroughBehavior": "NEVER",
                                    "requestTemplates": {"application/json": '{"statusCode": 200}'}}, responses={"200": {}})
-    api.deploy(probe="/strict")
+    api.deploy()
     refused = call(fresh, api.id, "/test/strict", method="POST", data="x", headers={"Content-Type": "text/plain"})
     assert refused.status_code == 415
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
@@ -192,6 +192,7 @@ def test_iam_without_signature_and_api_key_required_are_refused(fresh):
     api = RestApi(fresh)
     api.method("/iam", "GET", MOCK_200, responses={"200": {}}, authorizationType="AWS_IAM")
     api.method("/keyed", "GET", MOCK_200, responses={"200": {}}, apiKeyRequired=True)
+    api.method("/open", "GET", MOCK_200, responses={"200": {}})
     api.deploy()
     missing_token(call(fresh, api.id, "/test/iam"))
     assert call(fresh, api.id, "/test/iam", headers={"Authorization": "AWS4-HMAC-SHA256 Credential=x"}).status_code == 200

@@ -12,7 +12,7 @@ def test_rest_access_log_and_metrics(fresh, tmp_path):
     log = tmp_path / "rest-access.log"
     api = RestApi(fresh)
     api.method("/logged/{id}", "GET", MOCK_200, responses={"200": {}})
-    api.deploy(probe="/logged/1")
+    api.deploy()
     fmt = '{"requestId":"$context.requestId","method":"$context.httpMethod","routeKey":"$context.routeKey","status":"$context.status","stage":"$context.stage"}'
     api.client.update_stage(restApiId=api.id, stageName="test", patchOperations=[
         {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": f"file:{log}"},
@@ -41,7 +41,7 @@ def test_rest_access_log_and_metrics(fresh, tmp_path):
 def test_rest_changes_reload_without_redeploying_http_apis(fresh):
     api = RestApi(fresh)
     resource = api.method("/change", "GET", MOCK_200, responses={"200": {"responseTemplates": {"application/json": '{"n": 1}'}}})
-    api.deploy(probe="/change")
+    api.deploy()
     assert call(fresh, api.id, "/test/change").json() == {"n": 1}
     api.client.put_integration_response(restApiId=api.id, resourceId=resource, httpMethod="GET", statusCode="200",
                                         responseTemplates={"application/json": '{"n": 2}'})
