@@ -31,6 +31,7 @@ struct RestApiImportTests {
         #expect(list.methodResponses?["200"]?.responseModels == ["application/json": "Pets"])
         let integration = try #require(list.methodIntegration)
         #expect(integration.type == "HTTP")
+        #expect(integration.connectionType == "INTERNET")
         #expect(integration.httpMethod == "GET")
         #expect(integration.uri == "http://petstore.execute-api.us-east-1.amazonaws.com/petstore/pets")
         #expect(integration.passthroughBehavior == "WHEN_NO_MATCH")
@@ -54,6 +55,7 @@ struct RestApiImportTests {
         #expect(get.requestParameters == ["method.request.path.petId": true])
         let proxy = try #require(Support.method(document, "/{proxy+}", "ANY"))
         #expect(proxy.methodIntegration?.type == "HTTP_PROXY")
+        #expect(Support.method(document, "/pets", "POST")?.methodIntegration?.connectionType == "INTERNET")
         #expect(proxy.methodIntegration?.timeoutInMillis == 29_000)
     }
 
@@ -127,20 +129,28 @@ struct RestApiImportTests {
             openapi: 3.0.1
             info: {title: warn}
             x-amazon-apigateway-documentation: {version: "1"}
+            x-amazon-apigateway-cors: {allowOrigins: ["*"]}
             paths:
               /a:
                 get:
                   parameters: [{name: c, in: cookie}]
-                  responses: {default: {description: x}}
-                  x-amazon-apigateway-integration: {type: mock, payloadFormatVersion: "1.0"}
+                  responses: {default: {description: x}, 2XX: {description: y}}
+                  x-amazon-apigateway-integration:
+                    type: mock
+                    payloadFormatVersion: "1.0"
+                    requestParameters: {integration.request.header.a: true, integration.request.header.b: "'true'"}
             """
         let document = try Support.importDocument(yaml)
         let warnings = try #require(document.restApi.warnings)
-        #expect(warnings.count == 4)
-        #expect(warnings.contains { $0.contains("x-amazon-apigateway-documentation (line 3)") })
+        #expect(warnings.count == 5, "\(warnings)")
+        #expect(warnings.contains { $0.contains("x-amazon-apigateway-cors (line 4) is not supported") })
         #expect(warnings.contains { $0.contains("cookie parameter 'c' of GET /a") })
-        #expect(warnings.contains { $0.contains("Response 'default' of GET /a") })
-        #expect(warnings.contains { $0.contains("payloadFormatVersion (line 9) is supported only for HTTP APIs") })
+        #expect(warnings.contains { $0.contains("Response '2XX' of GET /a") })
+        #expect(warnings.contains { $0.contains("payloadFormatVersion (line 12) is supported only for HTTP APIs") })
+        // AWS's wording (recorded), for a mapping that is not a string.
+        #expect(warnings.contains(
+            "Invalid format for 'requestParameters'. Expected type string for property 'integration.request.header.a' of resource '/a' and method 'GET' but got 'true'"))
+        #expect(RestImportTestSupport.method(document, "/a", "GET")?.methodIntegration?.requestParameters == ["integration.request.header.b": "'true'"])
         let error = try #require(Support.importError(yaml, failOnWarnings: true))
         #expect(error.status == 400)
         #expect(error.message.hasPrefix("Warnings found during import:\n\t"))
@@ -235,6 +245,8 @@ struct RestApiImportTests {
 
         let overwritten = try RestApiImporter.put(second, into: original, mode: .overwrite, basepath: nil, failOnWarnings: false)
         #expect(Set(overwritten.resources.map(\.path)) == ["/", "/a", "/c"])
+        // A path the definition keeps keeps its resource id, as on AWS.
+        #expect(Support.resource(overwritten, "/a")?.id == aId)
         #expect(overwritten.restApi.rootResourceId == rootId)
         #expect(overwritten.resources.first { $0.isRoot }?.id == rootId)
         #expect(Support.method(overwritten, "/a", "POST") == nil)

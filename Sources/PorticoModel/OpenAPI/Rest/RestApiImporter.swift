@@ -66,7 +66,8 @@ public enum RestApiImporter {
         }
 
         if mode == .overwrite {
-            document.resources.removeAll { !$0.isRoot }
+            // Resources whose path the definition still has keep their ids (AWS does, even when
+            // overwriting: LocalStack's test_import_rest_api_with_base_path_oas30 notes it); the others go below.
             for index in document.resources.indices { document.resources[index].resourceMethods = nil }
             document.models = []
             document.requestValidators = []
@@ -98,6 +99,17 @@ public enum RestApiImporter {
             // Merge: the definition's method replaces the API's whole method, responses included
             // (AWS's example: GET /a with 200 and 206 merged with GET /a with 200 and 400 answers 200 and 400).
             document.resources[index].resourceMethods = (document.resources[index].resourceMethods ?? [:]).merging([method.httpMethod: method]) { _, new in new }
+        }
+        if mode == .overwrite {
+            var kept: Set<String> = ["/"]
+            for path in definition.paths + definition.operations.map(\.path) {
+                var prefix = ""
+                for part in path.split(separator: "/") {
+                    prefix += "/" + part
+                    kept.insert(prefix)
+                }
+            }
+            document.resources.removeAll { !kept.contains($0.path) }
         }
         if document.resources.count > RestOperationReader.maxResources {
             throw .badRequest("Invalid OpenAPI input: a REST API can have at most \(RestOperationReader.maxResources) resources; this one would have \(document.resources.count)")

@@ -22,6 +22,9 @@ enum RestDefinitionReader {
         "x-amazon-apigateway-api-key-source", "x-amazon-apigateway-minimum-compression-size",
         "x-amazon-apigateway-endpoint-configuration", "x-amazon-apigateway-policy",
         "x-amazon-apigateway-importexport-version", "x-amazon-apigateway-importer-version",
+        // AWS imports documentation parts; Portico has none, but accepts the definition without a
+        // warning (AWS imports its PetStore example, which has them, with failOnWarnings=true).
+        "x-amazon-apigateway-documentation",
     ]
 
     /// The base URL AWS rewrites model references to: `{base}{restApiId}/models/{name}` (AWS developer
@@ -97,8 +100,7 @@ enum RestDefinitionReader {
         }
 
         let known = specification == .openAPI3 ? openAPIRootFields : swaggerRootFields
-        // x-amazon-apigateway-documentation, -cors (HTTP APIs only), ...: AWS documents them, Portico
-        // does not support them for REST APIs; the import goes on without them.
+        // x-amazon-apigateway-cors (HTTP APIs only), ...: the import goes on without them.
         definition.diagnostics.reportFields(
             try root.entries(), except: known.union(rootExtensions), extensions: .warn("is not supported by Portico for REST APIs. Ignoring."))
         if let paths = try root.child("paths") {

@@ -41,7 +41,7 @@ enum RestIntegrationReader {
                 integration.connectionType = connectionType
             case "connectionId": integration.connectionId = try value.string()
             case "credentials": integration.credentials = try value.string()
-            case "requestParameters": integration.requestParameters = try value.stringMap()
+            case "requestParameters": integration.requestParameters = try requestParameters(value, label: label, diagnostics: &diagnostics)
             case "requestTemplates": integration.requestTemplates = try templates(value)
             case "passthroughBehavior":
                 let behavior = try value.string().uppercased()
@@ -69,6 +69,9 @@ enum RestIntegrationReader {
             }
         }
         try check(integration, node: node, uriNode: uriNode)
+        // AWS's GetIntegration shows `connectionType: INTERNET` for imported HTTP integrations (not for
+        // MOCK or AWS_PROXY ones; LocalStack's test_import_swagger_api snapshot, recorded against AWS).
+        if integration.type.hasPrefix("HTTP"), integration.connectionType == nil { integration.connectionType = "INTERNET" }
         return integration
     }
 
@@ -118,6 +121,24 @@ enum RestIntegrationReader {
                 }
             }
             result[statusCode] = response
+        }
+        return result
+    }
+
+    /// Mapping expressions must be strings: AWS skips another value with a warning worded as here
+    /// (LocalStack's test_import_rest_api_with_base_path_oas30 snapshot, recorded against AWS).
+    private static func requestParameters(_ node: DefinitionNode, label: String, diagnostics: inout ImportDiagnostics) throws(APIError) -> [String: String] {
+        var result: [String: String] = [:]
+        let parts = label.split(separator: " ", maxSplits: 1)
+        for entry in try node.entries() {
+            guard entry.value.isString else {
+                let found = entry.value.scalarText ?? entry.value.kindDescription
+                diagnostics.warn(
+                    "Invalid format for 'requestParameters'. Expected type string for property '\(entry.key)' of resource '\(parts.last ?? "")' and method '\(parts.first ?? "")' but got '\(found)'"
+                )
+                continue
+            }
+            result[entry.key] = try entry.value.string()
         }
         return result
     }

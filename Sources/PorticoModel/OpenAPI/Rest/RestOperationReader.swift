@@ -304,14 +304,14 @@ struct RestOperationReader {
 
     /// Responses become method responses: `headers` declare `method.response.header.*` (not
     /// required, as AWS imports them), a schema declares the response model. Keys that are not a
-    /// status code (`default`) have no method response on AWS: a warning.
+    /// status code have no method response on AWS: `default` is skipped, anything else is a warning.
     private mutating func readResponses(
         _ responses: DefinitionNode, produces: [String], baseName: String, label: String, into definition: inout ImportedRestDefinition
     ) throws(APIError) -> [String: MethodResponse]? {
         var result: [String: MethodResponse] = [:]
         for entry in try responses.entries() {
             guard entry.key.count == 3, let code = Int(entry.key), (100...599).contains(code) else {
-                if !entry.key.hasPrefix("x-") {
+                if !entry.key.hasPrefix("x-") && entry.key != "default" {
                     definition.diagnostics.warn(
                         "Response '\(entry.key)' of \(label) is not a status code; REST API method responses need one (line \(entry.keyLine)). Ignoring.")
                 }
