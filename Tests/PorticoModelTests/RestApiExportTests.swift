@@ -28,6 +28,11 @@ struct RestApiExportTests {
         let spec = try Self.json(text)
         #expect(spec["host"] as? String == "r1s2t3u4v5.execute-api.us-east-1.amazonaws.com")
         #expect(spec["basePath"] as? String == "/prod")
+        #expect(text.contains("\"info\" : {\n    \"description\""))
+        // AWS leaves out the default INTERNET connection type; the definitions keep the API's order.
+        #expect(!text.contains("connectionType"))
+        #expect(Array((spec["definitions"] as? [String: Any] ?? [:]).keys).count == 4)
+        #expect(text.range(of: "\"Pets\" : {")!.lowerBound < text.range(of: "\"PetType\" : {")!.lowerBound)
         #expect(spec["schemes"] as? [String] == ["https"])
         let definitions = try #require(spec["definitions"] as? [String: Any])
         #expect(Set(definitions.keys) == ["Pets", "Pet", "NewPet", "PetType"])
@@ -42,6 +47,7 @@ struct RestApiExportTests {
         #expect(Set(paths.keys) == ["/pets", "/pets/{petId}", "/{proxy+}"])
         #expect(paths["/{proxy+}"]?["x-amazon-apigateway-any-method"] != nil)
         let post = try #require(paths["/pets"]?["post"] as? [String: Any])
+        #expect(post["consumes"] as? [String] == ["application/json"])
         #expect(post["security"] as? [[String: [String]]] == [["api_key": []]])
         #expect(post["x-amazon-apigateway-request-validator"] as? String == "all")
     }
@@ -76,6 +82,11 @@ struct RestApiExportTests {
         #expect(body["required"] as? Bool == true)
         let parameters = try #require(paths["/pets"]?["get"]?["parameters"] as? [[String: Any]])
         #expect(parameters.map { $0["name"] as? String } == ["page", "type"])
+        // OpenAPI 3.0 exports write `required` only when it is true, as AWS's do.
+        #expect(parameters.map { $0["required"] as? Bool } == [true, nil])
+        let text = try Self.export(document, type: .oas30)
+        #expect(text.contains("\"info\" : {\n    \"title\" : \"PetStore\",\n    \"description\""))
+        #expect(text.contains("\"default\" : \"prod\""))
     }
 
     @Test(arguments: [RestApiExporter.ExportType.oas30, .swagger], [OpenAPIFormat.json, .yaml])

@@ -101,7 +101,7 @@ def test_large_definition_cli_import_export_and_put(fresh):
     with open(out) as handle:
         exported = yaml.safe_load(handle)
     assert exported["openapi"] == "3.0.1"
-    assert exported["servers"][0]["variables"]["basePath"]["default"] == "/prod"
+    assert exported["servers"][0]["variables"]["basePath"]["default"] == "prod"
     assert expected_operations(exported) == expected
 
     # Overwrite with the export: the same tree, the same integrations.
@@ -133,7 +133,7 @@ def test_swagger_json_boto3_round_trip(fresh):
     for export_type in ("swagger", "oas30"):
         exported = client.get_export(restApiId=api_id, stageName="prod", exportType=export_type,
                                      parameters={"extensions": "integrations,validators"}, accepts="application/json")
-        assert exported["contentType"] == "application/json"
+        assert exported["contentType"] == "application/octet-stream"
         spec = json.loads(exported["body"].read())
         method = spec["paths"]["/v1/pets"]["get"]
         assert method["x-amazon-apigateway-integration"]["type"] == "mock"
@@ -159,7 +159,11 @@ def test_export_without_extensions_has_no_integrations(fresh):
     client = fresh.client("apigateway")
     api_id = client.import_rest_api(body=json.dumps(SWAGGER))["id"]
     deploy(client, api_id)
-    spec = json.loads(client.get_export(restApiId=api_id, stageName="prod", exportType="oas30")["body"].read())
+    exported = client.get_export(restApiId=api_id, stageName="prod", exportType="oas30")
+    # AWS labels the JSON application/octet-stream and names the file after the version (recorded).
+    assert exported["contentType"] == "application/octet-stream"
+    assert exported["contentDisposition"] == 'attachment; filename="oas30_1.json"'
+    spec = json.loads(exported["body"].read())
     assert "x-amazon-apigateway-integration" not in spec["paths"]["/pets"]["get"]
     assert "x-amazon-apigateway-request-validators" not in spec
 

@@ -73,29 +73,34 @@ enum RestImportExportOperations {
         }
         let query = try context.query()
         let extensions = try RestApiExporter.Extensions(parameter: query.first("extensions"))
-        // `Accept: application/json` (the default) or `application/yaml`.
-        let accept = context.request.header("Accept")?.lowercased() ?? ""
+        // `Accept: application/yaml` gives YAML; anything else JSON. AWS labels the JSON
+        // application/octet-stream even for the `Accept: application/json` botocore always sends
+        // (LocalStack's test_export_swagger_openapi snapshot, recorded against AWS).
+        let accept = context.request.header("accept")?.lowercased() ?? ""
         let format: OpenAPIFormat = accept.contains("yaml") ? .yaml : .json
+        let contentType = format == .yaml ? "application/yaml" : "application/octet-stream"
         let stageName = context.parameter("stage_name")
         let endpoint = context.configuration.apiEndpointFormat.replacingOccurrences(of: "{apiId}", with: context.restApiId)
-        let text = try await context.readRestDocument { document, transaction in
+        let (text, version) = try await context.readRestDocument { document, transaction in
             guard let stage = document.stage(stageName) else { throw RestMessages.stageNotFound }
             guard let deploymentId = stage.deploymentId,
                 let snapshot = try transaction.restDeploymentSnapshot(restApiId: document.id, deploymentId: deploymentId)
             else {
                 throw RestMessages.deploymentNotFound
             }
-            return try RestApiExporter.export(
-                restApi: document.restApi, snapshot: snapshot, stageName: stageName,
-                deployedAt: document.deployment(deploymentId)?.createdDate, type: type, format: format, extensions: extensions,
-                endpointURL: endpoint)
+            let deployedAt = document.deployment(deploymentId)?.createdDate
+            let text = try RestApiExporter.export(
+                restApi: document.restApi, snapshot: snapshot, stageName: stageName, deployedAt: deployedAt, type: type, format: format,
+                extensions: extensions, endpointURL: endpoint)
+            return (text, RestApiExporter.version(of: document.restApi, deployedAt: deployedAt))
         }
         let fileExtension = format == .json ? "json" : "yaml"
         return ManagementResponse(
             status: 200,
             headers: [
-                ("Content-Type", format == .json ? "application/json" : "application/yaml"),
-                ("Content-Disposition", "attachment; filename=\"\(typeText)_\(stageName).\(fileExtension)\""),
+                ("Content-Type", contentType),
+                // AWS: `attachment; filename="swagger_1.0.0.json"`, the API's version or a date.
+                ("Content-Disposition", "attachment; filename=\"\(typeText)_\(version).\(fileExtension)\""),
             ],
             body: Array(text.utf8))
     }

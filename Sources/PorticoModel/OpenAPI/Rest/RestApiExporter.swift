@@ -41,6 +41,11 @@ public enum RestApiExporter {
         }
     }
 
+    /// `info.version`: the API's version, or the deployment's date when it has none.
+    public static func version(of restApi: RestApi, deployedAt: Date?) -> String {
+        restApi.version ?? (deployedAt ?? Date()).formatted(.iso8601)
+    }
+
     /// - Parameters:
     ///   - restApi: The API as it is now (name, description and version go into `info`).
     ///   - snapshot: What the stage's deployment froze.
@@ -52,7 +57,7 @@ public enum RestApiExporter {
     ) throws(APIError) -> String {
         let builder = RestExportDocumentBuilder(
             restApi: restApi, snapshot: snapshot, stageName: stageName,
-            version: restApi.version ?? (deployedAt ?? Date()).formatted(.iso8601), type: type, extensions: extensions,
+            version: version(of: restApi, deployedAt: deployedAt), type: type, extensions: extensions,
             endpointURL: endpointURL)
         let document = builder.build()
         switch format {

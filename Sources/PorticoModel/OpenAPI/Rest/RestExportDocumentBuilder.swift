@@ -57,10 +57,11 @@ struct RestExportDocumentBuilder {
                 ("definitions", models),
             ]
         } else {
-            // AWS writes the stage as the default of a `basePath` variable, with its leading slash.
+            // AWS writes the stage as the default of a `basePath` variable (LocalStack's
+            // test_export_oas30_openapi snapshot, recorded against AWS).
             let server = ExportValue.object([
                 ("url", .string(base + "/{basePath}")),
-                ("variables", .object([("basePath", .object([("default", .string("/" + stageName))]))])),
+                ("variables", .object([("basePath", .object([("default", .string(stageName))]))])),
             ])
             let components: ExportValue? = models == nil && security == nil ? nil : .object([("schemas", models), ("securitySchemes", security)])
             members = [
@@ -75,12 +76,12 @@ struct RestExportDocumentBuilder {
         return .object(members)
     }
 
+    /// `info` in AWS's member order, which differs between the two export types (recorded).
     private func info() -> ExportValue {
-        .object([
-            ("description", restApi.description.map(ExportValue.string)),
-            ("version", .string(version)),
-            ("title", .string(restApi.name)),
-        ])
+        let title: (String, ExportValue?) = ("title", .string(restApi.name))
+        let description: (String, ExportValue?) = ("description", restApi.description.map(ExportValue.string))
+        let version: (String, ExportValue?) = ("version", .string(version))
+        return .object(isSwagger ? [description, version, title] : [title, description, version])
     }
 
     /// The API-level extensions: validators with `validators`, the rest only with `apigateway`.
@@ -131,7 +132,8 @@ struct RestExportDocumentBuilder {
         guard !snapshot.models.isEmpty else { return nil }
         let prefix = modelPrefix
         return .object(
-            snapshot.models.sorted { $0.name < $1.name }.map { model -> ExportValue.Member in
+            // In the API's order (AWS exports the models in the order the definition gave them).
+            snapshot.models.map { model -> ExportValue.Member in
                 var value = ExportValue.object([("type", .string("object"))])
                 if let schema = model.schema,
                     let parsed = try? DefinitionText.parse(schema).exportValue(rewritingReferences: { reference in
@@ -176,11 +178,13 @@ struct RestExportDocumentBuilder {
             guard parts.count == 4 else { continue }
             let location = parts[2] == "querystring" ? "query" : parts[2]
             let type: (String, ExportValue?) = isSwagger ? ("type", .string("string")) : ("schema", .object([("type", .string("string"))]))
+            // Swagger always writes `required`; OpenAPI 3.0 only when true (both recorded).
+            let isRequired = location == "path" || required
             parameters.append(
                 .object([
                     ("name", .string(parts[3])),
                     ("in", .string(location)),
-                    ("required", .boolean(location == "path" ? true : required)),
+                    ("required", isSwagger || isRequired ? .boolean(isRequired) : nil),
                     type,
                 ]))
         }
@@ -201,14 +205,21 @@ struct RestExportDocumentBuilder {
             }
         }
         let responses = (method.methodResponses ?? [:]).values.sorted { $0.statusCode < $1.statusCode }
-        let produces = Set(responses.flatMap { ($0.responseModels ?? [:]).keys }).sorted()
+        // Swagger's `consumes` and `produces` name the request and response models' content types
+        // and the integration's request and response templates' (AWS's export of its PetStore
+        // example gives the MOCK root method `consumes: application/json`, `produces: text/html`).
+        let integrationResponses = (method.methodIntegration?.integrationResponses ?? [:]).values
+        let produces = Set(
+            responses.flatMap { ($0.responseModels ?? [:]).keys } + integrationResponses.flatMap { ($0.responseTemplates ?? [:]).keys }
+        ).sorted()
+        let consumes = Set(requestModels.map(\.key) + (method.methodIntegration?.requestTemplates ?? [:]).keys).sorted()
         var security: [ExportValue] = []
         if method.apiKeyRequired { security.append(.object([("api_key", .array([]))])) }
         if method.authorizationType == "AWS_IAM" { security.append(.object([("sigv4", .array([]))])) }
         let validatorName = method.requestValidatorId.flatMap { id in snapshot.requestValidators.first { $0.id == id }?.name }
         return .object([
             ("operationId", method.operationName.map(ExportValue.string)),
-            ("consumes", isSwagger && !requestModels.isEmpty ? .array(requestModels.map { ExportValue.string($0.key) }) : nil),
+            ("consumes", isSwagger && !consumes.isEmpty ? .array(consumes.map(ExportValue.string)) : nil),
             ("produces", isSwagger && !produces.isEmpty ? .array(produces.map(ExportValue.string)) : nil),
             ("parameters", parameters.isEmpty ? nil : .array(parameters)),
             ("requestBody", requestBody),
@@ -272,7 +283,8 @@ struct RestExportDocumentBuilder {
             ("type", .string(integration.type.lowercased())),
             ("httpMethod", integration.httpMethod.map(ExportValue.string)),
             ("uri", integration.uri.map(ExportValue.string)),
-            ("connectionType", integration.connectionType.map(ExportValue.string)),
+            // INTERNET is the default, which AWS's exports leave out (recorded).
+            ("connectionType", integration.connectionType.flatMap { $0 == "INTERNET" ? nil : ExportValue.string($0) }),
             ("connectionId", integration.connectionId.map(ExportValue.string)),
             ("credentials", integration.credentials.map(ExportValue.string)),
             ("responses", responses.isEmpty ? nil : .object(responses)),
