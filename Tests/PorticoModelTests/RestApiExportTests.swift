@@ -22,7 +22,7 @@ struct RestApiExportTests {
     }
 
     @Test func swaggerExportHasHostStageDefinitionsAndExtensions() throws {
-        let document = try Support.importDocument(try OpenAPITestSupport.fixture("petstore-rest-swagger.json"))
+        let document = try Support.swaggerFixture()
         let text = try Self.export(document, type: .swagger)
         #expect(text.hasPrefix("{\n  \"swagger\" : \"2.0\",\n  \"info\" : {"))
         let spec = try Self.json(text)
@@ -53,7 +53,7 @@ struct RestApiExportTests {
     }
 
     @Test func extensionsAreOnlyThereWhenAskedFor() throws {
-        let document = try Support.importDocument(try OpenAPITestSupport.fixture("petstore-rest-swagger.json"))
+        let document = try Support.swaggerFixture()
         let plain = try Self.export(document, type: .oas30, extensions: [])
         #expect(!plain.contains("x-amazon-apigateway-integration"))
         #expect(!plain.contains("x-amazon-apigateway-request-validator"))
@@ -70,7 +70,7 @@ struct RestApiExportTests {
     }
 
     @Test func oas30ExportHasServersComponentsAndRequestBodies() throws {
-        let document = try Support.importDocument(try OpenAPITestSupport.fixture("petstore-rest-swagger.json"))
+        let document = try Support.swaggerFixture()
         let spec = try Self.json(try Self.export(document, type: .oas30))
         #expect(spec["openapi"] as? String == "3.0.1")
         let servers = try #require(spec["servers"] as? [[String: Any]])
@@ -91,7 +91,7 @@ struct RestApiExportTests {
 
     @Test(arguments: [RestApiExporter.ExportType.oas30, .swagger], [OpenAPIFormat.json, .yaml])
     func exportThenImportGivesTheSameMethods(type: RestApiExporter.ExportType, format: OpenAPIFormat) throws {
-        let original = try Support.importDocument(try OpenAPITestSupport.fixture("petstore-rest-swagger.json"))
+        let original = try Support.swaggerFixture()
         let text = try Self.export(original, type: type, format: format)
         let again = try Support.importDocument(text)
         #expect(Set(again.resources.map(\.path)) == Set(original.resources.map(\.path)))

@@ -7,11 +7,9 @@ struct RestApiImportTests {
     typealias Support = RestImportTestSupport
 
     @Test func importsSwaggerFixtureWithEveryExtension() throws {
-        let document = try Support.importDocument(try OpenAPITestSupport.fixture("petstore-rest-swagger.json"))
+        let document = try Support.swaggerFixture()
         let api = document.restApi
-        #expect(api.name == "PetStore")
-        #expect(api.description == "AWS's PetStore example, Swagger 2.0")
-        #expect(api.version == "2024-06-01")
+        #expect([api.name, api.description, api.version] == ["PetStore", "AWS's PetStore example, Swagger 2.0", "2024-06-01"])
         #expect(api.binaryMediaTypes == ["image/png"])
         #expect(api.minimumCompressionSize == 1024)
         #expect(api.apiKeySource == "HEADER")
@@ -60,7 +58,7 @@ struct RestApiImportTests {
     }
 
     @Test func rewritesModelReferencesToAWSModelURLs() throws {
-        let document = try Support.importDocument(try OpenAPITestSupport.fixture("petstore-rest-swagger.json"))
+        let document = try Support.swaggerFixture()
         let pets = try #require(document.model(named: "Pets")?.schema)
         #expect(pets.contains(#""$ref" : "https://apigateway.amazonaws.com/restapis/r1s2t3u4v5/models/Pet""#))
         let newPet = try #require(document.model(named: "NewPet")?.schema)
@@ -283,6 +281,11 @@ enum RestImportTestSupport {
 
     static func importDocument(_ text: String, basepath: String? = nil, failOnWarnings: Bool = false) throws(APIError) -> RestApiDocument {
         try RestApiImporter.importDefinition(text, into: emptyDocument(), basepath: basepath, failOnWarnings: failOnWarnings, endpointTypes: nil)
+    }
+
+    /// `Fixtures/petstore-rest-swagger.json`, imported.
+    static func swaggerFixture() throws -> RestApiDocument {
+        try importDocument(try OpenAPITestSupport.fixture("petstore-rest-swagger.json"))
     }
 
     static func importError(_ text: String, failOnWarnings: Bool = false) -> APIError? {
