@@ -61,6 +61,18 @@ def operations(client, api_id):
     return sorted((method, item["path"]) for item in items for method in item.get("resourceMethods", {}))
 
 
+def comparable_methods(client, api_id):
+    """Path -> method -> the method as GetResources shows it, with the validator named instead of its id."""
+    validators = {v["id"]: v["name"] for v in client.get_request_validators(restApiId=api_id)["items"]}
+    result = {}
+    for item in client.get_resources(restApiId=api_id, embed=["methods"], limit=500)["items"]:
+        for name, method in item.get("resourceMethods", {}).items():
+            if "requestValidatorId" in method:
+                method["requestValidatorId"] = validators[method["requestValidatorId"]]
+            result[f"{name} {item['path']}"] = method
+    return result
+
+
 def deploy(client, api_id, stage="prod"):
     client.create_deployment(restApiId=api_id, stageName=stage)
 
@@ -104,9 +116,11 @@ def test_large_definition_cli_import_export_and_put(fresh):
     assert exported["servers"][0]["variables"]["basePath"]["default"] == "prod"
     assert expected_operations(exported) == expected
 
-    # Overwrite with the export: the same tree, the same integrations.
+    # Overwrite with the export: the same tree, the same methods and integrations (resource ids are kept).
+    before = comparable_methods(client, api_id)
     rest_cli(fresh, "put-rest-api", "--rest-api-id", api_id, "--mode", "overwrite", "--body", f"fileb://{out}")
     assert operations(client, api_id) == expected
+    assert comparable_methods(client, api_id) == before
     pets_get = next(i for i in client.get_resources(restApiId=api_id, embed=["methods"], limit=500)["items"] if i["path"] == "/pets")
     integration = pets_get["resourceMethods"]["GET"]["methodIntegration"]
     assert integration["type"] == "HTTP" and integration["uri"].endswith("/petstore/pets")
@@ -119,6 +133,10 @@ def test_large_definition_cli_import_export_and_put(fresh):
     merged = rest_cli(fresh, "put-rest-api", "--rest-api-id", api_id, "--mode", "merge", "--body", f"fileb://{small}")
     assert merged["name"] == "PetStoreLarge"
     assert operations(client, api_id) == sorted(expected + [("GET", "/extra")])
+    # Merging the export back changes none of its methods and keeps the merged-in one.
+    merged_before = comparable_methods(client, api_id)
+    rest_cli(fresh, "put-rest-api", "--rest-api-id", api_id, "--mode", "merge", "--body", f"fileb://{out}")
+    assert comparable_methods(client, api_id) == merged_before
     # The stage still serves the deployment made before the puts.
     assert client.get_stage(restApiId=api_id, stageName="prod")["deploymentId"]
 
