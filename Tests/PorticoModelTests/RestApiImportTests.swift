@@ -178,6 +178,14 @@ struct RestApiImportTests {
         #expect(error.message.contains(expected), "\(error.message)")
     }
 
+    @Test func theResourceQuotaCountsIntermediateResources() throws {
+        // 150 paths of two parts each make 300 resources besides the root: one over AWS's quota.
+        let paths = (0..<150).map { "  /p\($0)/q: {}" }.joined(separator: "\n")
+        let error = try #require(Support.importError("swagger: '2.0'\ninfo: {title: x}\npaths:\n" + paths))
+        #expect(error.message.contains("at most 300 resources; this one would have 301"))
+        #expect(Support.importError("swagger: '2.0'\ninfo: {title: x}\npaths:\n" + paths.split(separator: "\n").dropLast().joined(separator: "\n")) == nil)
+    }
+
     @Test func authorizersAreRefusedRatherThanOpened() throws {
         let yaml = """
             swagger: "2.0"

@@ -29,7 +29,7 @@ struct RestOperationReader {
     var rootConsumes: [String] = []
     var rootProduces: [String] = []
 
-    /// AWS's quota of resources per REST API.
+    /// AWS's quota of resources per REST API (``RestApiImporter`` checks it on the finished tree).
     static let maxResources = 300
     static let anyMethodKey = "x-amazon-apigateway-any-method"
     private static let operationKeys = ["get", "put", "post", "delete", "options", "head", "patch"]
@@ -197,9 +197,6 @@ struct RestOperationReader {
                     definition.diagnostics.unexpected(field)
                 }
             }
-        }
-        if Set(definition.paths).count + 1 > Self.maxResources {
-            throw paths.fail("a REST API can have at most \(Self.maxResources) resources")
         }
     }
 
