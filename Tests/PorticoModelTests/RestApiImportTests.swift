@@ -264,6 +264,13 @@ struct RestApiImportTests {
         #expect(overwritten.restApi.id == original.restApi.id)
     }
 
+    @Test func privateEndpointFromTheParameterIsDualstack() throws {
+        let document = try RestApiImporter.importDefinition(
+            "openapi: 3.0.1\ninfo: {title: x}\npaths: {}", into: Support.emptyDocument(), basepath: nil, failOnWarnings: false,
+            endpointTypes: ["PRIVATE"])
+        #expect(document.restApi.endpointConfiguration == EndpointConfiguration(types: ["PRIVATE"], ipAddressType: "dualstack"))
+    }
+
     @Test func putKeepsStagesDeploymentsAndEndpoint() throws {
         var original = try Support.importDocument("openapi: 3.0.1\ninfo: {title: x}\npaths: {/a: {get: {x-amazon-apigateway-integration: {type: mock}}}}")
         original.restApi.endpointConfiguration = EndpointConfiguration(types: ["PRIVATE"], ipAddressType: "dualstack")

@@ -25,19 +25,20 @@ public enum RestApiImporter {
         let definition = try read(text, restApiId: document.id, basepath: basepath, failOnWarnings: failOnWarnings)
         var result = document
         result.models = []
-        if var configuration = definition.endpointConfiguration ?? result.restApi.endpointConfiguration {
-            if let types = endpointTypes ?? configuration.types { configuration.types = types } else { configuration.types = ["EDGE"] }
-            if configuration.ipAddressType == nil { configuration.ipAddressType = configuration.types == ["PRIVATE"] ? "dualstack" : "ipv4" }
-            result.restApi.endpointConfiguration = configuration
-        }
+        // CreateRestApi's defaults for what neither the parameter nor the definition says: EDGE, and
+        // ipv4 (dualstack for PRIVATE).
+        var configuration = definition.endpointConfiguration ?? EndpointConfiguration()
+        configuration.types = endpointTypes ?? configuration.types ?? ["EDGE"]
+        if configuration.ipAddressType == nil { configuration.ipAddressType = configuration.types == ["PRIVATE"] ? "dualstack" : "ipv4" }
+        result.restApi.endpointConfiguration = configuration
         if let disable = definition.disableExecuteApiEndpoint { result.restApi.disableExecuteApiEndpoint = disable }
         try install(definition, into: &result, mode: .overwrite)
         return result
     }
 
     /// PutRestApi: the definition merged into, or overwriting, an existing API. The endpoint
-    /// configuration, stages, deployments and tags are not touched (AWS: "without changing its endpoint
-    /// configuration, as well as stages and stage variables").
+    /// configuration, stages and deployments are not touched (AWS: "without changing its endpoint
+    /// configuration, as well as stages and stage variables"); the definition's tags are added.
     public static func put(
         _ text: String, into document: RestApiDocument, mode: Mode, basepath: String?, failOnWarnings: Bool
     ) throws(APIError) -> RestApiDocument {
