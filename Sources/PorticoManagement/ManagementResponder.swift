@@ -31,7 +31,7 @@ struct ManagementResponder: Sendable {
     static func makeRouter() -> Router<Operation> {
         var router = Router<Operation>()
         RestApiOperations.register(into: &router)
-        RestApiImport.register(into: &router)
+        RestImportExportOperations.register(into: &router)
         RestResourceOperations.register(into: &router)
         RestMethodOperations.register(into: &router)
         RestMethodResponseOperations.register(into: &router)

@@ -15,7 +15,7 @@ enum RestApiOperations {
     @Sendable static func createRestApi(_ context: OperationContext) async throws -> ManagementResponse {
         // ImportRestApi shares the path (`POST /restapis?mode=import`).
         if try context.query().first("mode") != nil {
-            return try await RestApiImport.importRestApi(context)
+            return try await RestImportExportOperations.importRestApi(context)
         }
         let body = try context.body()
         let name = try body.required("name", body.string("name"))

@@ -33,6 +33,13 @@ struct DefinitionNode {
         return node.tag.rawValue == Tag.Name.null.rawValue
     }
 
+    /// Whether the node is a scalar YAML reads as a string (quoted, or plain text that is not a
+    /// number, boolean or null): `"true"` is one, `true` is not.
+    var isString: Bool {
+        guard case .scalar = node else { return false }
+        return node.tag.rawValue == Tag.Name.str.rawValue
+    }
+
     /// The text of a non-null scalar, or `nil` for anything else.
     var scalarText: String? {
         guard case .scalar(let scalar) = node, !isNull else { return nil }

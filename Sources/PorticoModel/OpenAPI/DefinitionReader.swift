@@ -43,14 +43,8 @@ enum DefinitionReader {
                 reader.schemaNames.insert(entry.key)
             }
         }
-        for entry in try root.entries() where !rootFields.contains(entry.key) {
-            if entry.key.hasPrefix("x-amazon-apigateway-") {
-                // REST API settings (binary media types, gateway responses, request validators, policy...).
-                definition.diagnostics.inform("\(entry.key) (line \(entry.keyLine)) is supported only for REST APIs. Ignoring.")
-            } else if !entry.key.hasPrefix("x-") {
-                definition.diagnostics.warn("Parse issue: attribute \(entry.key) is unexpected (line \(entry.keyLine))")
-            }
-        }
+        // REST API settings (binary media types, gateway responses, request validators, policy...) are information.
+        definition.diagnostics.reportFields(try root.entries(), except: rootFields, extensions: .inform("is supported only for REST APIs. Ignoring."))
         if let paths = try root.child("paths") {
             try reader.read(paths, into: &definition)
         } else {

@@ -16,6 +16,10 @@ extension ExportValue {
             out += String(number)
         case .boolean(let flag):
             out += flag ? "true" : "false"
+        case .number(let text):
+            out += text
+        case .null:
+            out += "null"
         case .array(let elements):
             guard !elements.isEmpty else {
                 out += "[ ]"
@@ -40,6 +44,20 @@ extension ExportValue {
                 member.value.writeJSON(into: &out, level: level + 1)
             }
             out += "\n" + String(repeating: "  ", count: level) + "}"
+        }
+    }
+
+    /// JSON without layout, as a resource policy is stored.
+    func compactJSONText() -> String {
+        switch self {
+        case .string(let text): return JSONText.quoted(text)
+        case .integer(let number): return String(number)
+        case .boolean(let flag): return flag ? "true" : "false"
+        case .number(let text): return text
+        case .null: return "null"
+        case .array(let elements): return "[" + elements.map { $0.compactJSONText() }.joined(separator: ",") + "]"
+        case .object(let members):
+            return "{" + members.map { JSONText.quoted($0.key) + ":" + $0.value.compactJSONText() }.joined(separator: ",") + "}"
         }
     }
 }

@@ -20,6 +20,10 @@ extension ExportValue {
             return .scalar(.init(String(number), Tag(.int), .plain))
         case .boolean(let flag):
             return .scalar(.init(flag ? "true" : "false", Tag(.bool), .plain))
+        case .number(let text):
+            return .scalar(.init(text, Tag(.float), .plain))
+        case .null:
+            return .scalar(.init("null", Tag(.null), .plain))
         case .array(let elements):
             return .sequence(.init(elements.map { $0.yamlNode() }, Tag(.seq), elements.isEmpty ? .flow : .block))
         case .object(let members):

@@ -9,6 +9,9 @@ indirect enum ExportValue: Sendable, Equatable {
     case string(String)
     case integer(Int)
     case boolean(Bool)
+    /// A JSON number kept as its text (`3.5`, `1e3`): JSON Schemas in REST API models carry them.
+    case number(String)
+    case null
     case array([ExportValue])
     case object([Member])
 

@@ -23,6 +23,11 @@ enum LargeStackThread {
         done.wait()
         return outcome.result ?? .failure(.badRequest("Invalid OpenAPI input."))
     }
+
+    /// Runs a definition reader on the large stack and hands back its value or its error.
+    static func read<Value: Sendable>(_ read: @escaping @Sendable () throws(APIError) -> Value) throws(APIError) -> Value {
+        try run { () -> Result<Value, APIError> in Result { () throws(APIError) -> Value in try read() } }.get()
+    }
 }
 
 /// The result handed from the parsing thread to the waiting one; the semaphore orders the write

@@ -37,10 +37,7 @@ public enum OpenAPIImporter {
     /// Reads and checks the definition on a thread with a deep stack (see ``LargeStackThread``).
     /// With `failOnWarnings`, any warning fails the import before anything changes.
     static func readDefinition(_ text: String, basepath: String?, failOnWarnings: Bool) throws(APIError) -> ImportedDefinition {
-        let outcome = LargeStackThread.run { () -> Result<ImportedDefinition, APIError> in
-            Result { () throws(APIError) -> ImportedDefinition in try DefinitionReader.read(text, basepath: basepath) }
-        }
-        let definition = try outcome.get()
+        let definition = try LargeStackThread.read { () throws(APIError) in try DefinitionReader.read(text, basepath: basepath) }
         try definition.diagnostics.failIfWarnings(failOnWarnings)
         return definition
     }

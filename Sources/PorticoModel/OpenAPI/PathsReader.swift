@@ -111,14 +111,7 @@ struct PathsReader {
                 checkSchemaReferences(in: response.value, label: "\(label).responses.\(response.key)", diagnostics: &definition.diagnostics)
             }
         }
-        for field in fields where !Self.operationFields.contains(field.key) {
-            if field.key.hasPrefix("x-amazon-apigateway-") {
-                definition.diagnostics.inform(
-                    "\(field.value.path) (line \(field.keyLine)) is supported only for REST APIs. Ignoring.")
-            } else if !field.key.hasPrefix("x-") {
-                definition.diagnostics.warn("Parse issue: attribute \(field.value.path) is unexpected (line \(field.keyLine))")
-            }
-        }
+        definition.diagnostics.reportFields(fields, except: Self.operationFields, extensions: .inform("is supported only for REST APIs. Ignoring."))
         definition.routes.append(route)
     }
 

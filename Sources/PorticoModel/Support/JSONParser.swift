@@ -1,5 +1,3 @@
-public import PorticoModel
-
 /// A byte-level JSON parser into ``JSONValue`` for request bodies (RFC 8259; a top-level scalar is
 /// allowed). Foundation's `JSONDecoder` goes through `Decodable` and a cascade of failing `try?`s per
 /// value, which costs far more than validating the result. Nesting is capped so a hostile body

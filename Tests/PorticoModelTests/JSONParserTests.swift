@@ -1,5 +1,4 @@
 import PorticoModel
-import PorticoSchema
 import Testing
 
 /// The body parser: RFC 8259 values in, `JSONValue` out, anything else nil.
