@@ -1,0 +1,219 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import PorticoModel
+import PorticoObservability
+import PorticoRuntime
+
+/// Starting an exchange: resolving API, stage and route, building the upstream request, and the
+/// request body on its way in.
+extension GatewayHandler {
+    // MARK: request
+
+    func startExchange(_ head: HTTPRequestHead) {
+        idleSince = nil
+        exchangeCounter &+= 1
+        let exchange = Exchange(
+            id: exchangeCounter, requestId: state.requestIds.make(), head: head, start: .now(),
+            startWallMillis: WallClock.nowMillis())
+        self.exchange = exchange
+
+        if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > configuration.maxPayloadBytes {
+            respondAndClose(.payloadTooLarge, exchange)
+            return
+        }
+        exchange.expectsContinue = head.version.major == 1 && head.version.minor >= 1
+            && head.headers["expect"].contains { HeaderName.hasPrefix($0, "100-continue") }
+        defer { answerExpectation(exchange) }
+
+        let uri = head.uri[...]
+        let path: Substring
+        let query: Substring
+        if let questionMark = uri.firstIndex(ofByte: UInt8(ascii: "?")) {
+            path = uri[..<questionMark]
+            query = uri[uri.utf8.index(after: questionMark)...]
+        } else {
+            path = uri
+            query = ""
+        }
+
+        guard let (apiId, apiPath, domain) = resolveApiAddress(head: head, path: path) else {
+            exchange.deferred = .notFound
+            return
+        }
+        guard let api = state.table.apis[apiId] else {
+            // Not an HTTP API: a REST API, or nothing. HTTP API requests never come here.
+            if let restApi = state.table.restApis[apiId] {
+                startRestExchange(exchange, restApi, apiPath: apiPath, query: query, domain: domain)
+            } else {
+                exchange.deferred = .notFound
+            }
+            return
+        }
+        if api.executeApiEndpointDisabled {
+            exchange.deferred = .forbidden
+            return
+        }
+        guard let (stage, stagePath) = api.stage(forPath: apiPath) else {
+            exchange.deferred = .notFound
+            return
+        }
+        exchange.stage = stage
+        exchange.stagePath = stagePath
+        exchange.domainName = domain
+
+        if let cors = stage.cors, let origin = head.headers.first(name: "origin") {
+            let allowOrigin = cors.allowOrigin(for: origin)
+            exchange.corsAllowOrigin = allowOrigin
+            if head.method == .OPTIONS, head.headers.contains(name: "access-control-request-method") {
+                // Preflight: answered by the gateway, even without an OPTIONS route.
+                exchange.deferred = .preflight(allowOrigin.map { cors.preflightHeaders(allowOrigin: $0) } ?? [])
+                return
+            }
+        }
+
+        guard let match = stage.router.match(method: head.method.rawValue, path: stagePath) else {
+            exchange.deferred = .notFound
+            return
+        }
+        let route = match.value
+        exchange.route = route
+        guard let integration = route.integration else {
+            // A route with no integration attached answers 404 Not Found on AWS's HTTP APIs.
+            exchange.deferred = .notFound
+            exchange.errorMessage = "route \(route.routeKey) has no integration"
+            return
+        }
+        switch integration.kind {
+        case .unusable(let reason):
+            exchange.deferred = .internalServerError
+            exchange.errorMessage = reason
+            logger.warning("integration cannot be used", metadata: ["gw.request.id": "\(exchange.requestId)", "reason": "\(reason)"])
+        case .httpProxy(let target):
+            if integration.requestMapping.needsRequestBody {
+                // The mapping reads the body: buffer it (within the payload limit) and build the
+                // upstream request once it is complete.
+                exchange.bufferedRequestBody = []
+                exchange.deferredProxy = (match, target, integration, query)
+                return
+            }
+            proxy(exchange, match: match, target: target, integration: integration, query: query, requestJSON: nil)
+        }
+    }
+
+    func proxy(
+        _ exchange: Exchange, match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration,
+        query: Substring, requestJSON: JSONValue?
+    ) {
+        guard let stage = exchange.stage, let route = exchange.route else { return }
+        // The mapping context holds copies of the request's parts; build it only for routes that map.
+        var mappingContext: MappingContext?
+        if !integration.requestMapping.isEmpty || !integration.responseMappings.isEmpty {
+            var context = MappingContext(
+                request: exchange.head, query: query, pathParameters: match.pathParameters, stagePath: exchange.stagePath,
+                stage: stage, routeKey: route.routeKey, requestId: exchange.requestId, sourceIp: clientAddress,
+                domainName: String(exchange.domainName), accountId: configuration.accountId, response: nil)
+            context.requestJSON = requestJSON
+            mappingContext = context
+            exchange.mappingContext = context
+        }
+        upstreamHead.clear()
+        exchange.upstreamShape = ProxyRequest.write(
+            into: &upstreamHead, for: exchange.head, query: query, stagePath: exchange.stagePath, match: match,
+            target: target, integration: integration, clientAddress: clientAddress, listenerPort: listenerPort,
+            mappingContext: mappingContext)
+        exchange.upstreamKey = UpstreamPool.Key(
+            host: target.host, port: target.port,
+            tlsServerName: target.scheme == .https ? (integration.tlsServerName ?? target.host) : nil)
+        startIntegration(exchange, timeoutMillis: integration.timeoutMillis)
+    }
+
+    /// `Expect: 100-continue`: with a final answer already known, send it now (and close, since
+    /// the client will not send the body); otherwise invite the body with `100 Continue`.
+    func answerExpectation(_ exchange: Exchange) {
+        guard exchange.expectsContinue, !exchange.requestEnded, !exchange.responseHeadSent, context != nil else { return }
+        if let response = exchange.deferred {
+            respondAndClose(response, exchange)
+        } else {
+            outbound.append { $0.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n") }
+            flushClient()
+        }
+    }
+
+    static let pathStylePrefix = "/_aws/execute-api/"
+
+    /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`: the
+    /// API id, the path after it and the domain name.
+    func resolveApiAddress(head: HTTPRequestHead, path: Substring) -> (String, Substring, Substring)? {
+        let host = head.headers.first(name: "host") ?? ""
+        if path.hasBytePrefix(Self.pathStylePrefix) {
+            let rest = path[path.utf8.index(path.startIndex, offsetBy: Self.pathStylePrefix.utf8.count)...]
+            let end = rest.firstIndex(ofByte: UInt8(ascii: "/")) ?? rest.endIndex
+            let apiPath = rest[end...]
+            return (String(rest[..<end]), apiPath.isEmpty ? "/" : apiPath, host[...])
+        }
+        let hostText = host[...]
+        let hostName = hostText[..<(hostText.firstIndex(ofByte: UInt8(ascii: ":")) ?? hostText.endIndex)]
+        guard let dot = hostName.firstIndex(ofByte: UInt8(ascii: ".")),
+            hostName[dot...].hasBytePrefix(".execute-api.") || HeaderName.hasPrefix(String(hostName[dot...]), ".execute-api.")
+        else {
+            return nil
+        }
+        // API ids are lower-case; lower-case the host part only when it is not already.
+        let idPart = hostName[..<dot]
+        let apiId = idPart.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? idPart.lowercased() : String(idPart)
+        return (apiId, path.isEmpty ? "/" : path, hostName)
+    }
+
+    func receiveBody(_ buffer: ByteBuffer, _ exchange: Exchange) {
+        exchange.requestBytes += buffer.readableBytes
+        if exchange.requestBytes > configuration.maxPayloadBytes {
+            if !exchange.responseHeadSent {
+                respondAndClose(.payloadTooLarge, exchange)
+            } else {
+                context?.close(promise: nil)
+            }
+            return
+        }
+        // Discarded when the gateway answers itself or the response is already complete.
+        guard exchange.deferred == nil, !exchange.responseFinished else { return }
+        if exchange.bufferedRequestBody != nil {
+            exchange.bufferedRequestBody!.append(contentsOf: buffer.readableBytesView)
+            return
+        }
+        if let upstream = exchange.upstream, exchange.upstreamHeadSent {
+            upstream.writeBody(buffer)
+        } else {
+            exchange.pendingBody.append(buffer)
+            exchange.pendingBodyBytes += buffer.readableBytes
+        }
+    }
+
+    func receiveEnd(_ exchange: Exchange) {
+        exchange.requestEnded = true
+        if exchange.responseFinished {
+            // The response already went out (an early error, or a backend that answered before
+            // reading the whole request); the connection can now carry on.
+            completeExchange(keepAlive: exchange.keepAlive && !closeAfterResponse)
+            return
+        }
+        if let response = exchange.deferred {
+            respond(response, exchange)
+            return
+        }
+        if let rest = exchange.rest {
+            runRest(exchange, rest)
+            return
+        }
+        if let (match, target, integration, query) = exchange.deferredProxy, let body = exchange.bufferedRequestBody {
+            exchange.deferredProxy = nil
+            exchange.bufferedRequestBody = nil
+            if !body.isEmpty { exchange.pendingBody = [ByteBuffer(bytes: body)] }
+            proxy(exchange, match: match, target: target, integration: integration, query: query, requestJSON: JSONValue.parse(body))
+            return
+        }
+        if let upstream = exchange.upstream, exchange.upstreamHeadSent {
+            upstream.writeEnd()
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import PorticoModel
+import PorticoObservability
+import PorticoRuntime
+
+/// Requests to REST APIs, which `RestPipeline` answers once the body is in.
+extension GatewayHandler {
+    // MARK: REST APIs
+
+    /// A REST API request: its body is buffered (templates, validation and mapping need all of
+    /// it) and `RestPipeline` answers once it is in.
+    func startRestExchange(_ exchange: Exchange, _ api: RestRuntimeApi, apiPath: Substring, query: Substring, domain: Substring) {
+        exchange.domainName = domain
+        exchange.rest = RestExchange(
+            api: api, apiPath: apiPath, rawQuery: query, domainName: String(domain), head: exchange.head, ids: state.requestIds,
+            startWallMillis: exchange.startWallMillis)
+        exchange.bufferedRequestBody = []
+    }
+
+    func runRest(_ exchange: Exchange, _ rest: RestExchange) {
+        rest.body = exchange.bufferedRequestBody ?? []
+        exchange.bufferedRequestBody = nil
+        let pipeline = RestPipeline(state: state, configuration: configuration, clientAddress: clientAddress, exchange: exchange, rest: rest)
+        pipeline.run { [weak self] response in
+            guard let self, self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }
+            let head = response.head(exchange: exchange, rest: rest, keepAlive: exchange.keepAlive && !self.closeAfterResponse)
+            exchange.responseHeadSent = true
+            exchange.responseStatus = response.status
+            exchange.errorType = response.errorType
+            if exchange.errorMessage == nil { exchange.errorMessage = response.errorMessage }
+            exchange.responseFraming = .raw
+            let sendsBody = exchange.head.method != .HEAD
+            self.outbound.append { buffer in
+                ResponseHeaders.write(head, chunked: false, into: &buffer)
+                if sendsBody { buffer.writeBytes(response.body) }
+            }
+            exchange.responseBytes = response.body.count
+            self.finish(exchange)
+        }
+    }
+}
