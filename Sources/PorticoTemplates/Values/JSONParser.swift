@@ -1,3 +1,5 @@
+import PorticoModel
+
 /// Parses JSON bytes into template values, keeping object members in document order (API Gateway's
 /// JSONPath library returns `LinkedHashMap`s, so `keySet()` and `$input.json('$')` keep the order
 /// the client sent). Integers that fit 64 bits stay integers; other numbers become doubles.
@@ -153,24 +155,19 @@ struct JSONParser {
             guard position < bytes.count else { break }
             let escaped = bytes[position]
             position += 1
-            switch escaped {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escaped)
-            case UInt8(ascii: "b"): buffer.append(0x08)
-            case UInt8(ascii: "f"): buffer.append(0x0C)
-            case UInt8(ascii: "n"): buffer.append(0x0A)
-            case UInt8(ascii: "r"): buffer.append(0x0D)
-            case UInt8(ascii: "t"): buffer.append(0x09)
-            case UInt8(ascii: "u"):
-                var unit = try parseHex4()
-                if (0xD800..<0xDC00).contains(unit), position + 1 < bytes.count,
-                   bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
-                    position += 2
-                    let low = try parseHex4()
-                    unit = (0xDC00..<0xE000).contains(low) ? 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00) : 0xFFFD
-                }
-                buffer.append(contentsOf: String(Unicode.Scalar(unit) ?? "\u{FFFD}").utf8)
-            default: throw failure("invalid escape")
+            if let simple = JSONEscape.simple(escaped) {
+                buffer.append(simple)
+                continue
             }
+            guard escaped == UInt8(ascii: "u") else { throw failure("invalid escape") }
+            var unit = try parseHex4()
+            if (0xD800..<0xDC00).contains(unit), position + 1 < bytes.count,
+               bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                position += 2
+                let low = try parseHex4()
+                unit = (0xDC00..<0xE000).contains(low) ? 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00) : 0xFFFD
+            }
+            buffer.append(contentsOf: String(Unicode.Scalar(unit) ?? "\u{FFFD}").utf8)
         }
         throw failure("unterminated string")
     }
