@@ -60,6 +60,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PorticoLambda",
+            dependencies: [
+                "PorticoModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PorticoRuntime",
             dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates", "PorticoSchema"],
             swiftSettings: swiftSettings
