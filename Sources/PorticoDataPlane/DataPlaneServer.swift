@@ -49,17 +49,13 @@ public final class DataPlaneServer: Sendable {
     /// Binds and starts accepting; returns the bound address (port 0 picks an ephemeral port).
     public func start() async throws -> SocketAddress {
         let configuration = self.configuration
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderFieldSize = configuration.maxHeaderBytes
-        decoderLimits.maxHeaderListSize = configuration.maxHeaderBytes
-        let limits = decoderLimits
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in
-                self.initialize(channel, limits: limits)
+                self.initialize(channel)
             }
             .bind(host: configuration.host, port: configuration.port)
             .get()
@@ -70,7 +66,7 @@ public final class DataPlaneServer: Sendable {
         return address
     }
 
-    private func initialize(_ channel: any Channel, limits: NIOHTTPDecoderLimitConfiguration) -> EventLoopFuture<Void> {
+    private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
         guard let bound = loops[ObjectIdentifier(channel.eventLoop)] else {
             return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
         }
@@ -83,10 +79,8 @@ public final class DataPlaneServer: Sendable {
             return channel.close()
         }
         do {
-            // NIO's parser reads requests (it is strict about malformed and smuggling-prone
-            // input); responses are encoded by the gateway itself (see ``OutboundBytes``).
-            try channel.pipeline.syncOperations.addHandler(
-                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+            // The gateway reads requests (``ClientRequestParser``) and writes responses
+            // (``OutboundBytes``) itself: one handler, no HTTP codec between it and the socket.
             try channel.pipeline.syncOperations.addHandler(
                 GatewayHandler(state: state, configuration: configuration, logger: logger))
             return channel.eventLoop.makeSucceededVoidFuture()

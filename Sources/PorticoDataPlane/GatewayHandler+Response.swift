@@ -97,17 +97,13 @@ extension GatewayHandler {
     func completeExchange(keepAlive: Bool) {
         exchange = nil
         guard keepAlive else {
-            queued.removeAll()
-            queuedBytes = 0
+            inbound.clear()
             // `finish` closes after the last write when it knew; otherwise (shutdown began after an
             // early response) close now, the response having gone out already.
             if !closeScheduled { context?.close(promise: nil) }
             return
         }
-        while exchange == nil || !(exchange?.requestEnded ?? false), let part = queued.popFirst() {
-            if case .body(let buffer) = part { queuedBytes -= buffer.readableBytes } else { queuedBytes -= 512 }
-            process(part)
-        }
+        parseInbound()
         if exchange == nil {
             idleSince = .now()
         }
@@ -121,7 +117,6 @@ extension GatewayHandler {
         exchange.upstream?.close()
         exchange.upstream = nil
         self.exchange = nil
-        queued.removeAll()
-        queuedBytes = 0
+        inbound.clear()
     }
 }

@@ -9,12 +9,13 @@ import PorticoRuntime
 /// proxies it to the integration over a pooled upstream connection on the same event loop, and
 /// streams the response back.
 ///
-/// Pipelining is handled here rather than by NIO's pipelining handler, which stops reading while
-/// a response is outstanding and so costs two `epoll_ctl` calls per request. This handler keeps
-/// reading; parts of a pipelined next request wait in `queued`, and reading pauses only when that
-/// queue grows past 64 KB.
+/// Requests are parsed here from the bytes read (``ClientRequestParser``). Pipelining is handled
+/// here too rather than by NIO's pipelining handler, which stops reading while a response is
+/// outstanding and so costs two `epoll_ctl` calls per request. This handler keeps reading; the
+/// bytes of a pipelined next request wait in `inbound`, unparsed, and reading pauses only when
+/// they grow past 64 KB.
 final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -23,9 +24,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     let logger: Logger
     var context: ChannelHandlerContext?
     var exchange: Exchange?
-    var queued = CircularBuffer<HTTPServerRequestPart>()
-    /// Roughly how much `queued` holds (a head counts as 512 bytes), to bound pipelining.
-    var queuedBytes = 0
+    /// Bytes read from the client and not parsed yet: the rest of a read, or a pipelined request
+    /// waiting for the one before it to be answered.
+    var inbound = ByteBuffer()
+    var parser: ClientRequestParser
+    var parsing = false
     var readPending = false
     var closeAfterResponse = false
     var closeScheduled = false
@@ -52,6 +55,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         self.state = state
         self.configuration = configuration
         self.logger = logger
+        parser = ClientRequestParser(maxHeadBytes: configuration.maxHeaderBytes)
     }
 
     // MARK: connection life
@@ -116,13 +120,41 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if !queued.isEmpty || (exchange?.requestEnded ?? false) {
-            queued.append(part)
-            if case .body(let buffer) = part { queuedBytes += buffer.readableBytes } else { queuedBytes += 512 }
-            return
+        var bytes = unwrapInboundIn(data)
+        if inbound.readableBytes == 0 {
+            // The usual case: the previous read was parsed to its end, so this buffer is taken
+            // as it is (body slices then share its storage, with no copy).
+            inbound = bytes
+        } else {
+            inbound.writeBuffer(&bytes)
         }
-        process(part)
+        parseInbound()
+    }
+
+    /// Parses and handles request parts while the connection can take them: any time no request
+    /// is being read or the current one's body is still arriving. A complete request waits (as
+    /// bytes) until the exchange before it has finished.
+    func parseInbound() {
+        // Finishing an exchange inside `process` asks to parse again: the loop below carries on
+        // instead, so that a run of pipelined requests answered at once does not recurse.
+        guard !parsing else { return }
+        parsing = true
+        defer { parsing = false }
+        while context != nil, !(exchange?.requestEnded ?? false) {
+            let part: HTTPServerRequestPart?
+            do {
+                part = try parser.next(&inbound)
+            } catch {
+                rejectMalformed(error)
+                return
+            }
+            guard let part else { break }
+            process(part)
+        }
+        if inbound.readableBytes == 0, inbound.capacity > Self.maxQueuedBytes {
+            // Do not keep a large buffer (a big upload's last read) for an idle connection.
+            inbound = ByteBuffer()
+        }
     }
 
     func process(_ part: HTTPServerRequestPart) {
@@ -141,8 +173,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     func read(context: ChannelHandlerContext) {
         // Reads continue while a response is outstanding: holding them back would make NIO drop
         // and re-add read interest (two epoll_ctl calls per request). Pipelined requests are rare
-        // and wait in `queued`; reading pauses only when that queue or an unsent body grows large.
-        if queuedBytes > Self.maxQueuedBytes || (exchange.map { !$0.requestEnded && !canTakeMoreBody($0) } ?? false) {
+        // and wait in `inbound`; reading pauses only when those bytes or an unsent body grow large.
+        if inbound.readableBytes > Self.maxQueuedBytes || (exchange.map { !$0.requestEnded && !canTakeMoreBody($0) } ?? false) {
             readPending = true
         } else {
             context.read()
@@ -162,7 +194,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// Resumes reading from the client if reads were held back and may go on now.
     func resumeReadingIfPossible() {
         guard readPending, let context else { return }
-        if queuedBytes > Self.maxQueuedBytes { return }
+        if inbound.readableBytes > Self.maxQueuedBytes { return }
         if let exchange, !exchange.requestEnded, !canTakeMoreBody(exchange) { return }
         readPending = false
         context.read()
@@ -175,27 +207,27 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let parserError = error as? HTTPParserError {
-            // Malformed or oversized HTTP: answer once, then close (the stream cannot be trusted).
-            if exchange == nil || !(exchange?.responseHeadSent ?? true) {
-                let response: GatewayResponse = Self.isHeaderOverflow(parserError) ? .headersTooLarge : .badRequest
-                let (head, body) = response.head(requestId: nil, keepAlive: false)
-                outbound.append { buffer in
-                    ResponseHeaders.write(head, chunked: false, into: &buffer)
-                    if let body { buffer.writeImmutableBuffer(body) }
-                }
-                flushClient(thenClose: true)
-                if let exchange { abandon(exchange) }
-                exchange = nil
-                return
-            }
-        }
         context.close(promise: nil)
     }
 
-    static func isHeaderOverflow(_ error: HTTPParserError) -> Bool {
-        if case .headerOverflow = error { return true }
-        return false
+    /// Malformed or oversized HTTP from the client: answered once (400, or 431 for a head over
+    /// the limit), then the connection is closed, since the stream cannot be trusted.
+    func rejectMalformed(_ failure: ClientRequestParser.Failure) {
+        inbound.clear()
+        guard context != nil else { return }
+        if exchange == nil || !(exchange?.responseHeadSent ?? true) {
+            let response: GatewayResponse = failure == .headTooLarge ? .headersTooLarge : .badRequest
+            let (head, body) = response.head(requestId: nil, keepAlive: false)
+            outbound.append { buffer in
+                ResponseHeaders.write(head, chunked: false, into: &buffer)
+                if let body { buffer.writeImmutableBuffer(body) }
+            }
+            flushClient(thenClose: true)
+            if let exchange { abandon(exchange) }
+            exchange = nil
+            return
+        }
+        context?.close(promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

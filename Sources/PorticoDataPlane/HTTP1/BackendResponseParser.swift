@@ -25,10 +25,7 @@ struct BackendResponseParser {
     private enum State {
         case head
         case fixed(remaining: Int)
-        case chunkSize
-        case chunkData(remaining: Int)
-        case chunkDataEnd
-        case trailers
+        case chunked
         case untilClose
         case endPending
     }
@@ -41,10 +38,11 @@ struct BackendResponseParser {
     /// Where the search for the end of a partly received head resumes.
     private var scanned = 0
     private var fields: [BackendResponseHead.Field] = []
-    private var trailerBytes = 0
+    private var chunks: ChunkedBodyDecoder
 
     init(maxHeadBytes: Int) {
         self.maxHeadBytes = maxHeadBytes
+        chunks = ChunkedBodyDecoder(maxTrailerBytes: maxHeadBytes)
     }
 
     /// The next event from `buffer`, consuming its bytes, or nil when more bytes are needed.
@@ -62,7 +60,7 @@ struct BackendResponseParser {
                 switch head.framing {
                 case .none, .length(0): state = .endPending
                 case .length(let length): state = .fixed(remaining: length)
-                case .chunked: state = .chunkSize
+                case .chunked: state = .chunked
                 case .untilClose: state = .untilClose
                 }
                 return .head(head)
@@ -77,27 +75,17 @@ struct BackendResponseParser {
             case .untilClose:
                 guard buffer.readableBytes > 0 else { return nil }
                 return .body(buffer.readSlice(length: buffer.readableBytes)!)
-            case .chunkSize:
-                guard let line = try readLine(&buffer, limit: 1024) else { return nil }
-                let size = try Self.chunkSize(line)
-                state = size == 0 ? .trailers : .chunkData(remaining: size)
-                trailerBytes = 0
-            case .chunkData(let remaining):
-                guard buffer.readableBytes > 0 else { return nil }
-                let count = min(remaining, buffer.readableBytes)
-                state = count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - count)
-                return .body(buffer.readSlice(length: count)!)
-            case .chunkDataEnd:
-                guard let line = try readLine(&buffer, limit: 2) else { return nil }
-                guard line.isEmpty else { throw ParseError(description: "malformed chunked body from the backend") }
-                state = .chunkSize
-            case .trailers:
-                // Trailer fields are read and dropped (API Gateway does not forward them).
-                guard let line = try readLine(&buffer, limit: maxHeadBytes - trailerBytes) else { return nil }
-                trailerBytes += line.count + 2
-                if line.isEmpty {
-                    state = .head
-                    return .end
+            case .chunked:
+                do {
+                    switch try chunks.next(&buffer) {
+                    case nil: return nil
+                    case .data(let slice): return .body(slice)
+                    case .end:
+                        state = .head
+                        return .end
+                    }
+                } catch {
+                    throw ParseError(description: "malformed chunked body from the backend")
                 }
             }
         }
@@ -138,12 +126,12 @@ struct BackendResponseParser {
         var namesHeaders = false
         try bytes.withUnsafeReadableBytes { raw in
             var lineStart = 0
-            var lineEnd = Self.lineEnd(raw, from: 0)
-            (minor, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: raw[0..<Self.trimCR(raw, lineStart, lineEnd)]))
+            var lineEnd = HTTP1Syntax.lineEnd(raw, from: 0)
+            (minor, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: raw[0..<HTTP1Syntax.trimCR(raw, lineStart, lineEnd)]))
             lineStart = lineEnd + 1
             while lineStart < raw.count {
-                lineEnd = Self.lineEnd(raw, from: lineStart)
-                let contentEnd = Self.trimCR(raw, lineStart, lineEnd)
+                lineEnd = HTTP1Syntax.lineEnd(raw, from: lineStart)
+                let contentEnd = HTTP1Syntax.trimCR(raw, lineStart, lineEnd)
                 if contentEnd == lineStart { break }
                 let field = try Self.field(raw, lineStart, contentEnd)
                 fields.append(field)
@@ -151,24 +139,23 @@ struct BackendResponseParser {
                 let value = UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)])
                 switch HeaderName.classify(name) {
                 case .contentLength:
-                    guard let parsed = Self.decimal(value), contentLength == nil || contentLength == parsed else {
+                    guard let parsed = HTTP1Syntax.decimal(value), contentLength == nil || contentLength == parsed else {
                         throw ParseError(description: "the backend sent an invalid Content-Length")
                     }
                     contentLength = parsed
                 case .transferEncoding:
                     // The last coding decides: chunked, or a body that runs to the close.
-                    let last = value.lastIndex(of: UInt8(ascii: ",")).map { value.index(after: $0) } ?? 0
-                    if Self.isToken(UnsafeRawBufferPointer(rebasing: value[last...]), "chunked") {
+                    if HTTP1Syntax.endsInChunked(value) {
                         chunked = true
                         otherCoding = false
                     } else {
                         otherCoding = true
                     }
                 case .connection:
-                    Self.connectionTokens(value) { token in
-                        if Self.isToken(token, "close") {
+                    HTTP1Syntax.listTokens(value) { token in
+                        if HTTP1Syntax.isToken(token, "close") {
                             close = true
-                        } else if Self.isToken(token, "keep-alive") {
+                        } else if HTTP1Syntax.isToken(token, "keep-alive") {
                             keepAliveToken = true
                         } else {
                             namesHeaders = true
@@ -204,59 +191,10 @@ struct BackendResponseParser {
 
     /// The length of the head (through its blank line) if all of it is in `buffer`.
     private mutating func findHeadEnd(_ buffer: ByteBuffer) -> Int? {
-        buffer.withUnsafeReadableBytes { raw in
-            var index = max(scanned, 0)
-            while index < raw.count {
-                guard let newline = Self.firstLF(raw, from: index) else { break }
-                // A blank line: LF directly after the previous LF, or CR LF after it.
-                if newline + 1 < raw.count, raw[newline + 1] == UInt8(ascii: "\n") { return newline + 2 }
-                if newline + 2 < raw.count, raw[newline + 1] == UInt8(ascii: "\r"), raw[newline + 2] == UInt8(ascii: "\n") {
-                    return newline + 3
-                }
-                if newline + 2 >= raw.count {
-                    // The blank line may be arriving: rescan from this line end next time.
-                    scanned = newline
-                    return nil
-                }
-                index = newline + 1
-            }
-            scanned = max(raw.count - 1, 0)
-            return nil
-        }
-    }
-
-    /// One line (without CR LF) if a whole one is in `buffer`; longer than `limit` is an error.
-    private func readLine(_ buffer: inout ByteBuffer, limit: Int) throws -> [UInt8]? {
-        let found: Int? = buffer.withUnsafeReadableBytes { raw in Self.firstLF(raw, from: 0) }
-        guard let newline = found else {
-            if buffer.readableBytes > limit { throw ParseError(description: "malformed chunked body from the backend") }
-            return nil
-        }
-        var line = buffer.readBytes(length: newline + 1)!
-        line.removeLast()
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        if line.count > limit { throw ParseError(description: "malformed chunked body from the backend") }
-        return line
+        buffer.withUnsafeReadableBytes { raw in HTTP1Syntax.headLength(raw, scanned: &scanned) }
     }
 
     // MARK: pieces
-
-    private static func firstLF(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var index = start
-        while index < raw.count {
-            if raw[index] == UInt8(ascii: "\n") { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func lineEnd(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int {
-        firstLF(raw, from: start) ?? raw.count
-    }
-
-    private static func trimCR(_ raw: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
-        end > start && raw[end - 1] == UInt8(ascii: "\r") ? end - 1 : end
-    }
 
     /// `HTTP/1.x SSS reason`: the minor version and the status code.
     private static func statusLine(_ line: UnsafeRawBufferPointer) throws -> (Int, Int) {
@@ -272,96 +210,11 @@ struct BackendResponseParser {
     }
 
     private static func field(_ raw: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws -> BackendResponseHead.Field {
-        var colon = start
-        while colon < end, raw[colon] != UInt8(ascii: ":") {
-            // A field name is a token: no whitespace (which would also catch obsolete line folding).
-            guard isTokenByte(raw[colon]) else { throw ParseError(description: "the backend sent a malformed header line") }
-            colon += 1
+        guard let (nameStart, nameEnd, valueStart, valueEnd) = HTTP1Syntax.field(raw, start, end) else {
+            throw ParseError(description: "the backend sent a malformed header line")
         }
-        guard colon < end, colon > start else { throw ParseError(description: "the backend sent a malformed header line") }
-        var valueStart = colon + 1
-        var valueEnd = end
-        while valueStart < valueEnd, raw[valueStart] == UInt8(ascii: " ") || raw[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
-        while valueEnd > valueStart, raw[valueEnd - 1] == UInt8(ascii: " ") || raw[valueEnd - 1] == UInt8(ascii: "\t") { valueEnd -= 1 }
-        for index in valueStart..<valueEnd where raw[index] == 0 || raw[index] == UInt8(ascii: "\r") {
-            throw ParseError(description: "the backend sent a malformed header value")
-        }
-        return .init(nameStart: Int32(start), nameEnd: Int32(colon), valueStart: Int32(valueStart), valueEnd: Int32(valueEnd))
+        return .init(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd), valueStart: Int32(valueStart), valueEnd: Int32(valueEnd))
     }
 
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
-
-    private static func digit(_ byte: UInt8) -> Int? {
-        byte &- UInt8(ascii: "0") < 10 ? Int(byte &- UInt8(ascii: "0")) : nil
-    }
-
-    /// A non-negative decimal that fits comfortably in an `Int`.
-    private static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
-        var value = 0
-        for byte in bytes {
-            guard let digit = digit(byte) else { return nil }
-            value = value * 10 + digit
-        }
-        return value
-    }
-
-    /// A chunk-size line: hex digits, optionally followed by `;extensions`.
-    private static func chunkSize(_ line: [UInt8]) throws -> Int {
-        var value = 0
-        var digits = 0
-        for byte in line {
-            let nibble: Int
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = Int(byte - UInt8(ascii: "a")) + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = Int(byte - UInt8(ascii: "A")) + 10
-            case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
-                guard digits > 0 else { throw ParseError(description: "malformed chunked body from the backend") }
-                return value
-            default:
-                throw ParseError(description: "malformed chunked body from the backend")
-            }
-            digits += 1
-            guard digits <= 15 else { throw ParseError(description: "malformed chunked body from the backend") }
-            value = value << 4 | nibble
-        }
-        guard digits > 0 else { throw ParseError(description: "malformed chunked body from the backend") }
-        return value
-    }
-
-    /// Calls `body` with each comma-separated token of a header value, spaces trimmed.
-    private static func connectionTokens(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
-        var start = 0
-        while start <= value.count {
-            var end = start
-            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
-            var tokenStart = start
-            var tokenEnd = end
-            while tokenStart < tokenEnd, value[tokenStart] == UInt8(ascii: " ") || value[tokenStart] == UInt8(ascii: "\t") { tokenStart += 1 }
-            while tokenEnd > tokenStart, value[tokenEnd - 1] == UInt8(ascii: " ") || value[tokenEnd - 1] == UInt8(ascii: "\t") { tokenEnd -= 1 }
-            if tokenEnd > tokenStart { body(UnsafeRawBufferPointer(rebasing: value[tokenStart..<tokenEnd])) }
-            start = end + 1
-        }
-    }
-
-    /// Whether `bytes`, spaces trimmed, equal the lower-case `token` ignoring ASCII case.
-    private static func isToken(_ bytes: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        var start = 0
-        var end = bytes.count
-        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
-        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-        return HeaderName.equals(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), token)
-    }
+    private static func digit(_ byte: UInt8) -> Int? { HTTP1Syntax.digit(byte) }
 }
