@@ -1,0 +1,252 @@
+import Foundation
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import PorticoAuth
+
+/// Runs invocations on a remote Lambda Invoke API (AWS itself, LocalStack, the Runtime Interface
+/// Emulator, or any Invoke-compatible server) over HTTP/1.1 or HTTPS, signed with SigV4 (service
+/// `lambda`) when credentials are configured.
+///
+/// `POST {endpoint}/2015-03-31/functions/{FunctionName}/invocations[?Qualifier=...]` with
+/// `X-Amz-Invocation-Type`, `X-Amz-Log-Type` and `X-Amz-Client-Context` (AWS_FACTS L3). Each
+/// invocation opens its own connection on the caller's event loop and closes it after the answer:
+/// invocations last milliseconds to minutes, so a connection's set-up is small beside them (a
+/// per-loop keep-alive pool is the next step if measurements ask for it).
+public final class RemoteLambdaInvoker: LambdaInvoking {
+    public struct Configuration: Sendable {
+        /// `http://host:port` or `https://host[:port]`, optionally with a base path.
+        public var endpoint: String
+        public var region: String
+        /// Nil sends unsigned requests (the Runtime Interface Emulator has no auth).
+        public var credentials: AWSCredentials?
+        public var connectTimeout: TimeAmount
+
+        public init(endpoint: String, region: String, credentials: AWSCredentials?, connectTimeout: TimeAmount = .seconds(10)) {
+            self.endpoint = endpoint
+            self.region = region
+            self.credentials = credentials
+            self.connectTimeout = connectTimeout
+        }
+    }
+
+    public struct ConfigurationError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private let host: String
+    private let port: Int
+    /// `Host` as sent and signed: the port only when it is not the scheme's default.
+    private let hostHeader: String
+    private let basePath: String
+    private let tlsContext: NIOSSLContext?
+    private let signer: SigV4Signer?
+    private let connectTimeout: TimeAmount
+
+    public init(configuration: Configuration) throws {
+        guard let url = URL(string: configuration.endpoint), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host(percentEncoded: false), !host.isEmpty
+        else {
+            throw ConfigurationError(description: "the Lambda endpoint \(configuration.endpoint) is not an http:// or https:// URL")
+        }
+        let defaultPort = scheme == "https" ? 443 : 80
+        self.host = host
+        self.port = url.port ?? defaultPort
+        let hostText = host.contains(":") ? "[\(host)]" : host.lowercased()
+        self.hostHeader = port == defaultPort ? hostText : "\(hostText):\(port)"
+        var path = url.path(percentEncoded: true)
+        while path.hasSuffix("/") { path.removeLast() }
+        self.basePath = path
+        if scheme == "https" {
+            tlsContext = try NIOSSLContext(configuration: .makeClientConfiguration())
+        } else {
+            tlsContext = nil
+        }
+        signer = configuration.credentials.map {
+            SigV4Signer(
+                accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey, sessionToken: $0.sessionToken, region: configuration.region,
+                service: "lambda")
+        }
+        connectTimeout = configuration.connectTimeout
+    }
+
+    public func invoke(_ invocation: LambdaInvocation, on eventLoop: any EventLoop) -> EventLoopFuture<LambdaInvocationOutcome> {
+        let (head, body) = request(for: invocation, date: Date())
+        let promise = eventLoop.makePromise(of: InvokeAnswer.self)
+        let tlsContext = self.tlsContext
+        let serverName = host
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        let isAddress = serverName.contains(":") || serverName.allSatisfy { $0.isNumber || $0 == "." }
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tlsContext, serverHostname: isAddress ? nil : serverName))
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(InvokeAnswerHandler(promise: promise))
+                }
+            }
+            .connect(host: host, port: port)
+            .whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                    channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                case .failure(let error):
+                    promise.fail(error)
+                }
+            }
+        return promise.futureResult.map { Self.outcome($0) }
+    }
+
+    /// The Invoke request for `invocation`, signed as of `date`.
+    func request(for invocation: LambdaInvocation, date: Date) -> (HTTPRequestHead, ByteBuffer) {
+        let path = basePath + "/2015-03-31/functions/" + Self.encode(invocation.functionName) + "/invocations"
+        let query = invocation.qualifier.map { "Qualifier=" + Self.encode($0) } ?? ""
+        var headers: [(String, String)] = [
+            ("Content-Type", "application/json"),
+            ("X-Amz-Invocation-Type", invocation.invocationType.rawValue),
+        ]
+        if invocation.tailLog { headers.append(("X-Amz-Log-Type", "Tail")) }
+        if let clientContext = invocation.clientContext { headers.append(("X-Amz-Client-Context", clientContext)) }
+        let body = Array(invocation.payload.readableBytesView)
+        if let signer {
+            headers += signer.sign(method: "POST", host: hostHeader, path: path, query: query, headers: headers, body: body, date: date)
+        }
+        var httpHeaders = HTTPHeaders()
+        httpHeaders.add(name: "Host", value: hostHeader)
+        for (name, value) in headers { httpHeaders.add(name: name, value: value) }
+        // Unsigned, as botocore leaves them: the trace header and the user agent.
+        if let traceId = invocation.traceId { httpHeaders.add(name: "X-Amzn-Trace-Id", value: traceId) }
+        httpHeaders.add(name: "User-Agent", value: "Portico")
+        httpHeaders.add(name: "Content-Length", value: String(body.count))
+        httpHeaders.add(name: "Connection", value: "close")
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: query.isEmpty ? path : path + "?" + query, headers: httpHeaders)
+        return (head, invocation.payload)
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters (`:` in an ARN becomes
+    /// `%3A`, as botocore sends a `FunctionName`).
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(UnicodeScalar(byte))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    /// The Invoke API's answer as an outcome (AWS_FACTS L3):
+    /// - 2xx with `X-Amz-Function-Error`: the function failed; its error JSON is the payload.
+    /// - 2xx whose body is an error object (`errorMessage` and `errorType`) without that header:
+    ///   the Runtime Interface Emulator's way of reporting a function error; likewise its plain
+    ///   `Task timed out after N seconds`. Both are read as `Unhandled` function errors.
+    /// - anything else: the Lambda service refused, with `x-amzn-ErrorType` (`Type:detail` is cut
+    ///   at the colon) or the body's `Type`/`__type`, and the body's `message`/`Message`.
+    static func outcome(_ answer: InvokeAnswer) -> LambdaInvocationOutcome {
+        let headers = answer.head.headers
+        let status = Int(answer.head.status.code)
+        let body = Array(answer.body.readableBytesView)
+        if (200..<300).contains(status) {
+            var functionError = headers.first(name: "x-amz-function-error")
+            var payload = answer.body
+            if functionError == nil {
+                if Self.isErrorObject(body) {
+                    functionError = "Unhandled"
+                } else if let text = String(validating: body, as: UTF8.self), text.hasPrefix("Task timed out after") {
+                    functionError = "Unhandled"
+                    var json = ByteBuffer()
+                    json.writeString("{\"errorMessage\":" + Self.quoted(text) + ",\"errorType\":\"Sandbox.Timedout\"}")
+                    payload = json
+                }
+            }
+            return .completed(
+                LambdaInvocationResponse(
+                    statusCode: status, payload: payload, functionError: functionError, logResult: headers.first(name: "x-amz-log-result"),
+                    executedVersion: headers.first(name: "x-amz-executed-version") ?? "$LATEST"))
+        }
+        var type = headers.first(name: "x-amzn-errortype").map { String($0.prefix { $0 != ":" }) }
+        var message = ""
+        if let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
+            if type == nil { type = (object["Type"] as? String) ?? (object["__type"] as? String).map { String($0.split(separator: "#").last ?? "") } }
+            message = (object["message"] as? String) ?? (object["Message"] as? String) ?? ""
+        } else {
+            message = String(decoding: body, as: UTF8.self)
+        }
+        return .rejected(LambdaServiceError(statusCode: status, type: type ?? "ServiceException", message: message))
+    }
+
+    /// `{"errorMessage": ..., "errorType": ..., ...}`: both members present, as Lambda's runtimes
+    /// report an error.
+    static func isErrorObject(_ body: [UInt8]) -> Bool {
+        guard body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{"),
+            let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        else { return false }
+        return object["errorMessage"] != nil && object["errorType"] != nil
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
+}
+
+/// The Invoke API's HTTP answer, whole.
+struct InvokeAnswer: Sendable {
+    var head: HTTPResponseHead
+    var body: ByteBuffer
+}
+
+/// Collects one HTTP response and closes the connection.
+private final class InvokeAnswerHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let promise: EventLoopPromise<InvokeAnswer>
+    private var head: HTTPResponseHead?
+    private var body = ByteBuffer()
+    private var done = false
+
+    init(promise: EventLoopPromise<InvokeAnswer>) {
+        self.promise = promise
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+        case .body(var buffer):
+            body.writeBuffer(&buffer)
+        case .end:
+            guard let head, !done else { return }
+            done = true
+            promise.succeed(InvokeAnswer(head: head, body: body))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !done {
+            done = true
+            promise.fail(ChannelError.eof)
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !done {
+            done = true
+            promise.fail(error)
+        }
+        context.close(promise: nil)
+    }
+}
