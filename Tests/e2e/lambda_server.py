@@ -94,7 +94,10 @@ class InvokeHandler(BaseHTTPRequestHandler):
             return self.answer(status, {"Type": "User", "message": message}, {"x-amzn-ErrorType": error_type})
         if kind == "slow":
             time.sleep(script[1])
-            return self.answer(200, script[2])
+            try:
+                return self.answer(200, script[2])
+            except (BrokenPipeError, ConnectionResetError):
+                return None
         raise AssertionError(f"unknown script {script!r}")
 
     def answer(self, status, value, headers=None, raw=False):
@@ -106,7 +109,10 @@ class InvokeHandler(BaseHTTPRequestHandler):
         for key, header_value in (headers or {}).items():
             self.send_header(key, header_value)
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the gateway timed out and closed first
 
 
 class LambdaServer:

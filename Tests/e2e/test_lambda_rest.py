@@ -171,7 +171,7 @@ def test_aws_integration_templates_and_selection_patterns(env):
     server.scripts["customother"] = ("error", {"errorMessage": "Something else", "errorType": "RuntimeError"})
     request_template = '{"name": "$input.params(\'name\')", "body": $input.json(\'$\')}'
     responses = {
-        "200": {"selectionPattern": "", "responseTemplates": {"application/json": '{"said": "$input.path(\'$.greeting\')", "sum": "$input.path(\'$.sum\')", "error": "$input.path(\'$.errorMessage\')"}'}},
+        "200": {"selectionPattern": "", "responseTemplates": {"application/json": '{"said": "$input.path(\'$.greeting\')", "sum": "$input.path(\'$.sum\')", "raw": $input.json(\'$\')}'}},
         "400": {"selectionPattern": "Bad input.*", "responseTemplates": {"application/json": '{"problem": "$input.path(\'$.errorMessage\')"}'}},
     }
     api = RestApi(portico, name="lambda-custom")
@@ -182,13 +182,14 @@ def test_aws_integration_templates_and_selection_patterns(env):
     server.clear()
     response = call(portico, api.id, "/test/ok?name=ann", method="POST", json={"a": 41})
     assert response.status_code == 200
-    assert response.json() == {"said": "hello ann", "sum": "42", "error": ""}
+    assert response.json() == {"said": "hello ann", "sum": "42", "raw": {"greeting": "hello ann", "sum": 42}}
     assert server.last("custom")["event"] == {"name": "ann", "body": {"a": 41}}
     response = call(portico, api.id, "/test/fail?name=bad", method="POST", json={"a": 1})
     assert response.status_code == 400 and response.json() == {"problem": "Bad input: name"}
     # L4: no pattern matches → the default response, whose template sees the error JSON.
     response = call(portico, api.id, "/test/other", method="POST", json={"a": 1})
-    assert response.status_code == 200 and response.json()["error"] == "Something else"
+    assert response.status_code == 200
+    assert response.json()["raw"] == {"errorMessage": "Something else", "errorType": "RuntimeError"}
 
 
 def test_remote_refuses_a_bad_signature():
