@@ -244,3 +244,22 @@ def test_access_log_integration_fields(env, tmp_path):
     assert line("logerror")["integrationError"] == "kaput"
     assert line("logok")["status"] == "200" and line("logok")["integrationStatus"] == "200"
     assert line("logok")["integrationError"] == "-" and line("logok")["latency"].isdigit()
+
+
+@pytest.mark.parametrize("integration_type,uri,message", [
+    ("AWS_PROXY", "https://example.com/fn", "Invalid ARN specified in the request"),
+    ("AWS", "arn:aws:apigateway:us-east-1:lambda:functions/f", "AWS ARN for integration must contain path or action"),
+    ("AWS_PROXY", "arn:aws:apigateway:us-east-1:s3:path/bucket/key",
+     "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations."),
+])
+def test_put_integration_checks_aws_uris(env, integration_type, uri, message):
+    import botocore.exceptions
+    _, portico = env
+    api = RestApi(portico, name="lambda-validation")
+    resource = api.resource("/v")
+    api.client.put_method(restApiId=api.id, resourceId=resource, httpMethod="GET", authorizationType="NONE")
+    with pytest.raises(botocore.exceptions.ClientError) as caught:
+        api.client.put_integration(restApiId=api.id, resourceId=resource, httpMethod="GET", type=integration_type,
+                                   integrationHttpMethod="POST", uri=uri)
+    assert caught.value.response["Error"]["Code"] == "BadRequestException"
+    assert caught.value.response["Error"]["Message"] == message
