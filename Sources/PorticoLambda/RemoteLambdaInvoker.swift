@@ -22,12 +22,19 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
         /// Nil sends unsigned requests (the Runtime Interface Emulator has no auth).
         public var credentials: AWSCredentials?
         public var connectTimeout: TimeAmount
+        /// PEM files of certificate authorities trusted for an https endpoint, besides the system's
+        /// (the data plane's `--upstream-ca-file`).
+        public var trustRootFiles: [String]
 
-        public init(endpoint: String, region: String, credentials: AWSCredentials?, connectTimeout: TimeAmount = .seconds(10)) {
+        public init(
+            endpoint: String, region: String, credentials: AWSCredentials?, connectTimeout: TimeAmount = .seconds(10),
+            trustRootFiles: [String] = []
+        ) {
             self.endpoint = endpoint
             self.region = region
             self.credentials = credentials
             self.connectTimeout = connectTimeout
+            self.trustRootFiles = trustRootFiles
         }
     }
 
@@ -59,7 +66,9 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
         while path.hasSuffix("/") { path.removeLast() }
         self.basePath = path
         if scheme == "https" {
-            tlsContext = try NIOSSLContext(configuration: .makeClientConfiguration())
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = configuration.trustRootFiles.map { .file($0) }
+            tlsContext = try NIOSSLContext(configuration: tls)
         } else {
             tlsContext = nil
         }
@@ -82,7 +91,7 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
-                        let isAddress = serverName.contains(":") || serverName.allSatisfy { $0.isNumber || $0 == "." }
+                        let isAddress = (try? SocketAddress(ipAddress: serverName, port: 0)) != nil
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tlsContext, serverHostname: isAddress ? nil : serverName))
                     }

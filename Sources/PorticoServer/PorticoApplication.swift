@@ -123,7 +123,9 @@ public struct PorticoApplication: Sendable {
         if let endpoint = configuration.lambdaEndpoint {
             do {
                 remote = try RemoteLambdaInvoker(
-                    configuration: .init(endpoint: endpoint, region: configuration.lambdaRegion, credentials: configuration.lambdaCredentials))
+                    configuration: .init(
+                        endpoint: endpoint, region: configuration.lambdaRegion, credentials: configuration.lambdaCredentials,
+                        trustRootFiles: configuration.dataPlane.upstreamCAFiles))
             } catch {
                 throw StartupError("cannot use the Lambda endpoint: \(error)")
             }

@@ -116,7 +116,7 @@ class InvokeHandler(BaseHTTPRequestHandler):
 
 
 class LambdaServer:
-    def __init__(self, credentials=None, region="us-east-1"):
+    def __init__(self, credentials=None, region="us-east-1", tls=None):
         self.credentials = Credentials(*credentials) if credentials else None
         self.region = region
         self.scripts = {}
@@ -126,6 +126,12 @@ class LambdaServer:
         self.httpd.daemon_threads = True
         self.httpd.owner = self
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls:
+            import ssl
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.url = f"https://localhost:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 

@@ -224,3 +224,30 @@ def test_openapi_import_and_export_of_aws_proxy(env):
     assert exported_integration["type"] == "aws_proxy"
     assert exported_integration["uri"] == lambda_helpers.invocation_uri("imported")
     assert exported_integration["payloadFormatVersion"] == "2.0"
+
+
+def test_https_endpoint_with_a_trusted_ca(tmp_path):
+    import subprocess
+
+    from conftest import Portico, require_program
+    from lambda_server import LambdaServer
+    require_program("openssl")
+    cert, key = tmp_path / "lambda.pem", tmp_path / "lambda.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], check=True, capture_output=True)
+    server = LambdaServer(credentials=(lambda_helpers.KEY_ID, lambda_helpers.SECRET), tls=(str(cert), str(key)))
+    portico = Portico("--lambda-endpoint", server.url, "--upstream-ca-file", str(cert), env={
+        "AWS_ACCESS_KEY_ID": lambda_helpers.KEY_ID, "AWS_SECRET_ACCESS_KEY": lambda_helpers.SECRET, "AWS_SESSION_TOKEN": "tok",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"})
+    try:
+        server.scripts["overtls"] = ("json", {"statusCode": 200, "body": "over tls"})
+        api_id = lambda_helpers.http_api(portico, {"GET /tls": ("overtls", "2.0")})
+        response = call(portico, api_id, "/tls")
+        assert response.status_code == 200 and response.text == "over tls"
+        record = server.last("overtls")
+        assert record["signature_ok"] is True
+        assert record["headers"]["X-Amz-Security-Token"] == "tok"
+        assert "X-Amz-Security-Token" in record["headers"]["Authorization"] or "x-amz-security-token" in record["headers"]["Authorization"]
+    finally:
+        portico.stop()
+        server.stop()
