@@ -4,16 +4,20 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import PorticoAuth
+import Synchronization
 
 /// Runs invocations on a remote Lambda Invoke API (AWS itself, LocalStack, the Runtime Interface
 /// Emulator, or any Invoke-compatible server) over HTTP/1.1 or HTTPS, signed with SigV4 (service
 /// `lambda`) when credentials are configured.
 ///
 /// `POST {endpoint}/2015-03-31/functions/{FunctionName}/invocations[?Qualifier=...]` with
-/// `X-Amz-Invocation-Type`, `X-Amz-Log-Type` and `X-Amz-Client-Context` (AWS_FACTS L3). Each
-/// invocation opens its own connection on the caller's event loop and closes it after the answer:
-/// invocations last milliseconds to minutes, so a connection's set-up is small beside them (a
-/// per-loop keep-alive pool is the next step if measurements ask for it).
+/// `X-Amz-Invocation-Type`, `X-Amz-Log-Type` and `X-Amz-Client-Context` (AWS_FACTS L3).
+///
+/// Connections are kept alive and reused per event loop (an invocation runs on its caller's loop,
+/// so a connection never changes thread), up to ``maxIdlePerLoop`` each, for at most
+/// ``idleTimeout``: short enough that the endpoint rarely closes one under us. An invocation is
+/// never retried on another connection (Invoke is not idempotent), so a connection the endpoint
+/// closed just as it was taken fails that one invocation.
 public final class RemoteLambdaInvoker: LambdaInvoking {
     public struct Configuration: Sendable {
         /// `http://host:port` or `https://host[:port]`, optionally with a base path.
@@ -50,6 +54,10 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
     private let tlsContext: NIOSSLContext?
     private let signer: SigV4Signer?
     private let connectTimeout: TimeAmount
+    /// Idle keep-alive connections by event loop, with when each went idle.
+    private let idle = Mutex<[ObjectIdentifier: [(channel: any Channel, since: NIODeadline)]]>([:])
+    static let maxIdlePerLoop = 16
+    static let idleTimeout = TimeAmount.seconds(4)
 
     public init(configuration: Configuration) throws {
         guard let url = URL(string: configuration.endpoint), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -83,12 +91,26 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
     public func invoke(_ invocation: LambdaInvocation, on eventLoop: any EventLoop) -> EventLoopFuture<LambdaInvocationOutcome> {
         let (head, body) = request(for: invocation, date: Date())
         let promise = eventLoop.makePromise(of: InvokeAnswer.self)
+        if let channel = takeIdle(on: eventLoop) {
+            Self.send(head, body, on: channel, promise)
+        } else {
+            connect(on: eventLoop).whenComplete { result in
+                switch result {
+                case .success(let channel): Self.send(head, body, on: channel, promise)
+                case .failure(let error): promise.fail(error)
+                }
+            }
+        }
+        return promise.futureResult.map { Self.outcome($0) }
+    }
+
+    private func connect(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
         let tlsContext = self.tlsContext
         let serverName = host
-        ClientBootstrap(group: eventLoop)
+        return ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
+            .channelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
                         let isAddress = (try? SocketAddress(ipAddress: serverName, port: 0)) != nil
@@ -96,21 +118,54 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
                             try NIOSSLClientHandler(context: tlsContext, serverHostname: isAddress ? nil : serverName))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(InvokeAnswerHandler(promise: promise))
+                    try channel.pipeline.syncOperations.addHandler(InvokeAnswerHandler { self?.release($0) })
                 }
             }
             .connect(host: host, port: port)
-            .whenComplete { result in
-                switch result {
-                case .success(let channel):
-                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                    channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-                case .failure(let error):
-                    promise.fail(error)
-                }
+    }
+
+    /// Writes the request on `channel` (on its loop) and has its answer complete `promise`.
+    private static func send(_ head: HTTPRequestHead, _ body: ByteBuffer, on channel: any Channel, _ promise: EventLoopPromise<InvokeAnswer>) {
+        channel.eventLoop.execute {
+            do {
+                let handler = try channel.pipeline.syncOperations.handler(type: InvokeAnswerHandler.self)
+                handler.begin(promise)
+            } catch {
+                promise.fail(error)
+                channel.close(promise: nil)
+                return
             }
-        return promise.futureResult.map { Self.outcome($0) }
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        }
+    }
+
+    /// An idle connection of `eventLoop` that is still open and fresh; stale ones are closed.
+    private func takeIdle(on eventLoop: any EventLoop) -> (any Channel)? {
+        let now = NIODeadline.now()
+        var stale: [any Channel] = []
+        let found: (any Channel)? = idle.withLock { idle in
+            let key = ObjectIdentifier(eventLoop)
+            while let last = idle[key]?.popLast() {
+                if last.channel.isActive, now - last.since < Self.idleTimeout { return last.channel }
+                stale.append(last.channel)
+            }
+            return nil
+        }
+        for channel in stale { channel.close(promise: nil) }
+        return found
+    }
+
+    /// Called (on the connection's loop) when an answer ended and the connection may carry more.
+    private func release(_ channel: any Channel) {
+        let kept = idle.withLock { idle in
+            let key = ObjectIdentifier(channel.eventLoop)
+            guard (idle[key]?.count ?? 0) < Self.maxIdlePerLoop else { return false }
+            idle[key, default: []].append((channel, .now()))
+            return true
+        }
+        if !kept { channel.close(promise: nil) }
     }
 
     /// The Invoke request for `invocation`, signed as of `date`.
@@ -134,7 +189,6 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
         if let traceId = invocation.traceId { httpHeaders.add(name: "X-Amzn-Trace-Id", value: traceId) }
         httpHeaders.add(name: "User-Agent", value: "Portico")
         httpHeaders.add(name: "Content-Length", value: String(body.count))
-        httpHeaders.add(name: "Connection", value: "close")
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: query.isEmpty ? path : path + "?" + query, headers: httpHeaders)
         return (head, invocation.payload)
     }
@@ -216,17 +270,25 @@ struct InvokeAnswer: Sendable {
     var body: ByteBuffer
 }
 
-/// Collects one HTTP response and closes the connection.
+/// Collects each HTTP response on its connection: completes the invocation's promise, then hands
+/// the connection back for reuse (or closes it when the endpoint does not keep it alive).
 private final class InvokeAnswerHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
-    private let promise: EventLoopPromise<InvokeAnswer>
+    private var promise: EventLoopPromise<InvokeAnswer>?
     private var head: HTTPResponseHead?
     private var body = ByteBuffer()
-    private var done = false
+    private let onIdle: (any Channel) -> Void
 
-    init(promise: EventLoopPromise<InvokeAnswer>) {
+    init(onIdle: @escaping (any Channel) -> Void) {
+        self.onIdle = onIdle
+    }
+
+    /// A request is about to be written; its answer completes `promise`.
+    func begin(_ promise: EventLoopPromise<InvokeAnswer>) {
         self.promise = promise
+        head = nil
+        body.clear()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -236,26 +298,27 @@ private final class InvokeAnswerHandler: ChannelInboundHandler {
         case .body(var buffer):
             body.writeBuffer(&buffer)
         case .end:
-            guard let head, !done else { return }
-            done = true
+            guard let head, let promise else {
+                context.close(promise: nil)
+                return
+            }
+            self.promise = nil
             promise.succeed(InvokeAnswer(head: head, body: body))
-            context.close(promise: nil)
+            body = ByteBuffer()
+            let keepAlive = head.version == .http1_1 && !head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+            if keepAlive { onIdle(context.channel) } else { context.close(promise: nil) }
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if !done {
-            done = true
-            promise.fail(ChannelError.eof)
-        }
+        promise?.fail(ChannelError.eof)
+        promise = nil
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if !done {
-            done = true
-            promise.fail(error)
-        }
+        promise?.fail(error)
+        promise = nil
         context.close(promise: nil)
     }
 }

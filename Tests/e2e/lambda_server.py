@@ -68,7 +68,7 @@ class InvokeHandler(BaseHTTPRequestHandler):
             event = json.loads(body) if body else None
         except ValueError:
             event = body.decode("utf-8", "replace")
-        record = {"function": name, "headers": dict(self.headers), "event": event, "signature_ok": signed, "query": split.query}
+        record = {"client": self.client_address, "function": name, "headers": dict(self.headers), "event": event, "signature_ok": signed, "query": split.query}
         with server.lock:
             server.received.append(record)
         if server.credentials and not signed:

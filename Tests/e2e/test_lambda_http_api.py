@@ -251,3 +251,16 @@ def test_https_endpoint_with_a_trusted_ca(tmp_path):
     finally:
         portico.stop()
         server.stop()
+
+
+def test_invoke_connections_are_kept_alive(env):
+    server, portico = env
+    server.scripts["reused"] = ("json", {"statusCode": 200, "body": "again"})
+    api_id = lambda_helpers.http_api(portico, {"GET /again": ("reused", "2.0")})
+    server.clear()
+    for _ in range(4):
+        assert call(portico, api_id, "/again").text == "again"
+    with server.lock:
+        clients = {record["client"] for record in server.received if record["function"].endswith("reused")}
+    # Portico's data plane has one event loop per core; each loop keeps its own connection.
+    assert len(clients) <= 2, clients
