@@ -200,6 +200,22 @@ struct LambdaProxyEventTests {
         #expect(event["headers"] as? [String: String] == [:])
     }
 
+    /// Fact 3: REST path parameters stay percent-encoded; a greedy one keeps double slashes and
+    /// loses one trailing slash.
+    @Test func restPathParametersAreRaw() {
+        func raw(_ resource: String, _ path: Substring) -> [String]? {
+            LambdaProxyRequest.rawPathParameters(resourcePath: resource, path: path)?.map { "\($0.name)=\($0.value)" }
+        }
+        #expect(raw("/{proxy+}", "/proxy-value/") == ["proxy=proxy-value"])
+        #expect(raw("/{proxy+}", "/proxy-value//double-slash") == ["proxy=proxy-value//double-slash"])
+        #expect(
+            raw("/{proxy+}", "/proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com")
+                == ["proxy=proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com"])
+        #expect(raw("/users/{id}/files/{path+}", "/users/a%20b/files/x/y") == ["id=a%20b", "path=x/y"])
+        #expect(raw("/users/{id}", "/accounts/7") == nil)
+        #expect(raw("/", "/") == [])
+    }
+
     @Test func httpApiTextContentTypes() {
         #expect(LambdaProxyEvent.isTextForHttpApi(contentType: "application/json; charset=utf-8"))
         #expect(LambdaProxyEvent.isTextForHttpApi(contentType: "text/plain"))

@@ -79,14 +79,18 @@ def test_proxy_event_is_facts_2_and_3(env):
     call(portico, api.id, "/stage/proxy-value/?category=electronics&category=books&price=10&price=20&price=30")
     event = server.last("restecho")["event"]
     assert event["path"] == "/proxy-value/"
+    assert event["pathParameters"] == {"proxy": "proxy-value"}
     assert event["requestContext"]["path"] == "/stage/proxy-value/"
     assert event["queryStringParameters"] == {"category": "books", "price": "30"}
     assert event["multiValueQueryStringParameters"] == {"category": ["electronics", "books"], "price": ["10", "20", "30"]}
     call(portico, api.id, "/stage/proxy-value//double-slash")
     assert server.last("restecho")["event"]["path"] == "/proxy-value//double-slash"
+    assert server.last("restecho")["event"]["pathParameters"] == {"proxy": "proxy-value//double-slash"}
     # `%2B` stays encoded and `+` stays `+` in `path`.
     call(portico, api.id, "/stage/proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com")
-    assert server.last("restecho")["event"]["path"] == "/proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com"
+    event = server.last("restecho")["event"]
+    assert event["path"] == "/proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com"
+    assert event["pathParameters"] == {"proxy": "proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com"}
 
 
 def test_proxy_bodies_and_stage_variables(env):

@@ -58,6 +58,33 @@ struct LambdaProxyRequest {
         return headers
     }
 
+    /// REST path parameters as the proxy event shows them: **still percent-encoded** (fact 3:
+    /// `test%2Balias@gmail.com` stays as it is), a greedy `{name+}` taking the rest of the path
+    /// with double slashes kept and one trailing slash dropped (`proxy-value/` → `proxy-value`).
+    /// Read off the raw path against the resource's path; nil when they do not line up (the
+    /// router's decoded values are used then).
+    static func rawPathParameters(resourcePath: String, path: Substring) -> [(name: String, value: String)]? {
+        var parameters: [(name: String, value: String)] = []
+        var rest = path.utf8.first == UInt8(ascii: "/") ? path.dropFirst() : path
+        for part in resourcePath.split(separator: "/") {
+            if part.hasPrefix("{"), part.hasSuffix("+}") {
+                var value = rest
+                if value.utf8.last == UInt8(ascii: "/") { value = value.dropLast() }
+                parameters.append((String(part.dropFirst().dropLast(2)), String(value)))
+                return parameters
+            }
+            let end = rest.firstIndex(of: "/") ?? rest.endIndex
+            let segment = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+            if part.hasPrefix("{"), part.hasSuffix("}") {
+                parameters.append((String(part.dropFirst().dropLast()), String(segment)))
+            } else if segment != part {
+                return nil
+            }
+        }
+        return parameters
+    }
+
     static func domainPrefix(_ domainName: String) -> String {
         String(domainName.prefix { $0 != "." })
     }

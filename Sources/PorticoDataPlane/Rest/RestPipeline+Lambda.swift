@@ -23,7 +23,8 @@ extension RestPipeline {
         head.headers = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: nil, traceId: rest.traceId)
         let request = LambdaProxyRequest(
             head: head, path: String(rest.stagePath), contextPath: "/" + stageName + rest.stagePath, rawQuery: rest.rawQuery,
-            resource: method.resourcePath, routeKey: method.route.routeKey, pathParameters: rest.pathParameters,
+            resource: method.resourcePath, routeKey: method.route.routeKey,
+            pathParameters: LambdaProxyRequest.rawPathParameters(resourcePath: method.resourcePath, path: rest.stagePath) ?? rest.pathParameters,
             stageVariables: deployment?.stageVariables ?? [:],
             context: .init(
                 accountId: configuration.accountId, apiId: rest.api.restApiId, deploymentId: deployment?.deploymentId,
