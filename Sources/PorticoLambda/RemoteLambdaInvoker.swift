@@ -29,11 +29,15 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
         /// PEM files of certificate authorities trusted for an https endpoint, besides the system's
         /// (the data plane's `--upstream-ca-file`).
         public var trustRootFiles: [String]
+        /// A connection whose answer takes longer is closed and the invocation fails: Lambda's
+        /// longest timeout (900 s) and some slack. Integrations give up sooner, on their own timeout.
+        public var responseTimeout: TimeAmount
 
         public init(
             endpoint: String, region: String, credentials: AWSCredentials?, connectTimeout: TimeAmount = .seconds(10),
-            trustRootFiles: [String] = []
+            trustRootFiles: [String] = [], responseTimeout: TimeAmount = .seconds(905)
         ) {
+            self.responseTimeout = responseTimeout
             self.endpoint = endpoint
             self.region = region
             self.credentials = credentials
@@ -54,6 +58,7 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
     private let tlsContext: NIOSSLContext?
     private let signer: SigV4Signer?
     private let connectTimeout: TimeAmount
+    private let responseTimeout: TimeAmount
     /// Idle keep-alive connections by event loop, with when each went idle.
     private let idle = Mutex<[ObjectIdentifier: [(channel: any Channel, since: NIODeadline)]]>([:])
     static let maxIdlePerLoop = 16
@@ -86,17 +91,19 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
                 service: "lambda")
         }
         connectTimeout = configuration.connectTimeout
+        responseTimeout = configuration.responseTimeout
     }
 
     public func invoke(_ invocation: LambdaInvocation, on eventLoop: any EventLoop) -> EventLoopFuture<LambdaInvocationOutcome> {
         let (head, body) = request(for: invocation, date: Date())
         let promise = eventLoop.makePromise(of: InvokeAnswer.self)
         if let channel = takeIdle(on: eventLoop) {
-            Self.send(head, body, on: channel, promise)
+            Self.send(head, body, on: channel, promise, timeout: responseTimeout)
         } else {
+            let timeout = responseTimeout
             connect(on: eventLoop).whenComplete { result in
                 switch result {
-                case .success(let channel): Self.send(head, body, on: channel, promise)
+                case .success(let channel): Self.send(head, body, on: channel, promise, timeout: timeout)
                 case .failure(let error): promise.fail(error)
                 }
             }
@@ -125,11 +132,16 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
     }
 
     /// Writes the request on `channel` (on its loop) and has its answer complete `promise`.
-    private static func send(_ head: HTTPRequestHead, _ body: ByteBuffer, on channel: any Channel, _ promise: EventLoopPromise<InvokeAnswer>) {
+    private static func send(
+        _ head: HTTPRequestHead, _ body: ByteBuffer, on channel: any Channel, _ promise: EventLoopPromise<InvokeAnswer>, timeout: TimeAmount
+    ) {
         channel.eventLoop.execute {
             do {
                 let handler = try channel.pipeline.syncOperations.handler(type: InvokeAnswerHandler.self)
                 handler.begin(promise)
+                // Closing fails the invocation through the handler (`channelInactive`).
+                let timer = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+                promise.futureResult.whenComplete { _ in timer.cancel() }
             } catch {
                 promise.fail(error)
                 channel.close(promise: nil)

@@ -137,3 +137,30 @@ struct RemoteLambdaInvokerTests {
         #expect(error.statusCode == 404 && error.type == "ResourceNotFoundException")
     }
 }
+
+extension RemoteLambdaInvokerTests {
+    /// An endpoint that accepts and never answers: the invocation fails after the response timeout
+    /// rather than holding its connection for ever.
+    @Test func anEndpointThatNeverAnswersTimesOut() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let server = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let port = try #require(server.localAddress?.port)
+        let invoker = try RemoteLambdaInvoker(
+            configuration: .init(endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", credentials: nil, responseTimeout: .milliseconds(200)))
+        let started = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await invoker.invoke(LambdaInvocation(functionName: "f", payload: ByteBuffer(string: "{}")), on: group.next()).get()
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func aRefusedConnectionFailsTheInvocation() async throws {
+        let invoker = try RemoteLambdaInvoker(configuration: .init(endpoint: "http://127.0.0.1:1", region: "us-east-1", credentials: nil))
+        await #expect(throws: (any Error).self) {
+            _ = try await invoker.invoke(
+                LambdaInvocation(functionName: "f", payload: ByteBuffer()), on: MultiThreadedEventLoopGroup.singleton.next()
+            ).get()
+        }
+    }
+}
