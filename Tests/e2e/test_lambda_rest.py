@@ -270,3 +270,38 @@ def test_put_integration_checks_aws_uris(env, integration_type, uri, message):
                                    integrationHttpMethod="POST", uri=uri)
     assert caught.value.response["Error"]["Code"] == "BadRequestException"
     assert caught.value.response["Error"]["Message"] == message
+
+
+def test_openapi_import_and_export_of_lambda_integrations(env):
+    import json
+
+    from rest_dataplane_helpers import wait_for
+    server, portico = env
+    server.scripts["restimported"] = ("json", {"statusCode": 200, "body": "imported"})
+    server.scripts["restimportedaws"] = ("json", {"value": 7})
+    client = portico.client("apigateway")
+    definition = {
+        "openapi": "3.0.1",
+        "info": {"title": "lambda-rest-import", "version": "1"},
+        "paths": {
+            "/proxy": {"get": {"x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "httpMethod": "POST", "uri": invocation_uri("restimported")}}},
+            "/custom": {"get": {
+                "responses": {"200": {"description": "ok"}},
+                "x-amazon-apigateway-integration": {
+                    "type": "aws", "httpMethod": "POST", "uri": invocation_uri("restimportedaws"),
+                    "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": '{"got": $input.path(\'$.value\')}'}}}}}},
+        },
+    }
+    api_id = client.import_rest_api(body=json.dumps(definition).encode())["id"]
+    client.create_deployment(restApiId=api_id, stageName="v1")
+    wait_for(lambda: call(portico, api_id, "/v1/proxy").status_code == 200)
+    assert call(portico, api_id, "/v1/proxy").text == "imported"
+    assert server.last("restimported")["event"]["resource"] == "/proxy"
+    response = call(portico, api_id, "/v1/custom")
+    assert response.status_code == 200 and response.json() == {"got": 7}
+    exported = json.loads(client.get_export(restApiId=api_id, stageName="v1", exportType="oas30",
+                                            parameters={"extensions": "integrations"})["body"].read())
+    proxy = exported["paths"]["/proxy"]["get"]["x-amazon-apigateway-integration"]
+    assert proxy["type"] == "aws_proxy" and proxy["uri"] == invocation_uri("restimported") and proxy["httpMethod"] == "POST"
+    assert exported["paths"]["/custom"]["get"]["x-amazon-apigateway-integration"]["type"] == "aws"
