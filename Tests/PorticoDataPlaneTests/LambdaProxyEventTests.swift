@@ -219,7 +219,8 @@ struct LambdaProxyEventTests {
     @Test func httpApiTextContentTypes() {
         #expect(LambdaProxyEvent.isTextForHttpApi(contentType: "application/json; charset=utf-8"))
         #expect(LambdaProxyEvent.isTextForHttpApi(contentType: "text/plain"))
-        #expect(LambdaProxyEvent.isTextForHttpApi(contentType: "application/vnd.api+json"))
+        #expect(LambdaProxyEvent.isTextForHttpApi(contentType: "application/xml"))
+        #expect(!LambdaProxyEvent.isTextForHttpApi(contentType: "application/vnd.api+json"))
         #expect(!LambdaProxyEvent.isTextForHttpApi(contentType: "application/octet-stream"))
         #expect(!LambdaProxyEvent.isTextForHttpApi(contentType: "application/x-www-form-urlencoded"))
         #expect(!LambdaProxyEvent.isTextForHttpApi(contentType: nil))

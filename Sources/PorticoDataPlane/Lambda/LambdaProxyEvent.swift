@@ -273,17 +273,15 @@ enum LambdaProxyEvent {
 
     // MARK: binary detection
 
-    /// HTTP APIs have no `binaryMediaTypes`: AWS base64-encodes any body whose content type is
-    /// not text. Portico counts as text `text/*`, JSON and XML (with `+json`/`+xml` suffixes)
-    /// and JavaScript, as observed of HTTP APIs (a form post arrives base64-encoded); a body
-    /// without a content type is treated as binary. Judgement where AWS does not document it.
+    /// HTTP APIs have no `binaryMediaTypes`: AWS base64-encodes any body whose content type is not
+    /// text. AWS does not list the text types; the split observed on real AWS (HTTP API, payload
+    /// 2.0, recorded in ministack's PR #766) is `text/*`, `application/json`, `application/xml` and
+    /// `application/javascript` as text, and everything else — a form post, a missing
+    /// `Content-Type`, `+json` types — base64-encoded.
     static func isTextForHttpApi(contentType: String?) -> Bool {
         guard let contentType else { return false }
         let media = RestMediaType.of(contentType)
         if media.hasPrefix("text/") { return true }
-        switch media {
-        case "application/json", "application/javascript", "application/xml", "application/ecmascript": return true
-        default: return media.hasSuffix("+json") || media.hasSuffix("+xml")
-        }
+        return media == "application/json" || media == "application/xml" || media == "application/javascript"
     }
 }
