@@ -1,4 +1,5 @@
 import PorticoModel
+import PorticoObservability
 import Testing
 
 @testable import PorticoRuntime
@@ -38,6 +39,43 @@ extension LambdaTargetTests {
             case .lambda(let target)? where type == "AWS": #expect(target == expected)
             default: Issue.record("\(type) compiled to \(String(describing: kind))")
             }
+        }
+    }
+}
+
+extension LambdaTargetTests {
+    static let httpCompiler = DeploymentCompiler(
+        configuration: .init(), metrics: MetricsRegistry(), accessLogs: AccessLogWriters(logDirectory: "/tmp"))
+
+    static func awsProxy(_ uri: String, version: String?) -> Integration {
+        var integration = Integration(integrationId: "int1234", integrationType: "AWS_PROXY")
+        integration.integrationUri = uri
+        integration.payloadFormatVersion = version
+        return integration
+    }
+
+    /// HTTP API `AWS_PROXY`: both URI forms, the payload version, stage variables in the URI.
+    @Test func httpApiCompilerResolvesLambdaProxies() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:orders"
+        let cases: [(Integration, LambdaPayloadVersion)] = [
+            (Self.awsProxy(arn, version: "1.0"), .v1),
+            (Self.awsProxy("arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}", version: "2.0"), .v2),
+            (Self.awsProxy("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/\(arn)/invocations", version: nil), .v2),
+        ]
+        for (integration, version) in cases {
+            let compiled = Self.httpCompiler.compileIntegration(integration, variables: ["fn": "orders"], isDefaultRoute: false)
+            guard case .lambdaProxy(let target, let compiledVersion) = compiled.kind else {
+                Issue.record("\(integration.integrationUri ?? "") compiled to \(compiled.kind)")
+                continue
+            }
+            #expect(target.functionName == arn)
+            #expect(compiledVersion == version)
+            #expect(compiled.timeoutMillis == Integration.defaultTimeoutMillis)
+        }
+        let unusable = Self.httpCompiler.compileIntegration(Self.awsProxy("https://example.com", version: "2.0"), variables: [:], isDefaultRoute: false)
+        guard case .unusable = unusable.kind else {
+            Issue.record("a non-Lambda URI compiled")
+            return
         }
     }
 }
