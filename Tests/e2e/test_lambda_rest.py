@@ -305,3 +305,19 @@ def test_openapi_import_and_export_of_lambda_integrations(env):
     proxy = exported["paths"]["/proxy"]["get"]["x-amazon-apigateway-integration"]
     assert proxy["type"] == "aws_proxy" and proxy["uri"] == invocation_uri("restimported") and proxy["httpMethod"] == "POST"
     assert exported["paths"]["/custom"]["get"]["x-amazon-apigateway-integration"]["type"] == "aws"
+
+
+def test_aws_integration_asynchronous_invocation(env):
+    server, portico = env
+    server.scripts["asyncfn"] = ("json", None)
+    api = RestApi(portico, name="lambda-async")
+    api.method("/later", "POST", {
+        "type": "AWS", "integrationHttpMethod": "POST", "uri": invocation_uri("asyncfn"),
+        "requestParameters": {"integration.request.header.X-Amz-Invocation-Type": "'Event'"}},
+        responses={"202": {"selectionPattern": "", "responseTemplates": {"application/json": '{"queued": true}'}}})
+    api.deploy("test")
+    server.clear()
+    response = call(portico, api.id, "/test/later", method="POST", json={"job": 1})
+    assert response.status_code == 202 and response.json() == {"queued": True}
+    record = server.last("asyncfn")
+    assert record["headers"]["X-Amz-Invocation-Type"] == "Event" and record["event"] == {"job": 1}

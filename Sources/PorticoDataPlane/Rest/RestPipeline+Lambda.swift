@@ -66,7 +66,7 @@ extension RestPipeline {
         case .success(let prepared):
             // An empty payload (a GET passed through) reaches the function as `{}`.
             let payload = ByteBuffer(bytes: prepared.body.isEmpty ? Array("{}".utf8) : prepared.body)
-            invoke(target, integration, payload: payload) { result in
+            invoke(target, integration, payload: payload, type: invocationType(integration, prepared)) { result in
                 switch result {
                 case .failure(let failure):
                     done(failure.response)
@@ -91,14 +91,14 @@ extension RestPipeline {
     /// Invokes the function with the integration's timeout; a refusal, a failure or a timeout
     /// comes back as the gateway's answer.
     private func invoke(
-        _ target: LambdaTarget, _ integration: RestRuntimeIntegration, payload: ByteBuffer,
+        _ target: LambdaTarget, _ integration: RestRuntimeIntegration, payload: ByteBuffer, type: LambdaInvocationType = .requestResponse,
         _ completion: @escaping (Result<LambdaInvocationResponse, RestResponseFailure>) -> Void
     ) {
         let exchange = self.exchange
         let call = LambdaCall()
         exchange.lambdaCall = call
         exchange.integrationStart = call.startedAt
-        let invocation = LambdaInvocation(functionName: target.functionName, payload: payload, traceId: rest.traceId)
+        let invocation = LambdaInvocation(functionName: target.functionName, payload: payload, invocationType: type, traceId: rest.traceId)
         call.start(invocation, invoker: state.lambda, on: state.pool.eventLoop, timeoutMillis: integration.timeoutMillis) { result in
             exchange.lambdaCall = nil
             exchange.integrationLatencyNanos = (NIODeadline.now() - call.startedAt).nanoseconds
@@ -118,6 +118,20 @@ extension RestPipeline {
                 completion(.success(response))
             }
         }
+    }
+
+    /// `AWS` integrations choose the invocation type with a mapped `X-Amz-Invocation-Type` header
+    /// (`integration.request.header.X-Amz-Invocation-Type: 'Event'` for an asynchronous call, AWS's
+    /// documented way), or with the template's `$context.requestOverride.header`; otherwise
+    /// RequestResponse.
+    func invocationType(_ integration: RestRuntimeIntegration, _ prepared: PreparedRequest) -> LambdaInvocationType {
+        var text: String?
+        for (parameter, source) in integration.requestParameters
+        where parameter.location == .header && parameter.name.lowercased() == "x-amz-invocation-type" {
+            text = value(source, backend: nil)
+        }
+        for (name, value) in prepared.overrides.header where name.lowercased() == "x-amz-invocation-type" { text = value }
+        return text.flatMap { LambdaInvocationType(rawValue: $0) } ?? .requestResponse
     }
 
     /// `{"message": "Internal server error"}` with `status` (500 for a refused invoke, 502 for a
