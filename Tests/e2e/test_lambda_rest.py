@@ -107,6 +107,15 @@ def test_proxy_bodies_and_stage_variables(env):
     call(portico, api.id, "/prod/upload", method="POST", data=png, headers={"Content-Type": "image/png"})
     event = server.last("restbody")["event"]
     assert event["isBase64Encoded"] is True and base64.b64decode(event["body"]) == png
+    # A base64 result is decoded when the client accepts one of the binary media types, and sent
+    # as its base64 text otherwise (fact 4).
+    server.scripts["restbody"] = ("json", {"statusCode": 200, "body": base64.b64encode(png).decode(), "isBase64Encoded": True,
+                                           "headers": {"Content-Type": "image/png"}})
+    response = call(portico, api.id, "/prod/upload", method="POST", headers={"Accept": "image/png"})
+    assert response.status_code == 200 and response.content == png
+    server.scripts["restbody"] = ("json", {"statusCode": 200, "body": base64.b64encode(png).decode(), "isBase64Encoded": True})
+    response = call(portico, api.id, "/prod/upload", method="POST", headers={"Accept": "application/json"})
+    assert response.content == base64.b64encode(png)
 
 
 # AWS_FACTS fact 4, row by row.
