@@ -63,7 +63,11 @@ let package = Package(
             name: "PorticoLambda",
             dependencies: [
                 "PorticoModel",
+                "PorticoAuth",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -80,6 +84,7 @@ let package = Package(
                 "PorticoSchema",
                 "PorticoTemplates",
                 "PorticoObservability",
+                "PorticoLambda",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -112,6 +117,7 @@ let package = Package(
                 "PorticoManagement",
                 "PorticoObservability",
                 "PorticoAuth",
+                "PorticoLambda",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +129,7 @@ let package = Package(
             name: "portico",
             dependencies: [
                 "PorticoServer",
+                "PorticoLambda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,7 +146,12 @@ let package = Package(
             name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates", "PorticoSchema"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PorticoDataPlaneTests", dependencies: ["PorticoDataPlane", .product(name: "NIOCore", package: "swift-nio")],
+            name: "PorticoDataPlaneTests",
+            dependencies: [
+                "PorticoDataPlane", "PorticoLambda", "PorticoRuntime", "PorticoModel", "PorticoAuth",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoTemplatesTests", dependencies: ["PorticoTemplates", "PorticoModel"], exclude: ["Conformance"],

@@ -3,6 +3,7 @@ public import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+public import PorticoLambda
 public import PorticoRuntime
 import Synchronization
 
@@ -16,7 +17,11 @@ public final class DataPlaneServer: Sendable {
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let connectionCount = Atomic<Int>(0)
 
-    public init(configuration: DataPlaneConfiguration, group: any EventLoopGroup, logger: Logger) {
+    /// - Parameter lambda: runs the invocations of `AWS`/`AWS_PROXY` integrations.
+    public init(
+        configuration: DataPlaneConfiguration, group: any EventLoopGroup, logger: Logger,
+        lambda: any LambdaInvoking = UnavailableLambdaInvoker()
+    ) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
@@ -28,7 +33,7 @@ public final class DataPlaneServer: Sendable {
                 idleTimeout: .seconds(configuration.upstreamIdleTimeoutSeconds),
                 connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis), tlsContext: tlsContext)
             // Made here, used only on `loop` from now on.
-            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool), eventLoop: loop)
+            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool, lambda: lambda), eventLoop: loop)
         }
         self.loops = loops
     }

@@ -29,6 +29,10 @@ final class Exchange {
     /// What is needed to build the upstream request when that must wait for the whole body
     /// (mappings that refer to `$request.body`).
     var deferredProxy: (match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration, query: Substring)?
+    /// An HTTP API Lambda proxy request, invoked once the body is in (`GatewayHandler+Lambda`).
+    var deferredLambda: DeferredLambda?
+    /// The Lambda invocation in flight (HTTP or REST), cancelled if the client goes away.
+    var lambdaCall: LambdaCall?
     /// The request body, buffered for mappings that refer to it.
     var bufferedRequestBody: [UInt8]?
     /// The response head and body, held back for response mappings that refer to `$response.body`.

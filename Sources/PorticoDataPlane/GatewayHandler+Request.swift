@@ -98,6 +98,8 @@ extension GatewayHandler {
                 return
             }
             proxy(exchange, match: match, target: target, integration: integration, query: query, requestJSON: nil)
+        case .lambdaProxy(let target, let version):
+            deferLambda(exchange, DeferredLambda(match: match, integration: integration, target: target, version: version, query: query))
         }
     }
 
@@ -203,6 +205,11 @@ extension GatewayHandler {
         }
         if let rest = exchange.rest {
             runRest(exchange, rest)
+            return
+        }
+        if let lambda = exchange.deferredLambda {
+            exchange.deferredLambda = nil
+            invokeLambda(exchange, lambda)
             return
         }
         if let (match, target, integration, query) = exchange.deferredProxy, let body = exchange.bufferedRequestBody {

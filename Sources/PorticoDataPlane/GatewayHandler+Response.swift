@@ -113,6 +113,7 @@ extension GatewayHandler {
     /// The client went away mid-exchange.
     func abandon(_ exchange: Exchange) {
         exchange.rest?.call?.cancel()
+        exchange.lambdaCall?.cancel()
         exchange.deadline = nil
         exchange.upstream?.close()
         exchange.upstream = nil

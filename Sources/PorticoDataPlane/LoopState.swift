@@ -1,4 +1,5 @@
 import NIOCore
+import PorticoLambda
 import PorticoRuntime
 
 /// What one event loop's connections share: the current runtime table, the upstream pools and the
@@ -8,6 +9,8 @@ final class LoopState {
     var table: RuntimeTable
     let pool: UpstreamPool
     let requestIds: RequestIdGenerator
+    /// Runs the invocations of Lambda integrations (local function host, remote Invoke API).
+    let lambda: any LambdaInvoking
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
@@ -15,9 +18,10 @@ final class LoopState {
     private var tick: Scheduled<Void>?
     private var ticks = 0
 
-    init(table: RuntimeTable, pool: UpstreamPool) {
+    init(table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking) {
         self.table = table
         self.pool = pool
+        self.lambda = lambda
         self.requestIds = RequestIdGenerator()
     }
 

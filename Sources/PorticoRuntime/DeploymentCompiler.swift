@@ -90,6 +90,23 @@ public struct DeploymentCompiler: Sendable {
             } catch {
                 kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
             }
+        case "AWS_PROXY":
+            // HTTP APIs: "For all other integrations [than Lambda], 1.0 is the only supported
+            // value"; the management API insists on a version for Lambda, 2.0 when absent here
+            // (the console's and quick create's default).
+            let version = LambdaPayloadVersion(rawValue: integration.payloadFormatVersion ?? "2.0")
+            let uri = Self.substituteStageVariables(integration.integrationUri ?? "", variables)
+            if integration.integrationSubtype != nil {
+                kind = .unusable(reason: "integration \(integration.integrationId): AWS service integrations are not supported")
+            } else if let version {
+                do {
+                    kind = .lambdaProxy(try LambdaTarget(uri: uri), version)
+                } catch {
+                    kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
+                }
+            } else {
+                kind = .unusable(reason: "integration \(integration.integrationId): payloadFormatVersion \(integration.payloadFormatVersion ?? "") is not 1.0 or 2.0")
+            }
         default:
             kind = .unusable(reason: "integration \(integration.integrationId): type \(integration.integrationType) is not supported yet")
         }

@@ -119,6 +119,9 @@ public final class RuntimeRoute: Sendable {
 public struct RuntimeIntegration: Sendable {
     public enum Kind: Sendable {
         case httpProxy(HTTPTarget)
+        /// `AWS_PROXY` to a Lambda function: the request becomes a proxy event of the
+        /// integration's `payloadFormatVersion`, the function's answer the response.
+        case lambdaProxy(LambdaTarget, LambdaPayloadVersion)
         /// An integration that cannot be served (unsupported type, a URI that does not parse after
         /// stage-variable substitution); requests get a 500 and the reason is logged.
         case unusable(reason: String)

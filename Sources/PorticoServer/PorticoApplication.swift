@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import PorticoAuth
 import PorticoDataPlane
+import PorticoLambda
 import PorticoManagement
 import PorticoModel
 import PorticoObservability
@@ -32,7 +33,8 @@ public struct PorticoApplication: Sendable {
 
         let dataGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.dataPlane.eventLoopCount))
         let managementGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let dataPlane = DataPlaneServer(configuration: configuration.dataPlane, group: dataGroup, logger: logger)
+        let lambda = try lambdaInvoker()
+        let dataPlane = DataPlaneServer(configuration: configuration.dataPlane, group: dataGroup, logger: logger, lambda: lambda)
         let dataAddress: SocketAddress
         do {
             dataAddress = try await dataPlane.start()
@@ -112,6 +114,25 @@ public struct PorticoApplication: Sendable {
             )
         }
         return SigV4Verifier(mode: .acceptAnyWellFormed)
+    }
+
+    /// The invoker of Lambda integrations: the remote Invoke endpoint when one is configured. The
+    /// local function host joins as `CompositeLambdaInvoker(local: host, remote: remote)`.
+    func lambdaInvoker() throws -> any LambdaInvoking {
+        var remote: RemoteLambdaInvoker?
+        if let endpoint = configuration.lambdaEndpoint {
+            do {
+                remote = try RemoteLambdaInvoker(
+                    configuration: .init(
+                        endpoint: endpoint, region: configuration.lambdaRegion, credentials: configuration.lambdaCredentials,
+                        trustRootFiles: configuration.dataPlane.upstreamCAFiles))
+            } catch {
+                throw StartupError("cannot use the Lambda endpoint: \(error)")
+            }
+            let signing = configuration.lambdaCredentials.map { "signed with access key id \($0.accessKeyId)" } ?? "unsigned (no AWS credentials found)"
+            logger.info("Lambda integrations invoke functions at \(endpoint), region \(configuration.lambdaRegion), \(signing)")
+        }
+        return CompositeLambdaInvoker(local: nil, remote: remote)
     }
 
     func openStore() throws -> SQLiteStore {

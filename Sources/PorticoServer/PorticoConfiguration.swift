@@ -1,3 +1,4 @@
+public import PorticoLambda
 public import Logging
 public import PorticoDataPlane
 public import PorticoManagement
@@ -15,6 +16,13 @@ public struct PorticoConfiguration: Sendable {
     public var seedExample = true
     /// Used when an integration has no `timeoutInMillis`.
     public var defaultIntegrationTimeoutMillis = 30_000
+    /// Where Lambda integrations invoke functions the local host does not run: a Lambda Invoke
+    /// API endpoint (`--lambda-endpoint`); nil answers such invocations 404 ResourceNotFound.
+    public var lambdaEndpoint: String?
+    /// The region signed into Invoke requests (`--lambda-region`).
+    public var lambdaRegion = "us-east-1"
+    /// Credentials for signing Invoke requests; nil sends them unsigned.
+    public var lambdaCredentials: AWSCredentials?
 
     public init() {}
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PorticoAuth
+import PorticoLambda
 import PorticoServer
 
 /// `portico serve`: every option also has an environment variable (named in its help), and a
@@ -72,6 +73,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("account-id"), help: "Account id shown in ARNs and $context.accountId. [PORTICO_ACCOUNT_ID, default: 000000000000]")
     var accountId: String?
+
+    @Option(name: .customLong("lambda-endpoint"), help: "Lambda Invoke API endpoint (http:// or https://) for functions not run locally; signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN or the AWS credentials file. [PORTICO_LAMBDA_ENDPOINT]")
+    var lambdaEndpoint: String?
+
+    @Option(name: .customLong("lambda-region"), help: "Region signed into Lambda Invoke requests. [PORTICO_LAMBDA_REGION, else AWS_REGION, AWS_DEFAULT_REGION, default: us-east-1]")
+    var lambdaRegion: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -146,6 +153,16 @@ struct Serve: AsyncParsableCommand {
             configuration.dataPlane.upstreamCAFiles = [path]
         }
         configuration.credentials = try credentials(value)
+        if let endpoint = value(lambdaEndpoint, "PORTICO_LAMBDA_ENDPOINT") {
+            configuration.lambdaEndpoint = endpoint
+            configuration.lambdaRegion =
+                value(lambdaRegion, "PORTICO_LAMBDA_REGION") ?? value(nil, "AWS_REGION") ?? value(nil, "AWS_DEFAULT_REGION") ?? "us-east-1"
+            do {
+                configuration.lambdaCredentials = try AWSCredentials.resolve(environment: environment)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

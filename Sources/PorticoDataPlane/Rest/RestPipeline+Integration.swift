@@ -21,6 +21,10 @@ extension RestPipeline {
                 case .failure(let failure): done(integrationFailure(failure))
                 }
             }
+        case .lambdaProxy(let target):
+            integrateLambdaProxy(target, method, done)
+        case .lambda(let target):
+            integrateLambda(target, method, done)
         case .mock:
             switch prepareRequest(integration) {
             case .failure(let failure):

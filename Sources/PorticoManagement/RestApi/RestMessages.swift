@@ -121,6 +121,11 @@ enum RestMessages {
     static let httpUriRequired = APIError.badRequest("Invalid HTTP endpoint specified for URI")
     /// Judgement: the wording for an AWS/AWS_PROXY integration without a URI is Portico's guess.
     static let awsUriRequired = APIError.badRequest("Invalid ARN specified in the request")
+    /// AWS's wording for an apigateway service ARN with neither `path/` nor `action/`.
+    static let awsArnPathOrAction = APIError.badRequest("AWS ARN for integration must contain path or action")
+    /// AWS's wording for an `AWS_PROXY` integration that is not a Lambda (or Firehose) invocation.
+    static let awsProxyLambdaOnly = APIError.badRequest(
+        "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.")
     /// Judgement (quoted from AWS in Terraform issues).
     static func timeout(maximum: Int) -> APIError {
         .badRequest("Timeout should be between \(RestIntegration.minimumTimeoutMillis) ms and \(maximum) ms")

@@ -91,6 +91,15 @@ public struct RestDeploymentCompiler: Sendable {
             } catch {
                 kind = .unusable(reason: "\(context): \(error.message)")
             }
+        case "AWS", "AWS_PROXY":
+            let uri = DeploymentCompiler.substituteStageVariables(integration.uri ?? "", variables)
+            do {
+                let target = try LambdaTarget(uri: uri)
+                kind = integration.type == "AWS" ? .lambda(target) : .lambdaProxy(target)
+            } catch {
+                // AWS service integrations other than Lambda (S3, SQS, ...) are not built.
+                kind = .unusable(reason: "\(context): only Lambda AWS integrations are supported (\(error.message))")
+            }
         default:
             kind = .unusable(reason: "\(context): integration type \(integration.type) is not supported yet")
         }

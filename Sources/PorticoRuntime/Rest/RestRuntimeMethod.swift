@@ -42,6 +42,13 @@ public struct RestRuntimeIntegration: Sendable {
         case http(HTTPTarget)
         /// `HTTP_PROXY`: the request goes through, and the response comes back, as they are.
         case httpProxy(HTTPTarget)
+        /// `AWS_PROXY` to a Lambda function: payload 1.0 event in, proxy response out
+        /// (AWS_FACTS 2–4, L4).
+        case lambdaProxy(LambdaTarget)
+        /// `AWS` to a Lambda function (non-proxy): the request template's output is the event;
+        /// the function's result (or error JSON) goes through the integration responses, chosen
+        /// by `selectionPattern` against the error's `errorMessage` (L4).
+        case lambda(LambdaTarget)
         /// Cannot be served (unsupported type, bad URI): requests get a 500 and the reason is logged.
         case unusable(reason: String)
     }

@@ -1,0 +1,287 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PorticoObservability
+import PorticoRuntime
+
+/// Writes Lambda proxy events as API Gateway sends them, member for member and in AWS's order.
+///
+/// - Payload 1.0 (REST `AWS_PROXY`, and HTTP APIs with `payloadFormatVersion: 1.0`):
+///   AWS_FACTS facts 2–3. Header names keep the client's casing; `headers` holds the last value
+///   of a repeated header and `multiValueHeaders` all of them; `queryStringParameters` the last
+///   value of a repeated name (fact 3); absent parts are `null`, not `{}`. HTTP APIs add
+///   `"version": "1.0"` and `requestContext.authorizer` (AWS's 1.0 example).
+/// - Payload 2.0 (HTTP APIs): fact 9 and AWS's "Create AWS Lambda proxy integrations for HTTP
+///   APIs": names lower-cased, repeated headers and query values joined with commas, `cookies`
+///   from the `Cookie` header(s), and absent parts **omitted** rather than `null`.
+enum LambdaProxyEvent {
+    static func writeV1(_ request: LambdaProxyRequest, isHttpApi: Bool, into buffer: inout ByteBuffer) {
+        var json = JSONBytes(buffer: buffer)
+        defer { buffer = json.buffer }
+        let headers = groupedHeaders(request.head.headers, lowercased: false)
+        let query = groupedQuery(request.rawQuery)
+        json.beginObject()
+        if isHttpApi { json.member("version", "1.0") }
+        json.member("resource", request.resource)
+        json.member("path", request.path)
+        json.member("httpMethod", request.head.method.rawValue)
+        json.key("headers")
+        if headers.isEmpty {
+            json.null()
+        } else {
+            json.beginObject()
+            for (name, values) in headers { json.member(name, values[values.count - 1]) }
+            json.endObject()
+        }
+        json.key("multiValueHeaders")
+        writeMultiValues(headers, into: &json)
+        json.key("queryStringParameters")
+        if query.isEmpty {
+            json.null()
+        } else {
+            json.beginObject()
+            for (name, values) in query { json.member(name, values[values.count - 1]) }
+            json.endObject()
+        }
+        json.key("multiValueQueryStringParameters")
+        writeMultiValues(query, into: &json)
+        json.key("pathParameters")
+        writePathParameters(request.pathParameters, nullWhenEmpty: true, into: &json)
+        json.key("stageVariables")
+        writeStageVariables(request.stageVariables, into: &json)
+        json.key("requestContext")
+        writeV1Context(request, isHttpApi: isHttpApi, into: &json)
+        json.key("body")
+        writeBody(request, into: &json)
+        json.key("isBase64Encoded")
+        json.bool(request.bodyIsBinary && !request.body.isEmpty)
+        json.endObject()
+    }
+
+    private static func writeV1Context(_ request: LambdaProxyRequest, isHttpApi: Bool, into json: inout JSONBytes) {
+        let context = request.context
+        json.beginObject()
+        json.member("accountId", context.accountId)
+        json.member("apiId", context.apiId)
+        if isHttpApi {
+            json.key("authorizer")
+            json.beginObject()
+            json.key("claims")
+            json.null()
+            json.key("scopes")
+            json.null()
+            json.endObject()
+        }
+        if let deploymentId = context.deploymentId { json.member("deploymentId", deploymentId) }
+        json.member("domainName", context.domainName)
+        json.member("domainPrefix", LambdaProxyRequest.domainPrefix(context.domainName))
+        json.member("extendedRequestId", context.extendedRequestId)
+        json.member("httpMethod", request.head.method.rawValue)
+        json.key("identity")
+        json.beginObject()
+        // Fact 2: every identity member is present; those Portico cannot know (no IAM or Cognito
+        // callers on the data plane yet) are null.
+        for name in ["accessKey", "accountId", "caller", "cognitoAuthenticationProvider", "cognitoAuthenticationType",
+            "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId"]
+        {
+            json.key(name)
+            json.null()
+        }
+        json.member("sourceIp", context.sourceIp)
+        json.key("user")
+        json.null()
+        json.member("userAgent", request.head.headers.first(name: "user-agent"))
+        json.key("userArn")
+        json.null()
+        json.endObject()
+        json.member("path", request.contextPath)
+        json.member("protocol", request.protocolName)
+        json.member("requestId", context.requestId)
+        json.member("requestTime", CommonLogTime.string(epochMillis: context.requestTimeEpochMillis))
+        json.key("requestTimeEpoch")
+        json.integer(context.requestTimeEpochMillis)
+        json.member("resourceId", context.resourceId)
+        json.member("resourcePath", context.resourcePath)
+        json.member("stage", context.stage)
+        json.endObject()
+    }
+
+    static func writeV2(_ request: LambdaProxyRequest, into buffer: inout ByteBuffer) {
+        var json = JSONBytes(buffer: buffer)
+        defer { buffer = json.buffer }
+        let context = request.context
+        var cookies: [Substring] = []
+        var headers: [(String, [String])] = []
+        for (name, values) in groupedHeaders(request.head.headers, lowercased: true) {
+            if name == "cookie" {
+                // "All cookie headers in the request are combined with commas and added to the
+                // cookies field": one element per cookie.
+                for value in values {
+                    for cookie in value.split(separator: ";") {
+                        let trimmed = cookie.trimmingSpaces()
+                        if !trimmed.isEmpty { cookies.append(trimmed) }
+                    }
+                }
+            } else {
+                headers.append((name, values))
+            }
+        }
+        json.beginObject()
+        json.member("version", "2.0")
+        json.member("routeKey", request.routeKey)
+        json.member("rawPath", request.path)
+        json.key("rawQueryString")
+        json.string(request.rawQuery)
+        if !cookies.isEmpty {
+            json.key("cookies")
+            json.beginArray()
+            for cookie in cookies { json.string(cookie) }
+            json.endArray()
+        }
+        json.key("headers")
+        json.beginObject()
+        for (name, values) in headers { json.member(name, values.joined(separator: ",")) }
+        json.endObject()
+        let query = groupedQuery(request.rawQuery)
+        if !query.isEmpty {
+            json.key("queryStringParameters")
+            json.beginObject()
+            for (name, values) in query { json.member(name, values.joined(separator: ",")) }
+            json.endObject()
+        }
+        json.key("requestContext")
+        json.beginObject()
+        json.member("accountId", context.accountId)
+        json.member("apiId", context.apiId)
+        json.member("domainName", context.domainName)
+        json.member("domainPrefix", LambdaProxyRequest.domainPrefix(context.domainName))
+        json.key("http")
+        json.beginObject()
+        json.member("method", request.head.method.rawValue)
+        json.member("path", request.contextPath)
+        json.member("protocol", request.protocolName)
+        json.member("sourceIp", context.sourceIp)
+        json.member("userAgent", request.head.headers.first(name: "user-agent") ?? "")
+        json.endObject()
+        json.member("requestId", context.requestId)
+        json.member("routeKey", request.routeKey)
+        json.member("stage", context.stage)
+        json.member("time", CommonLogTime.string(epochMillis: context.requestTimeEpochMillis))
+        json.key("timeEpoch")
+        json.integer(context.requestTimeEpochMillis)
+        json.endObject()
+        if !request.body.isEmpty {
+            json.key("body")
+            writeBody(request, into: &json)
+        }
+        if !request.pathParameters.isEmpty {
+            json.key("pathParameters")
+            writePathParameters(request.pathParameters, nullWhenEmpty: false, into: &json)
+        }
+        json.key("isBase64Encoded")
+        json.bool(request.bodyIsBinary && !request.body.isEmpty)
+        if !request.stageVariables.isEmpty {
+            json.key("stageVariables")
+            writeStageVariables(request.stageVariables, into: &json)
+        }
+        json.endObject()
+    }
+
+    // MARK: parts
+
+    /// Headers grouped by name (case-insensitively, in first-seen order), each with its values.
+    static func groupedHeaders(_ headers: HTTPHeaders, lowercased: Bool) -> [(String, [String])] {
+        var groups: [(String, [String])] = []
+        groups.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            if let index = groups.firstIndex(where: { HeaderName.equal(name[...], $0.0) }) {
+                groups[index].1.append(value)
+            } else {
+                groups.append((lowercased ? name.lowercased() : name, [value]))
+            }
+        }
+        return groups
+    }
+
+    /// Query parameters, percent-decoded, grouped by name in first-seen order.
+    static func groupedQuery(_ rawQuery: Substring) -> [(String, [String])] {
+        guard !rawQuery.isEmpty else { return [] }
+        var groups: [(String, [String])] = []
+        for (name, value) in ProxyRequest.parseQuery(rawQuery) {
+            if let index = groups.firstIndex(where: { $0.0 == name }) {
+                groups[index].1.append(value)
+            } else {
+                groups.append((name, [value]))
+            }
+        }
+        return groups
+    }
+
+    private static func writeMultiValues(_ groups: [(String, [String])], into json: inout JSONBytes) {
+        guard !groups.isEmpty else {
+            json.null()
+            return
+        }
+        json.beginObject()
+        for (name, values) in groups {
+            json.key(name)
+            json.beginArray()
+            for value in values { json.string(value) }
+            json.endArray()
+        }
+        json.endObject()
+    }
+
+    private static func writePathParameters(_ parameters: [(name: String, value: String)], nullWhenEmpty: Bool, into json: inout JSONBytes) {
+        guard !parameters.isEmpty else {
+            if nullWhenEmpty { json.null() } else {
+                json.beginObject()
+                json.endObject()
+            }
+            return
+        }
+        json.beginObject()
+        for (name, value) in parameters { json.member(name, value) }
+        json.endObject()
+    }
+
+    private static func writeStageVariables(_ variables: [String: String], into json: inout JSONBytes) {
+        guard !variables.isEmpty else {
+            json.null()
+            return
+        }
+        json.beginObject()
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) { json.member(name, value) }
+        json.endObject()
+    }
+
+    /// The body as a JSON string: base64 for a binary payload, else its text; `null` when empty
+    /// (fact 2: "`body` is `null` for GET").
+    private static func writeBody(_ request: LambdaProxyRequest, into json: inout JSONBytes) {
+        if request.body.isEmpty {
+            json.null()
+        } else if request.bodyIsBinary {
+            json.string(Data(request.body).base64EncodedString())
+        } else if String(validating: request.body, as: UTF8.self) != nil {
+            json.string(bytes: request.body)
+        } else {
+            // Bytes that are not UTF-8 cannot travel in a JSON string; AWS has no text form for
+            // them either. Replacement characters keep the event valid JSON.
+            json.string(String(decoding: request.body, as: UTF8.self))
+        }
+    }
+
+    // MARK: binary detection
+
+    /// HTTP APIs have no `binaryMediaTypes`: AWS base64-encodes any body whose content type is not
+    /// text. AWS does not list the text types; the split observed on real AWS (HTTP API, payload
+    /// 2.0, recorded in ministack's PR #766) is `text/*`, `application/json`, `application/xml` and
+    /// `application/javascript` as text, and everything else — a form post, a missing
+    /// `Content-Type`, `+json` types — base64-encoded.
+    static func isTextForHttpApi(contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let media = RestMediaType.of(contentType)
+        if media.hasPrefix("text/") { return true }
+        return media == "application/json" || media == "application/xml" || media == "application/javascript"
+    }
+}
