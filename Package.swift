@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Unpacking Lambda deployment packages (links the system's zlib on Linux: zlib1g-dev).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -95,10 +97,13 @@ let package = Package(
                 "PorticoStore",
                 "PorticoAuth",
                 "PorticoObservability",
+                "PorticoLambda",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,6 +117,7 @@ let package = Package(
                 "PorticoManagement",
                 "PorticoObservability",
                 "PorticoAuth",
+                "PorticoLambda",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,7 +140,7 @@ let package = Package(
             name: "PorticoSchemaTests", dependencies: ["PorticoSchema", "PorticoModel"], exclude: ["Cases"],
             swiftSettings: swiftSettings),
         .testTarget(name: "PorticoStoreTests", dependencies: ["PorticoStore", "PorticoModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", "PorticoLambda", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates", "PorticoSchema"], swiftSettings: swiftSettings),
