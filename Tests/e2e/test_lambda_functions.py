@@ -221,7 +221,7 @@ def test_tags_on_function_arns(fresh):
     assert client.get_function(FunctionName="tagged")["Tags"] == {"b": "2"}
 
 
-def test_errors_as_lambda_answers_them(fresh):
+def test_errors_as_lambda_answers_them(fresh, tmp_path):
     client = lambda_client(fresh)
     create_python_function(client, "exists")
 
@@ -254,10 +254,25 @@ def test_errors_as_lambda_answers_them(fresh):
     assert [f["FunctionName"] for f in client.list_functions()["Functions"]] == ["exists"]
 
     # The same through the CLI.
-    code, message = cli_error(fresh, "create-function", "--function-name", "exists", "--runtime", "python3.12",
-                              "--handler", "app.handler", "--role", ROLE, "--zip-file", "fileb:///dev/null",
+    good = tmp_path / "good.zip"
+    good.write_bytes(python_zip())
+    # The CLI itself refuses a file that is not a zip at all; this one has a sound directory
+    # and damaged contents.
+    damaged = bytearray(python_zip("x = 1\n" * 400))
+    damaged[40:60] = bytes(20)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(bytes(damaged))
+    create = ["create-function", "--runtime", "python3.12", "--handler", "app.handler", "--role", ROLE]
+    code, message = cli_error(fresh, *create, "--function-name", "exists", "--zip-file", f"fileb://{good}",
                               service="lambda")
-    assert code in ("ResourceConflictException", "InvalidParameterValueException")
+    assert (code, message) == ("ResourceConflictException", "Function already exist: exists")
+    code, message = cli_error(fresh, *create, "--function-name", "cli-bad-zip", "--zip-file", f"fileb://{bad}",
+                              service="lambda")
+    assert (code, message) == ("InvalidParameterValueException",
+                               "Could not unzip uploaded file. Please check your file, then try to upload again.")
+    code, message = cli_error(fresh, *create, "--function-name", "cli-bad-runtime", "--runtime", "java1",
+                              "--zip-file", f"fileb://{good}", service="lambda")
+    assert code == "InvalidParameterValueException"
     code, message = cli_error(fresh, "update-function-configuration", "--function-name", "exists", "--timeout", "901",
                               service="lambda")
     assert code == "ValidationException"

@@ -137,8 +137,9 @@ enum FunctionCodeArchive {
         var total = written
         var exceeded = false
         var failedWrite = false
+        let checksum: CRC32
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            checksum = try archive.extract(entry, skipCRC32: false) { chunk in
                 total += chunk.count
                 if total > limit {
                     exceeded = true
@@ -160,6 +161,11 @@ enum FunctionCodeArchive {
         } catch {
             if exceeded { throw unzippedTooLarge(limit) }
             if failedWrite { throw LambdaErrors.service("Cannot write the function's code to \(path)") }
+            throw LambdaErrors.cannotUnzip
+        }
+        // ZIPFoundation's streaming `extract` computes the CRC-32 but leaves the comparison to the
+        // caller, and an inflater that ran out of good data just stops: both checks are here.
+        guard checksum == entry.checksum, UInt64(total - written) == entry.uncompressedSize else {
             throw LambdaErrors.cannotUnzip
         }
         // open's mode is filtered by the umask; the zip's bits are wanted exactly.

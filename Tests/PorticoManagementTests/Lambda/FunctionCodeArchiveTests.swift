@@ -74,6 +74,15 @@ struct FunctionCodeArchiveTests {
         #expect(throws: LambdaErrors.cannotUnzip) { _ = try unpack(zip.prefix(zip.count / 2)) }
     }
 
+    @Test func damagedContentsAreRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var zip = try TestZip.make([TestZip.file("app.py", String(repeating: "x = 1\n", count: 400))])
+        // The entry's compressed bytes start after the 30-byte local header and the name.
+        zip.replaceSubrange(40..<60, with: Data(count: 20))
+        #expect(throws: LambdaErrors.cannotUnzip) { _ = try unpack(zip) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
+    }
+
     @Test func theUnzippedQuotaCountsTheBytesWritten() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let zip = try TestZip.zeros("big.bin", count: 1_000_000)
