@@ -330,3 +330,23 @@ def test_a_large_package_within_lambdas_quota_is_accepted(fresh):
     zip_bytes = make_zip({"app.py": "def handler(e, c):\n    return 1\n", "blob.bin": payload})
     created = create_python_function(lambda_client(fresh), "large", zip_bytes)
     assert created["CodeSize"] == len(zip_bytes)
+
+
+def test_package_quotas_are_configurable():
+    """Lambda's 50 MB zipped and 250 MB unzipped quotas, made small here to be testable."""
+    portico = Portico("--max-function-zip-bytes", "20000", "--max-function-unzipped-bytes", "100000")
+    try:
+        client = lambda_client(portico)
+        noise = make_zip({"app.py": "x = 1\n", "noise.bin": os.urandom(30000)})
+        code, message, status = aws_error(create_python_function, client, "too-big-zipped", noise)
+        assert (code, status) == ("RequestEntityTooLargeException", 413)
+        assert message.startswith("Request must be smaller than 26667 bytes for the CreateFunction operation")
+
+        zeros = make_zip({"app.py": "x = 1\n", "zeros.bin": bytes(200000)})
+        assert len(zeros) < 20000
+        code, message, status = aws_error(create_python_function, client, "too-big-unzipped", zeros)
+        assert (code, status, message) == ("InvalidParameterValueException", 400,
+                                           "Unzipped size must be smaller than 100000 bytes")
+        assert client.list_functions()["Functions"] == []
+    finally:
+        portico.stop()

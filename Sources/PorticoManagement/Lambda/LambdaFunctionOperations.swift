@@ -48,7 +48,7 @@ enum LambdaFunctionOperations {
         if try await context.transaction({ transaction in try transaction.lambdaFunction(name: name) != nil }) {
             throw LambdaErrors.functionExists(name)
         }
-        let package = try FunctionCodeStorage.Package(base64: zipText)
+        let package = try context.codePackage(zipText, operation: "CreateFunction")
         let stored = try context.functionCode.store(package, functionName: name)
         let created: LambdaFunctionDocument
         do {

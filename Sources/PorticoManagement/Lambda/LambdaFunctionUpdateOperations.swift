@@ -21,7 +21,7 @@ enum LambdaFunctionUpdateOperations {
             .architectures
         let current = try await context.transaction { transaction in try context.lambdaFunction(transaction, reference) }
         try checkRevision(revisionId, current)
-        let package = try FunctionCodeStorage.Package(base64: zipText)
+        let package = try context.codePackage(zipText, operation: "UpdateFunctionCode")
 
         if dryRun {
             // DryRun validates and answers what the configuration would be, changing nothing.

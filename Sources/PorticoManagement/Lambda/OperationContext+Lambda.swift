@@ -28,6 +28,18 @@ extension OperationContext {
         return function
     }
 
+    /// A `ZipFile` member decoded, within the zipped quota. (A larger zip cannot reach here
+    /// through Lambda's request limit, which is 4/3 of the quota; this catches the rest.)
+    func codePackage(_ base64: String, operation: String) throws(APIError) -> FunctionCodeStorage.Package {
+        let package = try FunctionCodeStorage.Package(base64: base64)
+        guard package.zip.count <= configuration.maxFunctionZipBytes else {
+            throw APIError(
+                status: 413, type: "RequestEntityTooLargeException",
+                message: "Request must be smaller than \(LambdaRoutes.requestLimit(maxZipBytes: configuration.maxFunctionZipBytes)) bytes for the \(operation) operation")
+        }
+        return package
+    }
+
     /// Tells the function host about a committed function.
     func upsertIntoHost(_ function: LambdaFunctionDocument) {
         functionHost.upsert(FunctionHostFeed.hostConfiguration(function, configuration: configuration))
