@@ -42,6 +42,9 @@ enum LambdaFunctionOperations {
         guard let code = try body.object("Code") else { throw missing("code") }
         let zipText = try zipFile(code)
         let tags = try body.stringMap("Tags")
+        // `Publish` is accepted and has no effect: Portico keeps `$LATEST` only, so the answer's
+        // `Version` stays `$LATEST`. VpcConfig, DeadLetterConfig, KMSKeyArn and FileSystemConfigs
+        // have no local meaning and are ignored likewise.
         if let tags { try LambdaTagOperations.validate(tags) }
 
         // A cheap early answer for a duplicate, before any unpacking (checked again below).

@@ -64,23 +64,39 @@ struct LambdaFunctionSettings: Sendable {
             violations.append(
                 "Value '\(tracingMode)' at 'tracingConfig.mode' failed to satisfy constraint: Member must satisfy enum value set: [Active, PassThrough]")
         }
-        if let architectures {
-            if architectures.count != 1 {
-                violations.append(
-                    "Value '[\(architectures.joined(separator: ", "))]' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1")
-            } else if !["x86_64", "arm64"].contains(architectures[0]) {
-                violations.append(
-                    "Value '[\(architectures[0])]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]")
-            }
-        }
-        if let environment, let bad = environment.keys.sorted().first(where: { !Self.isEnvironmentName($0) }) {
+        if let architectures { Self.check(architectures: architectures, into: &violations) }
+        if let environment, !environment.keys.allSatisfy(Self.isEnvironmentName) {
+            // AWS names no key here: the variables are sensitive.
             violations.append(
-                "Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+] (key '\(bad)')")
+                "Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]")
         }
         if !violations.isEmpty { throw LambdaErrors.validation(violations) }
 
         if let runtime { try LambdaRuntimes.check(runtime) }
         if let environment { try Self.checkEnvironment(environment) }
+        // Layers would put code under /opt that Portico has nowhere to take from.
+        if let layers = try body.stringList("Layers"), !layers.isEmpty {
+            throw LambdaErrors.invalidParameter("Portico does not support Lambda layers: include the layer's code in the deployment package.")
+        }
+    }
+
+    /// UpdateFunctionCode's `Architectures`, checked as CreateFunction checks it.
+    static func architectures(_ body: JSONBody) throws(APIError) -> [String]? {
+        guard let architectures = try body.stringList("Architectures") else { return nil }
+        var violations: [String] = []
+        check(architectures: architectures, into: &violations)
+        if !violations.isEmpty { throw LambdaErrors.validation(violations) }
+        return architectures
+    }
+
+    private static func check(architectures: [String], into violations: inout [String]) {
+        if architectures.count != 1 {
+            violations.append(
+                "Value '[\(architectures.joined(separator: ", "))]' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1")
+        } else if !["x86_64", "arm64"].contains(architectures[0]) {
+            violations.append(
+                "Value '[\(architectures[0])]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]")
+        }
     }
 
     /// Writes the members that were given into `document`.

@@ -17,8 +17,7 @@ enum LambdaFunctionUpdateOperations {
         let zipText = try LambdaFunctionOperations.zipFile(body)
         let revisionId = try body.string("RevisionId")
         let dryRun = try body.bool("DryRun") ?? false
-        let architectures = try LambdaFunctionSettings(reading: JSONBody(members: body.members.filter { $0.key == "Architectures" }))
-            .architectures
+        let architectures = try LambdaFunctionSettings.architectures(body)
         let current = try await context.transaction { transaction in try context.lambdaFunction(transaction, reference) }
         try checkRevision(revisionId, current)
         let package = try context.codePackage(zipText, operation: "UpdateFunctionCode")

@@ -94,6 +94,8 @@ struct LambdaFunctionOperationTests {
         (["FunctionName": "bad name!"], "InvalidParameterValueException", "Value 'bad name!' at 'functionName' failed to satisfy constraint"),
         (["Environment": ["Variables": ["AWS_REGION": "x"]]], "InvalidParameterValueException", "Reserved keys used in this request: AWS_REGION"),
         (["Environment": ["Variables": ["my-var": "x"]]], "ValidationException", "Map keys must satisfy constraint"),
+        (["Layers": ["arn:aws:lambda:us-east-1:000000000000:layer:deps:1"]], "InvalidParameterValueException", "does not support Lambda layers"),
+        (["Architectures": ["sparc"]], "ValidationException", "at 'architectures' failed to satisfy constraint"),
         (["Environment": ["Variables": ["BIG": String(repeating: "x", count: 5000)]]], "InvalidParameterValueException", "exceeded the 4KB limit"),
         (["Code": ["ZipFile": Data("garbage".utf8).base64EncodedString()]], "InvalidParameterValueException",
          "Could not unzip uploaded file. Please check your file, then try to upload again."),
