@@ -27,8 +27,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        // Unpacking Lambda deployment packages (links the system's zlib on Linux: zlib1g-dev).
-        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -61,6 +59,8 @@ let package = Package(
             dependencies: ["PorticoModel"],
             swiftSettings: swiftSettings
         ),
+        // The system's zlib (Debian: zlib1g-dev), which inflates Lambda deployment packages.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "PorticoLambda",
             dependencies: [
@@ -103,7 +103,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "CZlib",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,5 @@
 import Foundation
 import PorticoModel
-import ZIPFoundation
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Unpacks a Lambda deployment package (a zip) into a directory, as carefully as code from the
+/// Unpacks a Lambda deployment package (a zip, read by ``ZipArchive``) into a directory, as carefully as code from the
 /// network deserves: every entry's path must stay inside the directory (no absolute paths, no
 /// `..`), symbolic links may only point down into it, the bytes actually written are counted
 /// against the unzipped-size quota (the sizes in the headers are the uploader's claim), and each
@@ -24,18 +23,18 @@ enum FunctionCodeArchive {
     ///   that is not a readable zip or that tries to leave the directory; "Unzipped size must be
     ///   smaller than N bytes" past the quota.
     static func unpack(_ zip: Data, into directory: String, maxUnzippedBytes: Int) throws(APIError) {
-        let archive: Archive
+        let archive: ZipArchive
         do {
-            archive = try Archive(data: zip, accessMode: .read)
+            archive = try ZipArchive(zip)
         } catch {
             throw LambdaErrors.cannotUnzip
         }
-        let entries = Array(archive)
-        // An empty central directory is what ZIPFoundation reports for bytes that are not a zip
-        // at all; Lambda refuses an empty package the same way.
+        let entries = archive.entries
+        // Lambda refuses an empty package as it refuses a broken one.
         guard !entries.isEmpty else { throw LambdaErrors.cannotUnzip }
-        let declared = entries.reduce(UInt64(0)) { $0 &+ $1.uncompressedSize }
-        guard declared <= UInt64(maxUnzippedBytes) else { throw unzippedTooLarge(maxUnzippedBytes) }
+        // The directory's claim first (cheap), the bytes actually written below.
+        let declared = entries.reduce(0) { $0 + $1.uncompressedSize }
+        guard declared <= maxUnzippedBytes else { throw unzippedTooLarge(maxUnzippedBytes) }
 
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
@@ -55,32 +54,29 @@ enum FunctionCodeArchive {
         LambdaErrors.invalidParameter("Unzipped size must be smaller than \(limit) bytes")
     }
 
-    private static func extract(_ entries: [Entry], from archive: Archive, into root: String, maxUnzippedBytes: Int) throws(APIError) {
+    private static func extract(
+        _ entries: [ZipArchive.Entry], from archive: ZipArchive, into root: String, maxUnzippedBytes: Int
+    ) throws(APIError) {
         var written = 0
         var links: [(path: [String], target: String)] = []
         for entry in entries {
             guard let components = safeComponents(entry.path) else { throw LambdaErrors.cannotUnzip }
             if components.isEmpty { continue }
             let path = root + "/" + components.joined(separator: "/")
-            switch entry.type {
-            case .directory:
+            if entry.isDirectory {
                 try makeDirectories(path)
-            case .symlink:
-                // ZIPFoundation hands a link's target over as stored, without inflating it; zip
-                // tools store links uncompressed, so a compressed one is refused, not misread.
-                guard !entry.isCompressed else { throw LambdaErrors.cannotUnzip }
-                var target = Data()
+            } else if entry.isSymlink {
+                let target: Data
                 do {
-                    _ = try archive.extract(entry) { target.append($0) }
+                    target = try archive.data(entry)
                 } catch {
                     throw LambdaErrors.cannotUnzip
                 }
                 guard let text = String(data: target, encoding: .utf8) else { throw LambdaErrors.cannotUnzip }
                 links.append((components, text))
-            case .file:
+            } else {
                 try makeDirectories((path as NSString).deletingLastPathComponent)
-                let mode = permissions(of: entry, defaultMode: 0o644)
-                try writeFile(entry, from: archive, to: path, mode: mode, written: &written, limit: maxUnzippedBytes)
+                try writeFile(entry, from: archive, to: path, mode: permissions(of: entry), written: &written, limit: maxUnzippedBytes)
             }
         }
         // Links last, so that no entry is ever written through one.
@@ -108,12 +104,12 @@ enum FunctionCodeArchive {
         return components
     }
 
-    /// The POSIX permission bits the zip recorded (ZIPFoundation derives them from the external
-    /// attributes of entries made on Unix), with the owner always able to read and write so that
-    /// Portico can remove the code later.
-    private static func permissions(of entry: Entry, defaultMode: mode_t) -> mode_t {
-        let recorded = (entry.fileAttributes[.posixPermissions] as? NSNumber).map { mode_t($0.uint16Value) } ?? defaultMode
-        return (recorded & 0o777) | 0o600
+    /// The POSIX permission bits the zip recorded in the external attributes of an entry made on
+    /// Unix (0644 otherwise), with the owner always able to read and write so that Portico can
+    /// remove the code later.
+    private static func permissions(of entry: ZipArchive.Entry) -> mode_t {
+        let recorded = entry.unixMode.map { mode_t($0 & 0o777) } ?? 0o644
+        return recorded | 0o600
     }
 
     private static func makeDirectories(_ path: String) throws(APIError) {
@@ -127,7 +123,7 @@ enum FunctionCodeArchive {
     }
 
     private static func writeFile(
-        _ entry: Entry, from archive: Archive, to path: String, mode: mode_t, written: inout Int, limit: Int
+        _ entry: ZipArchive.Entry, from archive: ZipArchive, to path: String, mode: mode_t, written: inout Int, limit: Int
     ) throws(APIError) {
         // O_NOFOLLOW: never write through a link (none exists yet, but the rule should not
         // depend on the order of the loop above).
@@ -137,35 +133,28 @@ enum FunctionCodeArchive {
         var total = written
         var exceeded = false
         var failedWrite = false
-        let checksum: CRC32
         do {
-            checksum = try archive.extract(entry, skipCRC32: false) { chunk in
+            // `read` checks the entry's size and CRC-32 once it has all of it.
+            try archive.read(entry) { chunk in
                 total += chunk.count
                 if total > limit {
                     exceeded = true
-                    throw CocoaError(.fileWriteOutOfSpace)
+                    throw ZipArchive.Malformed()
                 }
-                try chunk.withUnsafeBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                        if count < 0 {
-                            if errno == EINTR { continue }
-                            failedWrite = true
-                            throw CocoaError(.fileWriteUnknown)
-                        }
-                        offset += count
+                var offset = 0
+                while offset < chunk.count {
+                    let count = write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failedWrite = true
+                        throw ZipArchive.Malformed()
                     }
+                    offset += count
                 }
             }
         } catch {
             if exceeded { throw unzippedTooLarge(limit) }
             if failedWrite { throw LambdaErrors.service("Cannot write the function's code to \(path)") }
-            throw LambdaErrors.cannotUnzip
-        }
-        // ZIPFoundation's streaming `extract` computes the CRC-32 but leaves the comparison to the
-        // caller, and an inflater that ran out of good data just stops: both checks are here.
-        guard checksum == entry.checksum, UInt64(total - written) == entry.uncompressedSize else {
             throw LambdaErrors.cannotUnzip
         }
         // open's mode is filtered by the umask; the zip's bits are wanted exactly.

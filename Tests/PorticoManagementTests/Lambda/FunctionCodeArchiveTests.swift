@@ -37,6 +37,23 @@ struct FunctionCodeArchiveTests {
         #expect(FileManager.default.contents(atPath: target + "/data/deep/x.txt") == Data("x".utf8))
     }
 
+    @Test func zip64RecordsAreRead() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let contents = String(repeating: "zip64 ", count: 100)
+        let zip = try TestZip.make([TestZip.file("big.txt", contents), TestZip.file("b/small.txt", "s")], zip64: true)
+        #expect(zip.range(of: Data([0x50, 0x4B, 0x06, 0x06])) != nil)  // the ZIP64 end record is there
+        let target = try unpack(zip)
+        #expect(FileManager.default.contents(atPath: target + "/big.txt") == Data(contents.utf8))
+        #expect(FileManager.default.contents(atPath: target + "/b/small.txt") == Data("s".utf8))
+    }
+
+    @Test func aDirectoryThatUnderstatesTheSizeIsCutOff() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let zip = try TestZip.zeros("bomb.bin", count: 1_000_000, claiming: 1000)
+        #expect(throws: LambdaErrors.cannotUnzip) { _ = try unpack(zip) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
+    }
+
     @Test func aLinkThatPointsDownIsKept() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let zip = try TestZip.make([TestZip.file("real/app.py", "print(1)"), TestZip.symlink("app.py", to: "real/app.py")])

@@ -24,14 +24,18 @@ enum TestZip {
         Entry(name: name.hasSuffix("/") ? name : name + "/", mode: 0o755, isDirectory: true)
     }
 
-    /// A deflated zip holding `entries`, with Unix modes in the external attributes.
-    static func make(_ entries: [Entry]) throws -> Data {
+    /// A deflated zip holding `entries`, with Unix modes in the external attributes. With
+    /// `zip64`, Python's ZIP64 threshold is lowered so that the sizes, offsets and the end record
+    /// take their ZIP64 forms even for a small file.
+    static func make(_ entries: [Entry], zip64: Bool = false) throws -> Data {
         let spec = entries.map { entry -> [String: Any] in
             ["name": entry.name, "contents": entry.contents, "mode": entry.mode, "symlink": entry.isSymlink, "dir": entry.isDirectory]
         }
         let script = """
             import io, json, sys, zipfile, stat
             spec = json.load(sys.stdin)
+            if \(zip64 ? "True" : "False"):
+                zipfile.ZIP64_LIMIT = 100
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
                 for entry in spec:
@@ -39,22 +43,26 @@ enum TestZip {
                     info.create_system = 3
                     kind = stat.S_IFLNK if entry["symlink"] else (stat.S_IFDIR if entry["dir"] else stat.S_IFREG)
                     info.external_attr = (kind | entry["mode"]) << 16
-                    # Links stored, as zip tools write them (and as ZIPFoundation reads them).
-                    info.compress_type = zipfile.ZIP_STORED if entry["symlink"] else zipfile.ZIP_DEFLATED
+                    info.compress_type = zipfile.ZIP_DEFLATED
                     archive.writestr(info, entry["contents"])
             sys.stdout.buffer.write(out.getvalue())
             """
         return try python(script, input: try JSONSerialization.data(withJSONObject: spec))
     }
 
-    /// `count` bytes of zeros in one entry: a tiny zip that unpacks to a lot.
-    static func zeros(_ name: String, count: Int) throws -> Data {
+    /// `count` bytes of zeros in one entry: a tiny zip that unpacks to a lot. With `claiming`,
+    /// the central directory understates the unpacked size (a zip bomb's trick).
+    static func zeros(_ name: String, count: Int, claiming claimed: Int? = nil) throws -> Data {
         let script = """
-            import io, sys, zipfile
+            import io, struct, sys, zipfile
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr("\(name)", bytes(\(count)))
-            sys.stdout.buffer.write(out.getvalue())
+            data = bytearray(out.getvalue())
+            if \(claimed.map(String.init) ?? "None") is not None:
+                directory = data.rfind(b"PK\\x01\\x02")
+                struct.pack_into("<I", data, directory + 24, \(claimed.map(String.init) ?? "0"))
+            sys.stdout.buffer.write(bytes(data))
             """
         return try python(script, input: Data())
     }
