@@ -7,12 +7,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Unpacks a Lambda deployment package (a zip, read by ``ZipArchive``) into a directory, as carefully as code from the
-/// network deserves: every entry's path must stay inside the directory (no absolute paths, no
-/// `..`), symbolic links may only point down into it, the bytes actually written are counted
-/// against the unzipped-size quota (the sizes in the headers are the uploader's claim), and each
-/// file keeps the permission bits of the zip's external attributes, so that a `provided`
-/// runtime's `bootstrap` stays executable.
+/// Unpacks a Lambda deployment package (a zip, read by ``ZipArchive``) into a directory, as
+/// carefully as code from the network deserves: every entry's path must stay inside the directory
+/// (no absolute paths, no `..`), symbolic links may only point down into it, the bytes actually
+/// written are counted against the unzipped-size quota (the sizes in the headers are the
+/// uploader's claim), and each file keeps the permission bits of the zip's external attributes,
+/// so that a `provided` runtime's `bootstrap` stays executable.
 enum FunctionCodeArchive {
     /// Lambda's quota for the unzipped deployment package (250 MB).
     static let defaultMaxUnzippedBytes = 262_144_000

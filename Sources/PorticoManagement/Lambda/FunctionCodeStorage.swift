@@ -98,6 +98,21 @@ struct FunctionCodeStorage: Sendable {
         }
     }
 
+    /// Removes what a crash between unpacking and committing can leave behind: the directories of
+    /// functions the store does not have, unfinished staging directories, and packages other than
+    /// each function's current one. Only names this storage writes are touched.
+    func removeLeftovers(keeping functions: [LambdaFunctionDocument]) {
+        let current = Dictionary(functions.map { ($0.functionName, $0.code.directory) }) { first, _ in first }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for name in names where LambdaFunctionReference.isValidName(name) {
+            if let directory = current[name] {
+                prune(functionName: name, keeping: [directory])
+            } else {
+                removeAll(functionName: name)
+            }
+        }
+    }
+
     /// Removes everything stored for `functionName` (DeleteFunction, reset).
     func removeAll(functionName: String) {
         try? FileManager.default.removeItem(atPath: functionDirectory(functionName))

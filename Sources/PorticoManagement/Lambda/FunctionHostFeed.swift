@@ -9,12 +9,14 @@ import PorticoModel
 /// call it after each commit, and the server calls ``upsertAll(from:into:configuration:)`` at
 /// start-up. The store stays the source of truth; the host only ever hears about committed state.
 public enum FunctionHostFeed {
-    /// Tells `host` about every stored function; returns how many there are.
+    /// Tells `host` about every stored function, after clearing code directories no stored function
+    /// uses (see ``FunctionCodeStorage/removeLeftovers(keeping:)``); returns how many there are.
     @discardableResult
     public static func upsertAll(
         from store: any Store, into host: any FunctionHosting, configuration: ManagementConfiguration
     ) async throws -> Int {
         let functions = try await store.transaction { transaction in try transaction.allLambdaFunctions() }
+        FunctionCodeStorage(configuration).removeLeftovers(keeping: functions)
         for function in functions {
             host.upsert(hostConfiguration(function, configuration: configuration))
         }

@@ -251,4 +251,19 @@ struct LambdaFunctionOperationTests {
         #expect(fresh.functions.keys.sorted() == ["a", "b"])
         #expect(fresh.functions["a"]?.revision == harness.host.functions["a"]?.revision)
     }
+
+    @Test func startUpClearsCodeNoStoredFunctionUses() async throws {
+        let harness = try LambdaHarness()
+        defer { harness.cleanUp() }
+        try await harness.create("kept")
+        let current = try #require(harness.host.functions["kept"]?.codeDirectory)
+        let manager = FileManager.default
+        for leftover in ["/orphan/abc", "/kept/.staging-1", "/kept/0123"] {
+            try manager.createDirectory(atPath: harness.codeRoot + leftover, withIntermediateDirectories: true)
+        }
+        try await FunctionHostFeed.upsertAll(from: harness.store, into: InProcessFunctionHost(), configuration: harness.responder.configuration)
+        #expect(try manager.contentsOfDirectory(atPath: harness.codeRoot) == ["kept"])
+        #expect(try manager.contentsOfDirectory(atPath: harness.codeRoot + "/kept").sorted()
+            == [(current as NSString).lastPathComponent, (current as NSString).lastPathComponent + ".zip"].sorted())
+    }
 }
