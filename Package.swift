@@ -59,6 +59,8 @@ let package = Package(
             dependencies: ["PorticoModel"],
             swiftSettings: swiftSettings
         ),
+        // The system's zlib (Debian: zlib1g-dev), which inflates Lambda deployment packages.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "PorticoLambda",
             dependencies: [
@@ -100,10 +102,13 @@ let package = Package(
                 "PorticoStore",
                 "PorticoAuth",
                 "PorticoObservability",
+                "PorticoLambda",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                "CZlib",
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,7 +146,7 @@ let package = Package(
             name: "PorticoSchemaTests", dependencies: ["PorticoSchema", "PorticoModel"], exclude: ["Cases"],
             swiftSettings: swiftSettings),
         .testTarget(name: "PorticoStoreTests", dependencies: ["PorticoStore", "PorticoModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", "PorticoLambda", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates", "PorticoSchema"], swiftSettings: swiftSettings),

@@ -27,5 +27,17 @@ public struct ManagementConfiguration: Sendable {
     /// regional and private APIs may be raised beyond it, so an operator can.
     public var maxRestIntegrationTimeoutMillis: Int = RestIntegration.defaultTimeoutMillis
 
+    /// Where Lambda functions' code is unpacked: `{functionCodeDirectory}/{name}/{sha256}/`.
+    /// `portico serve` puts it in the data directory.
+    public var functionCodeDirectory: String = "portico-data/functions"
+    /// The largest zip CreateFunction and UpdateFunctionCode accept in the request (Lambda's quota
+    /// for a direct upload: 50 MB). The request body may be the base64 of that, plus a little JSON.
+    public var maxFunctionZipBytes: Int = 52_428_800
+    /// The largest unpacked package (Lambda's quota: 250 MB).
+    public var maxFunctionUnzippedBytes: Int = 262_144_000
+    /// The account's concurrency (Lambda's default quota: 1,000); PutFunctionConcurrency keeps
+    /// 100 of it unreserved, as Lambda does.
+    public var accountConcurrencyLimit: Int = 1000
+
     public init() {}
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import NIOCore
 import PorticoAuth
+import PorticoLambda
 import PorticoModel
 import PorticoStore
 
@@ -13,10 +15,12 @@ struct ManagementResponder: Sendable {
     let metricsText: @Sendable () -> String
     let logger: Logger
     let router: Router<Operation>
+    let functionHost: any FunctionHosting
 
     init(
         configuration: ManagementConfiguration, store: any Store, verifier: SigV4Verifier,
-        metricsText: @escaping @Sendable () -> String, logger: Logger
+        metricsText: @escaping @Sendable () -> String, logger: Logger,
+        functionHost: any FunctionHosting = UnavailableFunctionHost()
     ) {
         self.configuration = configuration
         self.store = store
@@ -24,6 +28,7 @@ struct ManagementResponder: Sendable {
         self.metricsText = metricsText
         self.logger = logger
         self.router = Self.makeRouter()
+        self.functionHost = functionHost
     }
 
     /// Every `apigatewayv2` and `apigateway` (REST API) operation Portico serves, by method and URI
@@ -50,17 +55,26 @@ struct ManagementResponder: Sendable {
         TagOperations.register(into: &router)
         EmptyCollectionOperations.register(into: &router)
         ImportExportOperations.register(into: &router)
+        LambdaFunctionOperations.register(into: &router)
+        LambdaFunctionUpdateOperations.register(into: &router)
+        LambdaPermissionOperations.register(into: &router)
+        LambdaConcurrencyOperations.register(into: &router)
+        LambdaInvokeOperation.register(into: &router)
+        LambdaTagOperations.register(into: &router)
         return router
     }
 
     /// The SigV4 signing name of `apigateway` and `apigatewayv2`.
     static let signingService = "apigateway"
 
-    func respond(to request: ManagementRequest, logger: Logger) async -> ManagementResponse {
+    func respond(to request: ManagementRequest, logger: Logger, eventLoop: (any EventLoop)? = nil) async -> ManagementResponse {
         if request.rawPath.hasPrefix("/_portico/") || request.rawPath == "/_portico" {
             return await administrative(request)
         }
-        switch authenticate(request) {
+        let lambda = LambdaRoutes.isLambdaPath(request.rawPath)
+        // Lambda's operations answer errors in Lambda's shape; everything else in API Gateway's.
+        let render = { (error: APIError) -> ManagementResponse in lambda ? .lambdaError(error) : .error(error) }
+        switch authenticate(request, service: lambda ? LambdaRoutes.signingService : Self.signingService) {
         case .failure(let error):
             logger.debug("management request refused by SigV4", metadata: ["error-type": "\(error.type)"])
             return .error(error)
@@ -69,24 +83,48 @@ struct ManagementResponder: Sendable {
         }
         switch router.route(method: request.method, rawPath: request.rawPath) {
         case .notFound, .methodNotAllowed:
-            return .error(AWSMessages.unknownOperation(method: request.method, path: request.rawPath))
+            return render(AWSMessages.unknownOperation(method: request.method, path: request.rawPath))
         case .malformedPath:
-            return .error(.badRequest("Invalid request path: malformed percent-encoding."))
+            return render(.badRequest("Invalid request path: malformed percent-encoding."))
         case .found(let match):
-            let context = OperationContext(
+            var context = OperationContext(
                 request: request, parameters: match.parameters, configuration: configuration, store: store, now: Date())
+            context.functionHost = functionHost
+            context.eventLoop = eventLoop
             do {
                 return try await match.handler(context)
             } catch let error as APIError {
-                return .error(error)
+                return render(error)
             } catch {
                 logger.error("management operation failed", metadata: ["error": "\(String(describing: error))"])
-                return .error(AWSMessages.internalFailure)
+                return lambda ? .lambdaError(LambdaErrors.service("Internal server error")) : .error(AWSMessages.internalFailure)
             }
         }
     }
 
-    private func authenticate(_ request: ManagementRequest) -> Result<Void, APIError> {
+    /// The largest request body accepted for `method` and `uri`, and the error past it: Lambda's
+    /// code uploads get Lambda's own request quota.
+    func bodyLimit(method: String, uri: String) -> (bytes: Int, error: ManagementResponse) {
+        let path = String(uri.prefix { $0 != "?" })
+        if let operation = LambdaRoutes.codeUploadOperation(method: method, path: path) {
+            let limit = LambdaRoutes.requestLimit(maxZipBytes: configuration.maxFunctionZipBytes)
+            // AWS's wording for an oversized CreateFunction or UpdateFunctionCode request.
+            return (
+                limit,
+                .lambdaError(
+                    APIError(
+                        status: 413, type: "RequestEntityTooLargeException",
+                        message: "Request must be smaller than \(limit) bytes for the \(operation) operation"))
+            )
+        }
+        let limit = configuration.maxBodyBytes
+        if LambdaRoutes.isLambdaPath(path) {
+            return (limit, .lambdaError(APIError(status: 413, type: "RequestTooLargeException", message: "Request must be smaller than \(limit) bytes for this operation")))
+        }
+        return (limit, .error(APIErrorShapes.payloadTooLarge(limit: limit)))
+    }
+
+    private func authenticate(_ request: ManagementRequest, service: String) -> Result<Void, APIError> {
         let signed = SigV4Request(
             method: request.method, path: request.rawPath, query: request.rawQuery, headers: request.headers,
             bodySHA256: SigV4Verifier.sha256Hex(request.body))
@@ -95,11 +133,11 @@ struct ManagementResponder: Sendable {
             return .failure(error)
         case .success(let identity):
             // AWS's answer to a signature scoped to another service.
-            guard identity.service == Self.signingService else {
+            guard identity.service == service else {
                 return .failure(
                     APIError(
                         status: 403, type: "InvalidSignatureException",
-                        message: "Credential should be scoped to correct service: '\(Self.signingService)'. "))
+                        message: "Credential should be scoped to correct service: '\(service)'. "))
             }
             return .success(())
         }
@@ -116,13 +154,24 @@ struct ManagementResponder: Sendable {
                 status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(metricsText().utf8))
         case ("POST", "/_portico/reset") where configuration.enableReset:
             do {
-                try await store.transaction { transaction in try transaction.deleteEverything() }
+                let functions = try await store.transaction { transaction in
+                    let names = try transaction.allLambdaFunctions().map(\.functionName)
+                    try transaction.deleteEverything()
+                    return names
+                }
+                let code = FunctionCodeStorage(configuration)
+                for name in functions {
+                    functionHost.remove(functionName: name)
+                    code.removeAll(functionName: name)
+                }
                 logger.notice("store reset through /_portico/reset")
                 return .jsonText(200, "{}")
             } catch {
                 logger.error("reset failed", metadata: ["error": "\(String(describing: error))"])
                 return .error(AWSMessages.internalFailure)
             }
+        case ("GET", let path) where path.hasPrefix(LambdaRoutes.codeLocationPrefix):
+            return LambdaFunctionOperations.serveCode(path: path, storage: FunctionCodeStorage(configuration))
         default:
             return .error(.notFound("Not Found"))
         }

@@ -48,9 +48,21 @@ public struct PorticoApplication: Sendable {
         if managementConfiguration.apiEndpointFormat == ManagementConfiguration().apiEndpointFormat {
             managementConfiguration.apiEndpointFormat = "http://{apiId}.execute-api.localhost:\(dataAddress.port ?? configuration.dataPlane.port)"
         }
+        managementConfiguration.functionCodeDirectory = configuration.dataDirectory + "/functions"
+        // Until the function host is wired in, Invoke answers ServiceException "no function host".
+        let functionHost: any FunctionHosting = UnavailableFunctionHost()
+        // Before the listener opens, so that the host knows every stored function by the first Invoke.
+        do {
+            try await FunctionHostFeed.upsertAll(from: store, into: functionHost, configuration: managementConfiguration)
+        } catch {
+            await dataPlane.shutdown()
+            try? await dataGroup.shutdownGracefully()
+            try? await managementGroup.shutdownGracefully()
+            throw StartupError("cannot read the stored Lambda functions: \(error)")
+        }
         let management = ManagementServer(
             configuration: managementConfiguration, store: store, verifier: verifier,
-            metricsText: { metrics.prometheusText() }, logger: logger)
+            metricsText: { metrics.prometheusText() }, logger: logger, functionHost: functionHost)
         let managementAddress: SocketAddress
         do {
             managementAddress = try await management.start(group: managementGroup)

@@ -39,21 +39,31 @@ public protocol StoreTransaction {
     func putRestDeploymentSnapshot(_ snapshot: RestDeploymentSnapshot) throws
     func deleteRestDeploymentSnapshot(restApiId: String, deploymentId: String) throws
 
+    /// A Lambda function created through the management API, by name.
+    func lambdaFunction(name: String) throws -> LambdaFunctionDocument?
+    /// All Lambda functions, ordered by name.
+    func allLambdaFunctions() throws -> [LambdaFunctionDocument]
+    func putLambdaFunction(_ function: LambdaFunctionDocument) throws
+    func deleteLambdaFunction(name: String) throws
+
     /// Deletes everything (`POST /_portico/reset`).
     func deleteEverything() throws
 }
 
 /// A committed change: the ids of the APIs whose documents or snapshots changed, HTTP APIs and
-/// REST APIs apart (they are compiled differently; their ids never collide).
+/// REST APIs apart (they are compiled differently; their ids never collide), and the names of the
+/// Lambda functions written or deleted.
 public struct StoreChange: Sendable, Equatable {
     public var apiIds: Set<String>
     public var restApiIds: Set<String>
+    public var functionNames: Set<String>
     /// `true` when the change was a reset of everything.
     public var everything: Bool
 
-    public init(apiIds: Set<String>, restApiIds: Set<String> = [], everything: Bool = false) {
+    public init(apiIds: Set<String>, restApiIds: Set<String> = [], functionNames: Set<String> = [], everything: Bool = false) {
         self.apiIds = apiIds
         self.restApiIds = restApiIds
+        self.functionNames = functionNames
         self.everything = everything
     }
 }

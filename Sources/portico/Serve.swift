@@ -80,6 +80,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("lambda-region"), help: "Region signed into Lambda Invoke requests. [PORTICO_LAMBDA_REGION, else AWS_REGION, AWS_DEFAULT_REGION, default: us-east-1]")
     var lambdaRegion: String?
 
+    @Option(name: .customLong("max-function-zip-bytes"), help: "Largest Lambda deployment package uploaded as a zip; Lambda's quota is 50 MB. [PORTICO_MAX_FUNCTION_ZIP_BYTES, default: 52428800]")
+    var maxFunctionZipBytes: Int?
+
+    @Option(name: .customLong("max-function-unzipped-bytes"), help: "Largest unpacked Lambda deployment package; Lambda's quota is 250 MB. [PORTICO_MAX_FUNCTION_UNZIPPED_BYTES, default: 262144000]")
+    var maxFunctionUnzippedBytes: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         func value(_ flag: String?, _ name: String) -> String? { flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -145,6 +151,14 @@ struct Serve: AsyncParsableCommand {
             guard account.count == 12, account.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits") }
             configuration.management.accountId = account
             configuration.dataPlane.accountId = account
+        }
+        if let bytes = try number(maxFunctionZipBytes, "PORTICO_MAX_FUNCTION_ZIP_BYTES", "--max-function-zip-bytes") {
+            guard bytes > 0 else { throw ValidationError("--max-function-zip-bytes must be positive") }
+            configuration.management.maxFunctionZipBytes = bytes
+        }
+        if let bytes = try number(maxFunctionUnzippedBytes, "PORTICO_MAX_FUNCTION_UNZIPPED_BYTES", "--max-function-unzipped-bytes") {
+            guard bytes > 0 else { throw ValidationError("--max-function-unzipped-bytes must be positive") }
+            configuration.management.maxFunctionUnzippedBytes = bytes
         }
         if let path = value(upstreamCAFile, "PORTICO_UPSTREAM_CA_FILE") {
             guard FileManager.default.isReadableFile(atPath: path) else {

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import PorticoLambda
 import PorticoModel
 import PorticoStore
 
@@ -14,6 +16,10 @@ struct OperationContext: Sendable {
     let configuration: ManagementConfiguration
     let store: any Store
     let now: Date
+    /// The function host the Lambda operations tell about changes and invoke through.
+    var functionHost: any FunctionHosting = UnavailableFunctionHost()
+    /// The event loop of the connection the request came on (Invoke's answer arrives on it).
+    var eventLoop: (any EventLoop)? = nil
 
     /// A path parameter of the operation's URI template (already percent-decoded).
     func parameter(_ name: String) -> String {

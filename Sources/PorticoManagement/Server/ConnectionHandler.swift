@@ -10,7 +10,6 @@ import NIOHTTP1
 struct ConnectionHandler: Sendable {
     let responder: ManagementResponder
     let registry: ConnectionRegistry
-    let maxBodyBytes: Int
     let logger: Logger
 
     /// How much of an oversized body is read and thrown away (so that the client reads the 413)
@@ -30,7 +29,7 @@ struct ConnectionHandler: Sendable {
                     guard let part = try await parts.next() else { return }
                     guard case .head(let head) = part else { continue }
                     registry.markBusy(id)
-                    let keepAlive = try await serve(head, parts: &parts, outbound: outbound)
+                    let keepAlive = try await serve(head, parts: &parts, outbound: outbound, eventLoop: connection.channel.eventLoop)
                     if !keepAlive { return }
                 }
             }
@@ -43,13 +42,16 @@ struct ConnectionHandler: Sendable {
     private func serve(
         _ head: HTTPRequestHead,
         parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        eventLoop: any EventLoop
     ) async throws -> Bool {
         let started = ContinuousClock.now
         let requestId = UUID().uuidString.lowercased()
         var logger = self.logger
         logger[metadataKey: "request-id"] = "\(requestId)"
 
+        // Lambda's code uploads have their own, larger limit.
+        let (maxBodyBytes, tooLargeResponse) = responder.bodyLimit(method: head.method.rawValue, uri: head.uri)
         var tooLarge = false
         if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > maxBodyBytes {
             tooLarge = true
@@ -79,12 +81,11 @@ struct ConnectionHandler: Sendable {
 
         let response: ManagementResponse
         if tooLarge {
-            response = .error(
-                APIErrorShapes.payloadTooLarge(limit: maxBodyBytes))
+            response = tooLargeResponse
         } else {
             let request = ManagementRequest(
                 method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
-            response = await responder.respond(to: request, logger: logger)
+            response = await responder.respond(to: request, logger: logger, eventLoop: eventLoop)
         }
         let keepAlive = head.isKeepAlive && !tooLarge && !registry.isShuttingDown
 

@@ -3,6 +3,7 @@ public import NIOCore
 import NIOHTTP1
 import NIOPosix
 public import PorticoAuth
+public import PorticoLambda
 public import PorticoStore
 import Synchronization
 
@@ -28,14 +29,18 @@ public final class ManagementServer: Sendable {
         var listener: Task<Void, Never>?
     }
 
+    /// - Parameter functionHost: runs the functions of the Lambda API (`aws lambda ...`): told
+    ///   about every created, updated and deleted function, and asked to run Invoke.
     public init(
         configuration: ManagementConfiguration, store: any Store, verifier: SigV4Verifier,
-        metricsText: @escaping @Sendable () -> String, logger: Logger
+        metricsText: @escaping @Sendable () -> String, logger: Logger,
+        functionHost: any FunctionHosting = UnavailableFunctionHost()
     ) {
         self.configuration = configuration
         self.logger = logger
         self.responder = ManagementResponder(
-            configuration: configuration, store: store, verifier: verifier, metricsText: metricsText, logger: logger)
+            configuration: configuration, store: store, verifier: verifier, metricsText: metricsText, logger: logger,
+            functionHost: functionHost)
     }
 
     /// Binds (port 0 = ephemeral) and starts serving; returns the bound address.
@@ -55,8 +60,7 @@ public final class ManagementServer: Sendable {
             try? await serverChannel.channel.close()
             throw ChannelError.unknownLocalAddress
         }
-        let handler = ConnectionHandler(
-            responder: responder, registry: registry, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+        let handler = ConnectionHandler(responder: responder, registry: registry, logger: logger)
         let logger = self.logger
         let listener = Task {
             await withDiscardingTaskGroup { group in

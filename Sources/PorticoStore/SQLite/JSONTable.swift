@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import PorticoModel
 
-/// A table of JSON values keyed by text columns, the shape of all four of the store's tables:
-/// one document per API (`api_documents`, `rest_api_documents`) and one snapshot per API and
-/// deployment (`deployment_snapshots`, `rest_deployment_snapshots`).
+/// A table of JSON values keyed by text columns, the shape of all the store's tables: one document
+/// per API (`api_documents`, `rest_api_documents`), one snapshot per API and deployment
+/// (`deployment_snapshots`, `rest_deployment_snapshots`) and one document per Lambda function
+/// (`lambda_functions`).
 struct JSONTable: Sendable {
     var name: String
     /// The key columns, outermost first (the API id, then the deployment id).
@@ -20,6 +21,8 @@ struct JSONTable: Sendable {
         name: "rest_api_documents", keys: ["rest_api_id"], value: "document", what: "REST API document")
     static let restDeploymentSnapshots = JSONTable(
         name: "rest_deployment_snapshots", keys: ["rest_api_id", "deployment_id"], value: "snapshot", what: "REST deployment snapshot")
+    static let lambdaFunctions = JSONTable(
+        name: "lambda_functions", keys: ["function_name"], value: "document", what: "Lambda function")
 
     /// `a = ? AND b = ?` for the first `count` key columns.
     private func condition(_ count: Int) -> String {

@@ -6,8 +6,9 @@ import GRDB
 /// Tables (each a ``JSONTable``): `api_documents(api_id, document)` holds one ``ApiDocument`` per API as JSON;
 /// `deployment_snapshots(api_id, deployment_id, snapshot)` holds the immutable
 /// ``DeploymentSnapshot``s. REST APIs have the same pair: `rest_api_documents(rest_api_id,
-/// document)` and `rest_deployment_snapshots(rest_api_id, deployment_id, snapshot)`. The schema is
-/// versioned with GRDB's `DatabaseMigrator`.
+/// document)` and `rest_deployment_snapshots(rest_api_id, deployment_id, snapshot)`. Lambda
+/// functions are in `lambda_functions(function_name, document)`. The schema is versioned with
+/// GRDB's `DatabaseMigrator`.
 ///
 /// Transactions are serialised by SQLite's single writer; each one's ``StoreChange`` is emitted
 /// after its commit and in commit order.
@@ -107,6 +108,15 @@ public final class SQLiteStore: Store {
                         deployment_id TEXT NOT NULL,
                         snapshot TEXT NOT NULL,
                         PRIMARY KEY (rest_api_id, deployment_id)
+                    );
+                    """)
+        }
+        migrator.registerMigration("v3: lambda functions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE lambda_functions (
+                        function_name TEXT NOT NULL PRIMARY KEY,
+                        document TEXT NOT NULL
                     );
                     """)
         }

@@ -2,13 +2,15 @@ import Foundation
 import GRDB
 import PorticoModel
 
-/// A ``StoreTransaction`` over one GRDB write transaction, reading and writing the four
+/// A ``StoreTransaction`` over one GRDB write transaction, reading and writing the
 /// ``JSONTable``s. It remembers which APIs it touched so that the store can announce them once
-/// the transaction commits. REST APIs are in `SQLiteTransaction+RestApis.swift`.
+/// the transaction commits. REST APIs are in `SQLiteTransaction+RestApis.swift`, Lambda functions in
+/// `SQLiteTransaction+LambdaFunctions.swift`.
 final class SQLiteTransaction: StoreTransaction {
     let db: Database
     private var touchedApiIds: Set<String> = []
     var touchedRestApiIds: Set<String> = []
+    var touchedFunctionNames: Set<String> = []
     private var deletedEverything = false
 
     init(db: Database) {
@@ -17,8 +19,11 @@ final class SQLiteTransaction: StoreTransaction {
 
     /// What to announce after commit, or `nil` when nothing was written.
     var change: StoreChange? {
-        guard deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty else { return nil }
-        return StoreChange(apiIds: touchedApiIds, restApiIds: touchedRestApiIds, everything: deletedEverything)
+        guard deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty || !touchedFunctionNames.isEmpty
+        else { return nil }
+        return StoreChange(
+            apiIds: touchedApiIds, restApiIds: touchedRestApiIds, functionNames: touchedFunctionNames,
+            everything: deletedEverything)
     }
 
     func apiDocument(id: String) throws -> ApiDocument? {
@@ -59,6 +64,7 @@ final class SQLiteTransaction: StoreTransaction {
         touchedApiIds.formUnion(try JSONTable.deploymentSnapshots.deleteAll(in: db))
         touchedRestApiIds.formUnion(try JSONTable.restApiDocuments.deleteAll(in: db))
         touchedRestApiIds.formUnion(try JSONTable.restDeploymentSnapshots.deleteAll(in: db))
+        touchedFunctionNames.formUnion(try JSONTable.lambdaFunctions.deleteAll(in: db))
         deletedEverything = true
     }
 }

@@ -1,0 +1,2 @@
+// zlib, for inflating Lambda deployment packages (Sources/PorticoManagement/Lambda/ZipArchive.swift).
+#include <zlib.h>
