@@ -1,0 +1,68 @@
+public import Logging
+public import NIOCore
+import NIOPosix
+
+/// The local function host: runs functions as local processes speaking the Lambda Runtime API
+/// (AWS_FACTS.md L1, L2), so a function built for AWS runs unchanged.
+///
+/// Processes start on demand, one invocation at a time each, and scale out to the function's
+/// reserved concurrency (or ``FunctionHostConfiguration/defaultConcurrency``); beyond it Invoke is
+/// refused with 429 as AWS refuses it. Each process has its own Runtime API listener on an
+/// ephemeral loopback port, stays warm for the idle time, and is killed with its whole process
+/// group on a timeout. All state lives on one event loop; answers complete on the caller's loop.
+public final class FunctionHost: FunctionHosting {
+    public let configuration: FunctionHostConfiguration
+    private let loop: any EventLoop
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+    private let state: NIOLoopBoundBox<HostState>
+    private let logs: FunctionLogs
+
+    /// - Parameters:
+    ///   - group: where the host's loop comes from; nil gives the host a one-thread group of its
+    ///     own (shut down by ``shutdown()``).
+    public init(configuration: FunctionHostConfiguration, group: (any EventLoopGroup)? = nil, logger: Logger) {
+        self.configuration = configuration
+        let owned = group == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+        self.ownedGroup = owned
+        let loop = (group ?? owned!).next()
+        self.loop = loop
+        let logs = FunctionLogs(capacity: configuration.logBufferBytes)
+        self.logs = logs
+        self.state = NIOLoopBoundBox.makeBoxSendingValue(
+            HostState(loop: loop, configuration: configuration, logs: logs, logger: logger), eventLoop: loop)
+    }
+
+    public func invoke(_ invocation: LambdaInvocation, on eventLoop: any EventLoop) -> EventLoopFuture<LambdaInvocationOutcome> {
+        let promise = eventLoop.makePromise(of: LambdaInvocationOutcome.self)
+        let state = self.state
+        loop.execute { state.value.invoke(invocation, promise: promise) }
+        return promise.futureResult
+    }
+
+    public func upsert(_ function: FunctionConfiguration) {
+        let state = self.state
+        loop.execute { state.value.upsert(function) }
+    }
+
+    public func remove(functionName: String) {
+        let state = self.state
+        loop.execute { state.value.remove(functionName: functionName) }
+    }
+
+    public func recentLog(functionName: String, maxBytes: Int) -> String {
+        String(decoding: logs.recent(functionName, maxBytes: maxBytes), as: UTF8.self)
+    }
+
+    /// The ARN of a function called `name` in the host's region and account.
+    public func functionArn(_ name: String) -> String {
+        "arn:aws:lambda:\(configuration.region):\(configuration.accountId):function:\(name)"
+    }
+
+    /// Kills every function process (and what they started), refuses what was in flight, and
+    /// stops the host's own event loop if it has one. Call when Portico stops.
+    public func shutdown() async {
+        let state = self.state
+        try? await loop.flatSubmit { state.value.shutdown() }.get()
+        try? await ownedGroup?.shutdownGracefully()
+    }
+}
