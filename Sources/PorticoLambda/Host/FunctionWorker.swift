@@ -26,6 +26,8 @@ final class FunctionWorker {
     var phase: Phase = .starting
     var pid: pid_t = 0
     var listener: (any Channel)?
+    /// The pipe channel reading the process's stdout and stderr.
+    var output: (any Channel)?
     /// The invocation given to this process, from assignment until its answer is recorded.
     var current: RunningInvocation?
     /// A `/next` call waiting for an event (the runtime long-polls).

@@ -83,8 +83,13 @@ extension HostState {
                 }
             }
             .takingOwnershipOfDescriptor(input: process.outputDescriptor)
-            .whenFailure { [logger] error in
-                logger.warning("cannot read a function process's output", metadata: ["error": "\(error)"])
+            .assumeIsolated()
+            .whenComplete { result in
+                switch result {
+                case .success(let channel): worker.output = channel
+                case .failure(let error):
+                    self.logger.warning("cannot read a function process's output", metadata: ["error": "\(error)"])
+                }
             }
 
         let loop = self.loop
@@ -157,14 +162,27 @@ extension HostState {
             } else {
                 let payload = LambdaMessages.exited(requestId: running.requestId, exit: exit)
                 let reason = exit == .exited(0) ? "Runtime exited without providing a reason" : "Runtime exited with error: \(exit)"
-                logLine("RequestId: \(running.requestId) Error: \(reason)\nRuntime.ExitError", worker: worker)
-                // Let output the process wrote just before dying reach the log first.
-                loop.assumeIsolated().execute {
+                // What the process wrote just before dying belongs in the log (and the tail) first.
+                afterOutputDrains(worker) {
+                    guard !running.completed else { return }
+                    self.logLine("RequestId: \(running.requestId) Error: \(reason)\nRuntime.ExitError", worker: worker, running: running)
                     self.finish(running, on: worker, payload: payload, functionError: "Unhandled")
                 }
             }
         }
         workerGone(worker)
+    }
+
+    /// Runs `body` once the process's output pipe has been read to its end (every writer in
+    /// the group is gone), or after 200 ms if something outside the group still holds it.
+    private func afterOutputDrains(_ worker: FunctionWorker, _ body: @escaping () -> Void) {
+        guard let output = worker.output, output.isActive else {
+            loop.assumeIsolated().execute(body)
+            return
+        }
+        // `body` guards against running twice (the invocation is completed by the first).
+        output.closeFuture.assumeIsolated().whenComplete { _ in body() }
+        loop.assumeIsolated().scheduleTask(in: .milliseconds(200)) { body() }
     }
 
     /// Takes the worker out of the tables and lets queued events use the room it leaves.

@@ -1,0 +1,118 @@
+import Foundation
+import NIOCore
+import PorticoLambda
+import Testing
+
+extension FunctionHostTests {
+    /// A `provided.al2023` function: the shell-and-curl `bootstrap` in Fixtures/provided.
+    @Suite struct ProvidedRuntime {
+        @Test func theEventArrivesByteForByteAndTheAnswerComesBackUnchanged() async throws {
+            try await Harness.withHost { host in
+                host.upsert(Harness.provided("echo", mode: "echo"))
+                let payload = "{\"b\": [1, 2 ,3],   \"s\":\"\u{e9}\\u00e9 \\n\",\n \"z\" : null }"
+                let response = try Harness.completed(try await Harness.invoke(host, "echo", payload))
+                #expect(response.statusCode == 200)
+                #expect(response.functionError == nil)
+                #expect(response.executedVersion == "$LATEST")
+                #expect(Array(response.payload.readableBytesView) == Array(payload.utf8))
+                #expect(response.logResult == nil)
+            }
+        }
+
+        @Test func aProcessStaysWarmBetweenInvocationsAndStopsWhenIdle() async throws {
+            try await Harness.withHost(idleSeconds: 1) { host in
+                host.upsert(Harness.provided("warm", mode: "pid"))
+                let first = try Harness.pid(Harness.completed(try await Harness.invoke(host, "warm")))
+                let second = try Harness.pid(Harness.completed(try await Harness.invoke(host, "warm")))
+                #expect(first == second, "the second invocation should reuse the warm process")
+                #expect(await Harness.eventually(within: 5) { !Harness.isAlive(first) }, "the idle process should be stopped")
+                let third = try Harness.pid(Harness.completed(try await Harness.invoke(host, "warm")))
+                #expect(third != first)
+            }
+        }
+
+        @Test func aProcessThatExitsMidInvocationFailsItWithRuntimeExitError() async throws {
+            try await Harness.withHost { host in
+                host.upsert(Harness.provided("crash", mode: "crash"))
+                for _ in 0..<2 {  // the second proves a fresh process is started after the crash
+                    let response = try Harness.completed(try await Harness.invoke(host, "crash", tail: true))
+                    #expect(response.functionError == "Unhandled")
+                    let error = try Harness.json(response)
+                    #expect(error["errorType"] as? String == "Runtime.ExitError")
+                    let message = try #require(error["errorMessage"] as? String)
+                    #expect(message.hasPrefix("RequestId: "))
+                    #expect(message.hasSuffix(" Error: Runtime exited with error: exit status 3"))
+                    let log = String(decoding: Data(base64Encoded: response.logResult ?? "") ?? Data(), as: UTF8.self)
+                    #expect(log.contains("crashing on purpose"))
+                }
+            }
+        }
+
+        @Test func anErrorPostedByTheRuntimeIsUnhandledWithItsBody() async throws {
+            try await Harness.withHost { host in
+                host.upsert(Harness.provided("failing", mode: "error"))
+                let response = try Harness.completed(try await Harness.invoke(host, "failing"))
+                #expect(response.statusCode == 200)
+                #expect(response.functionError == "Unhandled")
+                let error = try Harness.json(response)
+                #expect(error["errorType"] as? String == "CustomError")
+                #expect(error["errorMessage"] as? String == "it went wrong")
+            }
+        }
+
+        @Test func aNewRevisionRetiresTheOldProcess() async throws {
+            try await Harness.withHost { host in
+                host.upsert(Harness.provided("revised", mode: "pid", revision: "1"))
+                let old = try Harness.pid(Harness.completed(try await Harness.invoke(host, "revised")))
+                host.upsert(Harness.provided("revised", mode: "pid", environment: ["CHANGED": "yes"], revision: "2"))
+                let new = try Harness.pid(Harness.completed(try await Harness.invoke(host, "revised")))
+                #expect(new != old)
+                #expect(await Harness.eventually { !Harness.isAlive(old) }, "the old revision's process should be stopped")
+            }
+        }
+
+        @Test func theTailLogHoldsTheInvocationsLines() async throws {
+            try await Harness.withHost { host in
+                host.upsert(Harness.provided("tailed", mode: "echo"))
+                let response = try Harness.completed(try await Harness.invoke(host, "tailed", "{}", tail: true))
+                let logResult = try #require(response.logResult)
+                let tail = String(decoding: try #require(Data(base64Encoded: logResult)), as: UTF8.self)
+                let start = try #require(tail.firstRange(of: "START RequestId: "))
+                let requestId = String(tail[start.upperBound...].prefix(36))
+                #expect(tail.contains("START RequestId: \(requestId) Version: $LATEST"))
+                #expect(tail.contains("handling \(requestId)"), "the function's own output belongs to the tail")
+                #expect(tail.contains("END RequestId: \(requestId)"))
+                #expect(tail.contains("REPORT RequestId: \(requestId)\tDuration: "))
+                #expect(tail.contains("\tInit Duration: "), "a cold start reports its init duration")
+                #expect(tail.utf8.count <= 4096)
+
+                let log = host.recentLog(functionName: "tailed", maxBytes: 1 << 20)
+                #expect(log.contains("bootstrap "), "output before the first event is in the function's log")
+                #expect(log.contains("REPORT RequestId: \(requestId)"))
+                #expect(host.recentLog(functionName: "tailed", maxBytes: 10).utf8.count == 10)
+            }
+        }
+
+        @Test func aMissingBootstrapFailsTheInvocationWithInvalidEntrypoint() async throws {
+            try await Harness.withHost { host in
+                var function = Harness.provided("nobootstrap", mode: "echo")
+                function.codeDirectory = Harness.fixtures.path
+                host.upsert(function)
+                let response = try Harness.completed(try await Harness.invoke(host, "nobootstrap"))
+                #expect(response.functionError == "Unhandled")
+                #expect(try Harness.json(response)["errorType"] as? String == "Runtime.InvalidEntrypoint")
+            }
+        }
+
+        @Test func aDeclaredCommandRunsInItsWorkingDirectory() async throws {
+            try await Harness.withHost { host in
+                let function = FunctionConfiguration(
+                    name: "declared", arn: host.functionArn("declared"), command: ["sh", "./bootstrap"],
+                    codeDirectory: Harness.providedDirectory, environment: ["MODE": "echo"], revision: "x")
+                host.upsert(function)
+                let response = try Harness.completed(try await Harness.invoke(host, "declared", "[1]"))
+                #expect(String(buffer: response.payload) == "[1]")
+            }
+        }
+    }
+}
