@@ -116,6 +116,7 @@ let package = Package(
                 "PorticoManagement",
                 "PorticoObservability",
                 "PorticoAuth",
+                "PorticoLambda",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

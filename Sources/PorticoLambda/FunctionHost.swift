@@ -1,6 +1,7 @@
 public import Logging
 public import NIOCore
 import NIOPosix
+import Synchronization
 
 /// The local function host: runs functions as local processes speaking the Lambda Runtime API
 /// (AWS_FACTS.md L1, L2), so a function built for AWS runs unchanged.
@@ -16,6 +17,7 @@ public final class FunctionHost: FunctionHosting {
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let state: NIOLoopBoundBox<HostState>
     private let logs: FunctionLogs
+    private let isShutDown = Atomic<Bool>(false)
 
     /// - Parameters:
     ///   - group: where the host's loop comes from; nil gives the host a one-thread group of its
@@ -61,6 +63,8 @@ public final class FunctionHost: FunctionHosting {
     /// Kills every function process (and what they started), refuses what was in flight, and
     /// stops the host's own event loop if it has one. Call when Portico stops.
     public func shutdown() async {
+        // Once only: the host's own loop is gone after the first call.
+        guard !isShutDown.exchange(true, ordering: .relaxed) else { return }
         let state = self.state
         try? await loop.flatSubmit { state.value.shutdown() }.get()
         try? await ownedGroup?.shutdownGracefully()

@@ -1,5 +1,6 @@
 public import Logging
 public import PorticoDataPlane
+public import PorticoLambda
 public import PorticoManagement
 
 /// Everything `portico serve` is told: where data lives, where to listen, who may manage it.
@@ -15,6 +16,10 @@ public struct PorticoConfiguration: Sendable {
     public var seedExample = true
     /// Used when an integration has no `timeoutInMillis`.
     public var defaultIntegrationTimeoutMillis = 30_000
+    /// Portico's config file (`--config`), whose `functions:` are declared to the function host.
+    public var configFile: String?
+    /// How local function processes run. Its region and account are taken from `management`.
+    public var functionHost = FunctionHostConfiguration()
 
     public init() {}
 }
