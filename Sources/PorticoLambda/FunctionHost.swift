@@ -35,6 +35,8 @@ public final class FunctionHost: FunctionHosting {
     }
 
     public func invoke(_ invocation: LambdaInvocation, on eventLoop: any EventLoop) -> EventLoopFuture<LambdaInvocationOutcome> {
+        // After shutdown the host's loop may be gone: answer here rather than never.
+        guard !isShutDown.load(ordering: .relaxed) else { return eventLoop.makeSucceededFuture(.rejected(HostState.stopping)) }
         let promise = eventLoop.makePromise(of: LambdaInvocationOutcome.self)
         let state = self.state
         loop.execute { state.value.invoke(invocation, promise: promise) }
@@ -42,11 +44,13 @@ public final class FunctionHost: FunctionHosting {
     }
 
     public func upsert(_ function: FunctionConfiguration) {
+        guard !isShutDown.load(ordering: .relaxed) else { return }
         let state = self.state
         loop.execute { state.value.upsert(function) }
     }
 
     public func remove(functionName: String) {
+        guard !isShutDown.load(ordering: .relaxed) else { return }
         let state = self.state
         loop.execute { state.value.remove(functionName: functionName) }
     }

@@ -121,14 +121,56 @@ extension FunctionHostTests {
             }
         }
 
-        @Test func shutdownKillsEveryProcess() async throws {
+        @Test func shutdownKillsEveryProcessAndLaterInvocationsAreRefused() async throws {
             var pid: pid_t = 0
+            var stopped: FunctionHost?
             try await Harness.withHost { host in
                 host.upsert(Harness.provided("stopping", mode: "pid"))
                 pid = try Harness.pid(Harness.completed(try await Harness.invoke(host, "stopping")))
                 #expect(Harness.isAlive(pid))
+                stopped = host
             }
             #expect(await Harness.eventually { !Harness.isAlive(pid) })
+            let host = try #require(stopped)
+            guard case .rejected(let error) = try await Harness.invoke(host, "stopping") else {
+                Issue.record("a stopped host refuses invocations")
+                return
+            }
+            #expect(error.statusCode == 503)
+        }
+
+        @Test func eventsWaitForAFreeProcessWhenTheFunctionIsBusy() async throws {
+            try await Harness.withHost { host in
+                host.upsert(Harness.provided("queued", mode: "touch", concurrency: 1))
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portico-queue-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let markers = (0..<3).map { directory.appendingPathComponent("event-\($0)").path }
+                for marker in markers {
+                    #expect(try Harness.completed(try await Harness.invoke(host, "queued", marker, type: .event)).statusCode == 202)
+                }
+                #expect(await Harness.eventually { markers.allSatisfy { FileManager.default.fileExists(atPath: $0) } })
+                let log = host.recentLog(functionName: "queued", maxBytes: 1 << 20)
+                #expect(log.components(separatedBy: "bootstrap ").count - 1 == 1, "one process ran all three, one after another")
+            }
+        }
+
+        @Test func aProcessThatNeverAsksForAnEventTimesOutAndIsKilled() async throws {
+            try await Harness.withHost(initTimeoutSeconds: 1) { host in
+                let marker = FileManager.default.temporaryDirectory.appendingPathComponent("portico-stuck-\(UUID().uuidString)").path
+                defer { try? FileManager.default.removeItem(atPath: marker) }
+                host.upsert(
+                    FunctionConfiguration(
+                        name: "stuck", arn: host.functionArn("stuck"), command: ["sh", "-c", "echo $$ > \(marker); exec sleep 60"],
+                        codeDirectory: Harness.providedDirectory, timeoutSeconds: 1, revision: "1"))
+                let started = Date()
+                let response = try Harness.completed(try await Harness.invoke(host, "stuck"))
+                #expect(Date().timeIntervalSince(started) < 5, "the timeout plus the init allowance, not forever")
+                #expect(response.functionError == "Unhandled")
+                #expect(try Harness.json(response)["errorType"] as? String == "Sandbox.Timedout")
+                let pid = try #require(pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+                #expect(await Harness.eventually { !Harness.isAlive(pid) })
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ final class HostState {
 
     func invoke(_ invocation: LambdaInvocation, promise: EventLoopPromise<LambdaInvocationOutcome>) {
         guard !isShutDown else {
-            promise.succeed(.rejected(LambdaServiceError(statusCode: 503, type: "ServiceException", message: "Portico's function host is shutting down.")))
+            promise.succeed(.rejected(Self.stopping))
             return
         }
         let function: HostedFunction
@@ -165,11 +165,14 @@ final class HostState {
 
     // MARK: - Shutdown
 
+    /// What invocations get while Portico stops (AWS's 5xx `ServiceException` shape).
+    static let stopping = LambdaServiceError(statusCode: 503, type: "ServiceException", message: "Portico's function host is shutting down.")
+
     /// Kills every process; what was in flight is refused, queued events dropped. The future
     /// completes when every process has been reaped (or after a few seconds regardless).
     func shutdown() -> EventLoopFuture<Void> {
         isShutDown = true
-        let refusal = LambdaServiceError(statusCode: 503, type: "ServiceException", message: "Portico's function host is shutting down.")
+        let refusal = Self.stopping
         for function in functions.values {
             function.queuedEvents.removeAll()
         }
