@@ -93,7 +93,7 @@ extension FunctionHostTests {
             }
         }
 
-        @Test func aMissingBootstrapFailsTheInvocationWithInvalidEntrypoint() async throws {
+        @Test func aMissingBootstrapFailsWithInvalidEntrypointAndAnUnknownRuntimeIsRefused() async throws {
             try await Harness.withHost { host in
                 var function = Harness.provided("nobootstrap", mode: "echo")
                 function.codeDirectory = Harness.fixtures.path
@@ -101,6 +101,16 @@ extension FunctionHostTests {
                 let response = try Harness.completed(try await Harness.invoke(host, "nobootstrap"))
                 #expect(response.functionError == "Unhandled")
                 #expect(try Harness.json(response)["errorType"] as? String == "Runtime.InvalidEntrypoint")
+
+                var node = Harness.provided("node", mode: "echo")
+                node.runtime = "nodejs20.x"
+                host.upsert(node)
+                guard case .rejected(let error) = try await Harness.invoke(host, "node") else {
+                    Issue.record("a runtime the host cannot start is refused")
+                    return
+                }
+                #expect(error.statusCode == 502)
+                #expect(error.type == "InvalidRuntimeException")
             }
         }
 

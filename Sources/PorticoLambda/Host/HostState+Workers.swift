@@ -9,17 +9,30 @@ extension HostState {
     /// on an ephemeral loopback port first (its address is the process's `AWS_LAMBDA_RUNTIME_API`),
     /// then the process.
     func startWorker(for function: HostedFunction, with running: RunningInvocation) {
+        let command: [String]?
+        var missingBootstrap: String?
+        do {
+            command = try LaunchPlan.command(for: function.configuration, configuration: configuration)
+        } catch {
+            switch error {
+            case .missingBootstrap(let path):
+                (command, missingBootstrap) = (nil, path)
+            case .unsupportedRuntime(let runtime):
+                // Refused by the service before anything runs, as AWS refuses an unusable runtime.
+                running.completed = true
+                running.promise?.succeed(.rejected(LambdaMessages.invalidRuntime(runtime)))
+                return
+            }
+        }
+
         let worker = FunctionWorker(id: nextWorkerId, function: function)
         nextWorkerId += 1
         function.workers.append(worker)
         workers[worker.id] = worker
         assign(running, to: worker)
-
-        let command: [String]
-        do {
-            command = try LaunchPlan.command(for: function.configuration, configuration: configuration)
-        } catch {
-            failLaunch(worker, problem: error)
+        guard let command else {
+            // The invocation runs and fails, as on AWS, with the function's error and log lines.
+            failLaunch(worker, detail: "Couldn't find valid bootstrap(s): [\(missingBootstrap ?? "bootstrap")]")
             return
         }
 
@@ -100,22 +113,7 @@ extension HostState {
     }
 
     /// The process could not be started: the invocation it was started for fails the way AWS
-    /// fails an invocation whose runtime cannot start.
-    private func failLaunch(_ worker: FunctionWorker, problem: LaunchPlan.Problem) {
-        switch problem {
-        case .missingBootstrap(let path):
-            failLaunch(worker, detail: "Couldn't find valid bootstrap(s): [\(path)]")
-        case .unsupportedRuntime(let runtime):
-            if let running = worker.current {
-                worker.current = nil
-                running.completed = true
-                running.timeout?.cancel()
-                running.promise?.succeed(.rejected(LambdaMessages.invalidRuntime(runtime)))
-            }
-            workerGone(worker)
-        }
-    }
-
+    /// fails an invocation whose runtime cannot start (`Runtime.InvalidEntrypoint`).
     private func failLaunch(_ worker: FunctionWorker, detail: String) {
         logger.warning("a function process could not start", metadata: ["function": "\(worker.functionName)", "reason": "\(detail)"])
         worker.phase = .stopping
