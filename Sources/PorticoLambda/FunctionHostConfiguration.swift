@@ -22,8 +22,9 @@ public struct FunctionHostConfiguration: Sendable {
     /// `Event` invocations waiting for a free process, per function; beyond it they are dropped
     /// (AWS queues them internally and retries; Portico has no durable queue).
     public var maxQueuedEvents: Int = 1000
-    /// The largest body a process may post to the Runtime API (AWS: 6 MB response payload).
-    public var maxRuntimeBodyBytes: Int = 6 * 1024 * 1024 + 64 * 1024
+    /// The largest body a process may post to the Runtime API. AWS's synchronous response limit is
+    /// 6,291,556 bytes; a larger response fails with `Function.ResponseSizeTooLarge`.
+    public var maxRuntimeBodyBytes: Int = 6_291_556
     /// Variables every process starts with, before the function's own and Lambda's.
     /// By default `PATH`, `LANG` and `LD_LIBRARY_PATH` from Portico's environment.
     public var baseEnvironment: [String: String] = FunctionHostConfiguration.inheritedEnvironment()

@@ -57,6 +57,14 @@ enum LambdaMessages {
         return errorPayload(type: "Runtime.ExitError", message: "RequestId: \(requestId) Error: \(reason)")
     }
 
+    /// A response over the limit: `{"errorMessage":"Response payload size exceeded maximum allowed
+    /// payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}` (moto's
+    /// recording of AWS; key order as AWS writes it).
+    static func responseTooLarge(limit: Int) -> ByteBuffer {
+        ByteBuffer(
+            string: "{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size (\(limit) bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}")
+    }
+
     /// A `provided` runtime without an executable `bootstrap` (AWS: `Runtime.InvalidEntrypoint`,
     /// "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]").
     static func invalidEntrypoint(requestId: String, detail: String) -> ByteBuffer {

@@ -58,9 +58,11 @@ enum Harness {
 
     /// Runs `body` with a fresh host, shut down afterwards whatever happens.
     static func withHost(
-        idleSeconds: Double = 60, defaultConcurrency: Int = 4, initTimeoutSeconds: Double = 10, _ body: (FunctionHost) async throws -> Void
+        idleSeconds: Double = 60, defaultConcurrency: Int = 4, initTimeoutSeconds: Double = 10, maxResponseBytes: Int = 6_291_556,
+        _ body: (FunctionHost) async throws -> Void
     ) async throws {
         var configuration = FunctionHostConfiguration()
+        configuration.maxRuntimeBodyBytes = maxResponseBytes
         configuration.idleSeconds = idleSeconds
         configuration.initTimeoutSeconds = initTimeoutSeconds
         configuration.defaultConcurrency = defaultConcurrency

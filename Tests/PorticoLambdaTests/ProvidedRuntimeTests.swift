@@ -60,6 +60,21 @@ extension FunctionHostTests {
             }
         }
 
+        @Test func aResponseOverTheLimitIsFunctionResponseSizeTooLarge() async throws {
+            try await Harness.withHost(maxResponseBytes: 1000) { host in
+                host.upsert(Harness.provided("big", mode: "big", environment: ["BIG_BYTES": "1001"]))
+                let response = try Harness.completed(try await Harness.invoke(host, "big"))
+                #expect(response.functionError == "Unhandled")
+                #expect(
+                    String(buffer: response.payload)
+                        == #"{"errorMessage":"Response payload size exceeded maximum allowed payload size (1000 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#)
+                host.upsert(Harness.provided("big", mode: "big", environment: ["BIG_BYTES": "1000"], revision: "2"))
+                let fits = try Harness.completed(try await Harness.invoke(host, "big"))
+                #expect(fits.functionError == nil)
+                #expect(fits.payload.readableBytes == 1000)
+            }
+        }
+
         @Test func aNewRevisionRetiresTheOldProcess() async throws {
             try await Harness.withHost { host in
                 host.upsert(Harness.provided("revised", mode: "pid", revision: "1"))

@@ -38,6 +38,11 @@ extension HostState {
             // awslambdaric sends no Lambda-Runtime-Function-Error-Type on /error: errorType is
             // read from the body, which is passed on as the payload (L2).
             answered(running, on: worker, payload: Self.errorBody(body, errorType: errorType), functionError: "Unhandled")
+        case .tooLarge(let requestId):
+            guard let running = answerable(requestId, worker: worker, responder: responder) else { return }
+            // RAPID answers 413; the invocation fails as AWS fails an oversized response.
+            responder.error(.payloadTooLarge, type: "RequestEntityTooLarge", message: "The response is larger than \(configuration.maxRuntimeBodyBytes) bytes")
+            answered(running, on: worker, payload: LambdaMessages.responseTooLarge(limit: configuration.maxRuntimeBodyBytes), functionError: "Unhandled")
         case .initError(let body, let errorType):
             initError(worker: worker, body: Self.errorBody(body, errorType: errorType), responder: responder)
         case .unknown(let method, let path):

@@ -46,8 +46,7 @@ extension HostState {
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     try operations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try operations.addHandler(NIOHTTPServerRequestAggregator(maxContentLength: maxBody))
-                    try operations.addHandler(RuntimeAPIHandler(host: host.value, worker: boundWorker.value))
+                    try operations.addHandler(RuntimeAPIHandler(host: host.value, worker: boundWorker.value, maxBodyBytes: maxBody))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
