@@ -46,8 +46,11 @@ functions:
             response = client.invoke(FunctionName="hello", Payload=b"{}")
         except ClientError as error:
             status = error.response["ResponseMetadata"]["HTTPStatusCode"]
-            if error.response["Error"]["Code"] != "ResourceNotFoundException":
-                pytest.skip(f"the management API does not serve Lambda's Invoke yet ({status} {error.response['Error']['Code']})")
+            code = error.response["Error"]["Code"]
+            # Until the management API routes Lambda's paths, they answer as unknown API Gateway
+            # calls (or refuse the `lambda` signing scope). Any other error is a real failure.
+            if code in ("InvalidSignatureException", "NotFoundException", "MissingAuthenticationTokenException", "UnknownOperationException"):
+                pytest.skip(f"the management API does not serve Lambda's Invoke yet ({status} {code})")
             raise
         assert response["StatusCode"] == 200
         pid = int(json.loads(response["Payload"].read())["pid"])
