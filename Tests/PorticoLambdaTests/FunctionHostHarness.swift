@@ -74,16 +74,24 @@ enum Harness {
             try await body(host)
         } catch {
             await host.shutdown()
+            try? FileManager.default.removeItem(atPath: scratch)
             throw error
         }
         await host.shutdown()
+        // What killed `bootstrap`s could not clean up themselves.
+        try? FileManager.default.removeItem(atPath: scratch)
     }
+
+    /// The `TMPDIR` of test functions, emptied after each host.
+    static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("portico-lambda-tests-\(getpid())").path
 
     static func provided(
         _ name: String, mode: String, environment: [String: String] = [:], timeout: Int = 5, concurrency: Int? = nil, revision: String = "1"
     ) -> FunctionConfiguration {
         var environment = environment
         environment["MODE"] = mode
+        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        environment["TMPDIR"] = scratch
         return FunctionConfiguration(
             name: name, arn: "arn:aws:lambda:us-east-1:000000000000:function:\(name)", runtime: "provided.al2023", handler: "unused",
             codeDirectory: providedDirectory, environment: environment, timeoutSeconds: timeout, reservedConcurrency: concurrency,

@@ -131,9 +131,10 @@ extension FunctionHostTests {
 
         @Test func aDeclaredCommandRunsInItsWorkingDirectory() async throws {
             try await Harness.withHost { host in
+                try FileManager.default.createDirectory(atPath: Harness.scratch, withIntermediateDirectories: true)
                 let function = FunctionConfiguration(
                     name: "declared", arn: host.functionArn("declared"), command: ["sh", "./bootstrap"],
-                    codeDirectory: Harness.providedDirectory, environment: ["MODE": "echo"], revision: "x")
+                    codeDirectory: Harness.providedDirectory, environment: ["MODE": "echo", "TMPDIR": Harness.scratch], revision: "x")
                 host.upsert(function)
                 let response = try Harness.completed(try await Harness.invoke(host, "declared", "[1]"))
                 #expect(String(buffer: response.payload) == "[1]")
