@@ -16,6 +16,27 @@ extension FunctionHostTests {
                 #expect(response.executedVersion == "$LATEST")
                 #expect(Array(response.payload.readableBytesView) == Array(payload.utf8))
                 #expect(response.logResult == nil)
+
+                let invocation = LambdaInvocation(functionName: "echo", payload: ByteBuffer(string: "{}"))
+                let onCallersLoop = try await host.invoke(invocation, on: Harness.caller).map { _ in Harness.caller.inEventLoop }.get()
+                #expect(onCallersLoop, "the answer completes on the caller's event loop")
+            }
+        }
+
+        @Test func aProcessThatExitsBeforeAskingForAnEventFailsTheInvocation() async throws {
+            try await Harness.withHost { host in
+                host.upsert(
+                    FunctionConfiguration(
+                        name: "early", arn: host.functionArn("early"), command: ["sh", "-c", "echo giving up; exit 2"],
+                        codeDirectory: Harness.providedDirectory, revision: "1"))
+                let response = try Harness.completed(try await Harness.invoke(host, "early", tail: true))
+                #expect(response.functionError == "Unhandled")
+                let error = try Harness.json(response)
+                #expect(error["errorType"] as? String == "Runtime.ExitError")
+                #expect((error["errorMessage"] as? String)?.hasSuffix("Error: Runtime exited with error: exit status 2") == true)
+                let tail = String(decoding: Data(base64Encoded: response.logResult ?? "") ?? Data(), as: UTF8.self)
+                #expect(tail.contains("giving up"), "what a cold start printed belongs to the invocation that waited for it")
+                #expect(host.recentLog(functionName: "early", maxBytes: 4096).contains("giving up"))
             }
         }
 
