@@ -56,7 +56,8 @@ public enum DeclaredFunctions {
         var seen: Set<String> = []
         var functions: [FunctionConfiguration] = []
         for (index, entry) in entries.enumerated() {
-            let function = try parseFunction(entry, at: "\(source): functions[\(index)]", baseDirectory: baseDirectory, region: region, accountId: accountId)
+            let function = try parseFunction(
+                entry, at: "\(source): functions[\(index)]", baseDirectory: baseDirectory, region: region, accountId: accountId)
             guard seen.insert(function.name).inserted else {
                 throw DeclaredFunctionsError("\(source): functions[\(index)]: the name \(function.name) is declared twice")
             }
@@ -83,7 +84,8 @@ public enum DeclaredFunctions {
         case (nil, nil):
             throw DeclaredFunctionsError("\(place): give either `command` or `runtime` (provided.al2023, python3.x) with `handler`")
         case (nil, let runtime?) where !runtime.hasPrefix("provided") && !runtime.hasPrefix("python3"):
-            throw DeclaredFunctionsError("\(place): runtime \(runtime) is not supported; use provided.al2023, provided.al2 or python3.x, or a `command`")
+            throw DeclaredFunctionsError(
+                "\(place): runtime \(runtime) is not supported; use provided.al2023, provided.al2 or python3.x, or a `command`")
         case (nil, let runtime?) where runtime.hasPrefix("python3") && handler == nil:
             throw DeclaredFunctionsError("\(place): a \(runtime) function needs a `handler` (module.function)")
         default: break

@@ -33,7 +33,9 @@ enum LambdaMessages {
     static func invalidRuntime(_ runtime: String) -> LambdaServiceError {
         LambdaServiceError(
             statusCode: 502, type: "InvalidRuntimeException",
-            message: "The runtime parameter of \(runtime) is not supported by Portico's function host. Use provided.al2023, python3.x, or declare a command.")
+            message:
+                "The runtime parameter of \(runtime) is not supported by Portico's function host. Use provided.al2023, python3.x, or declare a command."
+        )
     }
 
     /// The payload of a timed-out invocation, as the Invoke API returns it today (with
@@ -62,7 +64,9 @@ enum LambdaMessages {
     /// recording of AWS; key order as AWS writes it).
     static func responseTooLarge(limit: Int) -> ByteBuffer {
         ByteBuffer(
-            string: "{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size (\(limit) bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}")
+            string:
+                "{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size (\(limit) bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}"
+        )
     }
 
     /// A `provided` runtime without an executable `bootstrap` (AWS: `Runtime.InvalidEntrypoint`,

@@ -42,10 +42,14 @@ enum Harness {
     /// rather than a skip. By hand, the skip is announced loudly.
     static var pythonTestsEnabled: Bool {
         if python == nil, !isCI {
-            FileHandle.standardError.write(
-                Data(
-                    "\n*** PorticoLambdaTests: awslambdaric not found (.venv-test/bin/python or PORTICO_TEST_PYTHON); SKIPPING the Python function tests. Run scripts/test once to install it. ***\n\n"
-                        .utf8))
+            let warning = """
+
+                *** PorticoLambdaTests: awslambdaric not found (.venv-test/bin/python or PORTICO_TEST_PYTHON):
+                *** SKIPPING the Python function tests. Run scripts/test once to install it.
+
+
+                """
+            FileHandle.standardError.write(Data(warning.utf8))
         }
         return python != nil || isCI
     }

@@ -18,9 +18,11 @@ extension FunctionHostTests {
                     Issue.record("expected a throttle, got \(third)")
                     return
                 }
-                #expect(error == LambdaServiceError(
-                    statusCode: 429, type: "TooManyRequestsException", message: "Rate Exceeded.",
-                    reason: "ReservedFunctionConcurrentInvocationLimitExceeded"))
+                #expect(
+                    error
+                        == LambdaServiceError(
+                            statusCode: 429, type: "TooManyRequestsException", message: "Rate Exceeded.",
+                            reason: "ReservedFunctionConcurrentInvocationLimitExceeded"))
                 let pids = try await [Harness.pid(Harness.completed(first)), Harness.pid(Harness.completed(second))]
                 #expect(pids[0] != pids[1], "two concurrent invocations run in two processes")
                 let fourth = try Harness.pid(Harness.completed(try await Harness.invoke(host, "busy")))

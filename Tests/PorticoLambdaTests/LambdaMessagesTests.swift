@@ -7,7 +7,8 @@ import Testing
 struct LambdaMessagesTests {
     @Test func timeoutPayload() {
         let payload = LambdaMessages.timedOut(requestId: "rid", timeoutSeconds: 3)
-        #expect(String(buffer: payload) == #"{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: rid Error: Task timed out after 3.00 seconds"}"#)
+        #expect(
+            String(buffer: payload) == #"{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: rid Error: Task timed out after 3.00 seconds"}"#)
     }
 
     @Test func exitPayloads() {
@@ -25,7 +26,9 @@ struct LambdaMessagesTests {
     @Test func refusals() {
         #expect(
             LambdaMessages.functionNotFound(arn: "arn:aws:lambda:us-east-1:000000000000:function:x")
-                == LambdaServiceError(statusCode: 404, type: "ResourceNotFoundException", message: "Function not found: arn:aws:lambda:us-east-1:000000000000:function:x"))
+                == LambdaServiceError(
+                    statusCode: 404, type: "ResourceNotFoundException",
+                    message: "Function not found: arn:aws:lambda:us-east-1:000000000000:function:x"))
         #expect(LambdaMessages.throttled(reserved: true).reason == "ReservedFunctionConcurrentInvocationLimitExceeded")
         #expect(LambdaMessages.throttled(reserved: false).reason == "ConcurrentInvocationLimitExceeded")
         #expect(LambdaMessages.throttled(reserved: true).message == "Rate Exceeded.")

@@ -88,7 +88,8 @@ extension FunctionHostTests {
                 #expect(response.functionError == "Unhandled")
                 #expect(
                     String(buffer: response.payload)
-                        == #"{"errorMessage":"Response payload size exceeded maximum allowed payload size (1000 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#)
+                        == #"{"errorMessage":"Response payload size exceeded maximum allowed payload size (1000 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#
+                )
                 host.upsert(Harness.provided("big", mode: "big", environment: ["BIG_BYTES": "1000"], revision: "2"))
                 let fits = try Harness.completed(try await Harness.invoke(host, "big"))
                 #expect(fits.functionError == nil)

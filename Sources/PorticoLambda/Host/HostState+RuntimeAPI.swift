@@ -41,8 +41,10 @@ extension HostState {
         case .tooLarge(let requestId):
             guard let running = answerable(requestId, worker: worker, responder: responder) else { return }
             // RAPID answers 413; the invocation fails as AWS fails an oversized response.
-            responder.error(.payloadTooLarge, type: "RequestEntityTooLarge", message: "The response is larger than \(configuration.maxRuntimeBodyBytes) bytes")
-            answered(running, on: worker, payload: LambdaMessages.responseTooLarge(limit: configuration.maxRuntimeBodyBytes), functionError: "Unhandled")
+            responder.error(
+                .payloadTooLarge, type: "RequestEntityTooLarge", message: "The response is larger than \(configuration.maxRuntimeBodyBytes) bytes")
+            answered(
+                running, on: worker, payload: LambdaMessages.responseTooLarge(limit: configuration.maxRuntimeBodyBytes), functionError: "Unhandled")
         case .initError(let body, let errorType):
             initError(worker: worker, body: Self.errorBody(body, errorType: errorType), responder: responder)
         case .unknown(let method, let path):
@@ -63,7 +65,9 @@ extension HostState {
         if let running = worker.current {
             guard running.deliveredAt == nil else {
                 // A second /next before answering the first event: RAPID refuses the transition.
-                responder.error(.forbidden, type: "InvalidStateTransition", message: "State transition from Running to Ready failed: the invocation \(running.requestId) has not been answered")
+                responder.error(
+                    .forbidden, type: "InvalidStateTransition",
+                    message: "State transition from Running to Ready failed: the invocation \(running.requestId) has not been answered")
                 return
             }
             deliver(running, to: worker, via: responder)

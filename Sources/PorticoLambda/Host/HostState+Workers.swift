@@ -119,7 +119,9 @@ extension HostState {
         if let running = worker.current {
             running.answered = true
             logLine("\(LambdaMessages.timestamp()) \(running.requestId) \(detail)", worker: worker)
-            finish(running, on: worker, payload: LambdaMessages.invalidEntrypoint(requestId: running.requestId, detail: detail), functionError: "Unhandled")
+            finish(
+                running, on: worker, payload: LambdaMessages.invalidEntrypoint(requestId: running.requestId, detail: detail),
+                functionError: "Unhandled")
         }
         worker.listener?.close(promise: nil)
         workerGone(worker)
