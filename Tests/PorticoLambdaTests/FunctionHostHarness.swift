@@ -40,7 +40,7 @@ enum Harness {
 
     /// Python tests run when awslambdaric is there, and in CI, where its absence is a failure
     /// rather than a skip. By hand, the skip is announced loudly.
-    static var pythonTestsEnabled: Bool {
+    static let pythonTestsEnabled: Bool = {
         if python == nil, !isCI {
             let warning = """
 
@@ -52,7 +52,7 @@ enum Harness {
             FileHandle.standardError.write(Data(warning.utf8))
         }
         return python != nil || isCI
-    }
+    }()
 
     static func requirePython() throws -> String {
         try #require(python, "awslambdaric is not installed: run scripts/test (it installs .venv-test) or set PORTICO_TEST_PYTHON")
