@@ -21,21 +21,23 @@ enum Harness {
 
     /// A Python with awslambdaric 4.2.2: `PORTICO_TEST_PYTHON`, or `.venv-test/bin/python`
     /// (which `scripts/test` installs from Tests/e2e/requirements.txt).
+    ///
+    /// Found by looking for the package in the environment's `site-packages` rather than by running
+    /// Python: a blocking wait here would hold one of the few threads every test shares.
     static let python: String? = {
-        var candidates: [String] = []
-        if let named = ProcessInfo.processInfo.environment["PORTICO_TEST_PYTHON"], !named.isEmpty { candidates.append(named) }
-        candidates.append(packageRoot.appendingPathComponent(".venv-test/bin/python").path)
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
-            let check = Process()
-            check.executableURL = URL(fileURLWithPath: candidate)
-            check.arguments = ["-c", "import awslambdaric"]
-            check.standardOutput = FileHandle.nullDevice
-            check.standardError = FileHandle.nullDevice
-            guard (try? check.run()) != nil else { continue }
-            check.waitUntilExit()
-            if check.terminationStatus == 0 { return candidate }
+        let fileManager = FileManager.default
+        if let named = ProcessInfo.processInfo.environment["PORTICO_TEST_PYTHON"], !named.isEmpty {
+            return fileManager.isExecutableFile(atPath: named) ? named : nil
         }
-        return nil
+        let venv = packageRoot.appendingPathComponent(".venv-test")
+        let python = venv.appendingPathComponent("bin/python").path
+        guard fileManager.isExecutableFile(atPath: python) else { return nil }
+        let lib = venv.appendingPathComponent("lib")
+        let versions = (try? fileManager.contentsOfDirectory(atPath: lib.path)) ?? []
+        let installed = versions.contains { version in
+            fileManager.fileExists(atPath: lib.appendingPathComponent("\(version)/site-packages/awslambdaric/__init__.py").path)
+        }
+        return installed ? python : nil
     }()
 
     /// Python tests run when awslambdaric is there, and in CI, where its absence is a failure

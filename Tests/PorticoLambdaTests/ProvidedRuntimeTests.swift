@@ -23,6 +23,18 @@ extension FunctionHostTests {
             }
         }
 
+        @Test func aFunctionProcessInheritsNoDescriptorOfPortico() async throws {
+            try await Harness.withHost { host in
+                // `ls` lists its own descriptors: stdin, stdout, stderr and the directory it reads.
+                host.upsert(
+                    FunctionConfiguration(
+                        name: "fds", arn: host.functionArn("fds"), command: ["sh", "-c", "echo fds: $(ls /proc/self/fd); exit 1"],
+                        codeDirectory: Harness.providedDirectory, revision: "1"))
+                _ = try Harness.completed(try await Harness.invoke(host, "fds"))
+                #expect(host.recentLog(functionName: "fds", maxBytes: 4096).contains("fds: 0 1 2 3\n"))
+            }
+        }
+
         @Test func aProcessThatExitsBeforeAskingForAnEventFailsTheInvocation() async throws {
             try await Harness.withHost { host in
                 host.upsert(

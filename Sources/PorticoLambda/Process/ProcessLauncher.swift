@@ -76,6 +76,14 @@ enum ProcessLauncher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+        // Nothing else of Portico's goes to the function: NIO's sockets are not close-on-exec, and
+        // an inherited listener or connection would stay open as long as the function lives (a
+        // client waiting for Portico to close its connection would wait for the function).
+        if let addCloseFrom = Self.addCloseFrom {
+            _ = addCloseFrom(&actions, 3)
+        } else {
+            markDescriptorsCloseOnExec()
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -103,6 +111,28 @@ enum ProcessLauncher {
             throw LaunchError(description: "posix_spawn: \(String(cString: strerror(result)))")
         }
         return LaunchedProcess(pid: pid, outputDescriptor: fds[0])
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does
+    /// not show: closes every descriptor from 3 up in the child, with no race against other threads.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
+        }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+
+    /// The fallback without `addclosefrom`: every descriptor from 3 up is made close-on-exec
+    /// before spawning (one opened by another thread meanwhile can still slip through).
+    private static func markDescriptorsCloseOnExec() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in names {
+            guard let fd = CInt(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Waits for `pid` on a thread of its own (a blocking `waitpid` must not sit on an event
