@@ -70,6 +70,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -161,6 +163,13 @@ let package = Package(
         .testTarget(
             name: "PorticoTemplatesTests", dependencies: ["PorticoTemplates", "PorticoModel"], exclude: ["Conformance"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoLambdaTests",
+            dependencies: [
+                "PorticoLambda", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoObservabilityTests", dependencies: ["PorticoObservability"], swiftSettings: swiftSettings),
     ],

@@ -79,11 +79,15 @@ public struct LambdaServiceError: Error, Sendable, Equatable {
     public var statusCode: Int
     public var type: String
     public var message: String
+    /// The body's `Reason`, where AWS gives one: `TooManyRequestsException` carries the throttle
+    /// reason (`ReservedFunctionConcurrentInvocationLimitExceeded`, `ConcurrentInvocationLimitExceeded`).
+    public var reason: String?
 
-    public init(statusCode: Int, type: String, message: String) {
+    public init(statusCode: Int, type: String, message: String, reason: String? = nil) {
         self.statusCode = statusCode
         self.type = type
         self.message = message
+        self.reason = reason
     }
 }
 

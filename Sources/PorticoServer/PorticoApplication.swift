@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import PorticoAuth
 import PorticoDataPlane
-import PorticoLambda
+public import PorticoLambda
 import PorticoManagement
 import PorticoModel
 import PorticoObservability
@@ -17,15 +17,36 @@ import UnixSignals
 public struct PorticoApplication: Sendable {
     public let configuration: PorticoConfiguration
     public let logger: Logger
+    /// The local function host (the Lambda Runtime API side of Portico): the management API's
+    /// Lambda operations and the data plane's Lambda integrations are given it, as
+    /// `any FunctionHosting` / `any LambdaInvoking`. Function ARNs use the management API's
+    /// region and account.
+    public let functionHost: FunctionHost
 
     public init(configuration: PorticoConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        var hostConfiguration = configuration.functionHost
+        hostConfiguration.region = configuration.management.region
+        hostConfiguration.accountId = configuration.management.accountId
+        self.functionHost = FunctionHost(configuration: hostConfiguration, logger: logger)
     }
 
-    /// Runs until SIGINT or SIGTERM.
+    /// Runs until SIGINT or SIGTERM. Function processes are stopped on the way out, however it ends.
     public func run() async throws {
+        do {
+            try await serve()
+        } catch {
+            await functionHost.shutdown()
+            throw error
+        }
+        await functionHost.shutdown()
+    }
+
+    private func serve() async throws {
         let configuration = self.configuration
+        // The config file is read before anything listens, so a mistake in it stops start-up.
+        let declaredFunctions = try loadDeclaredFunctions()
         let verifier = try managementVerifier()
         let store = try openStore()
         let metrics = MetricsRegistry()
@@ -49,8 +70,7 @@ public struct PorticoApplication: Sendable {
             managementConfiguration.apiEndpointFormat = "http://{apiId}.execute-api.localhost:\(dataAddress.port ?? configuration.dataPlane.port)"
         }
         managementConfiguration.functionCodeDirectory = configuration.dataDirectory + "/functions"
-        // Until the function host is wired in, Invoke answers ServiceException "no function host".
-        let functionHost: any FunctionHosting = UnavailableFunctionHost()
+        let functionHost = self.functionHost
         // Before the listener opens, so that the host knows every stored function by the first Invoke.
         do {
             try await FunctionHostFeed.upsertAll(from: store, into: functionHost, configuration: managementConfiguration)
@@ -86,6 +106,12 @@ public struct PorticoApplication: Sendable {
             logger.info("created the example API: curl http://\(Self.hostText(dataAddress)):\(dataAddress.port ?? 0)/_aws/execute-api/\(ExampleApi.apiId)/health")
         }
         try await reloader.loadAll()
+        for function in declaredFunctions {
+            functionHost.upsert(function)
+            logger.info(
+                "declared function \(function.name)",
+                metadata: ["arn": "\(function.arn)", "directory": "\(function.codeDirectory)"])
+        }
 
         if configuration.credentials.isEmpty {
             logger.warning(
@@ -107,6 +133,8 @@ public struct PorticoApplication: Sendable {
         }
         await management.shutdown()
         await dataPlane.shutdown()
+        // After the data plane has drained, so invocations it was waiting for could finish.
+        await functionHost.shutdown()
         reloading.cancel()
         accessLogs.closeAll()
         try? await dataGroup.shutdownGracefully()
@@ -128,8 +156,8 @@ public struct PorticoApplication: Sendable {
         return SigV4Verifier(mode: .acceptAnyWellFormed)
     }
 
-    /// The invoker of Lambda integrations: the remote Invoke endpoint when one is configured. The
-    /// local function host joins as `CompositeLambdaInvoker(local: host, remote: remote)`.
+    /// The invoker of Lambda integrations: the local function host for the functions it runs, else
+    /// the remote Invoke endpoint when one is configured, else 404 ResourceNotFound.
     func lambdaInvoker() throws -> any LambdaInvoking {
         var remote: RemoteLambdaInvoker?
         if let endpoint = configuration.lambdaEndpoint {
@@ -144,7 +172,18 @@ public struct PorticoApplication: Sendable {
             let signing = configuration.lambdaCredentials.map { "signed with access key id \($0.accessKeyId)" } ?? "unsigned (no AWS credentials found)"
             logger.info("Lambda integrations invoke functions at \(endpoint), region \(configuration.lambdaRegion), \(signing)")
         }
-        return CompositeLambdaInvoker(local: nil, remote: remote)
+        return CompositeLambdaInvoker(local: functionHost, remote: remote)
+    }
+
+    /// The `functions:` of the config file, checked; none without `--config`.
+    func loadDeclaredFunctions() throws -> [FunctionConfiguration] {
+        guard let path = configuration.configFile else { return [] }
+        do {
+            return try DeclaredFunctions.load(
+                path: path, region: configuration.management.region, accountId: configuration.management.accountId)
+        } catch {
+            throw StartupError("\(error.description)")
+        }
     }
 
     func openStore() throws -> SQLiteStore {

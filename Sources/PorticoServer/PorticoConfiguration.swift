@@ -1,6 +1,6 @@
-public import PorticoLambda
 public import Logging
 public import PorticoDataPlane
+public import PorticoLambda
 public import PorticoManagement
 
 /// Everything `portico serve` is told: where data lives, where to listen, who may manage it.
@@ -23,6 +23,10 @@ public struct PorticoConfiguration: Sendable {
     public var lambdaRegion = "us-east-1"
     /// Credentials for signing Invoke requests; nil sends them unsigned.
     public var lambdaCredentials: AWSCredentials?
+    /// Portico's config file (`--config`), whose `functions:` are declared to the function host.
+    public var configFile: String?
+    /// How local function processes run. Its region and account are taken from `management`.
+    public var functionHost = FunctionHostConfiguration()
 
     public init() {}
 }

@@ -86,6 +86,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-function-unzipped-bytes"), help: "Largest unpacked Lambda deployment package; Lambda's quota is 250 MB. [PORTICO_MAX_FUNCTION_UNZIPPED_BYTES, default: 262144000]")
     var maxFunctionUnzippedBytes: Int?
 
+    @Option(help: "Portico's config file (YAML): functions to run locally, see docs/FUNCTIONS.md. [PORTICO_CONFIG]")
+    var config: String?
+
+    @Option(name: .customLong("function-idle-seconds"), help: "Seconds an idle function process stays warm. [PORTICO_FUNCTION_IDLE_SECONDS, default: 300]")
+    var functionIdleSeconds: Int?
+
+    @Option(name: .customLong("function-concurrency"), help: "Processes per function without reserved concurrency. [PORTICO_FUNCTION_CONCURRENCY, default: 10]")
+    var functionConcurrency: Int?
+
+    @Option(name: .customLong("python-runtime-command"), help: "Runs python3.x functions; the handler is appended. [PORTICO_PYTHON_RUNTIME_COMMAND, default: python3 -m awslambdaric]")
+    var pythonRuntimeCommand: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         func value(_ flag: String?, _ name: String) -> String? { flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -176,6 +188,20 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(error)")
             }
+        }
+        configuration.configFile = value(config, "PORTICO_CONFIG")
+        if let seconds = try number(functionIdleSeconds, "PORTICO_FUNCTION_IDLE_SECONDS", "--function-idle-seconds") {
+            guard seconds > 0 else { throw ValidationError("--function-idle-seconds must be positive") }
+            configuration.functionHost.idleSeconds = Double(seconds)
+        }
+        if let count = try number(functionConcurrency, "PORTICO_FUNCTION_CONCURRENCY", "--function-concurrency") {
+            guard count > 0 else { throw ValidationError("--function-concurrency must be positive") }
+            configuration.functionHost.defaultConcurrency = count
+        }
+        if let command = value(pythonRuntimeCommand, "PORTICO_PYTHON_RUNTIME_COMMAND") {
+            let argv = command.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard !argv.isEmpty else { throw ValidationError("--python-runtime-command is empty") }
+            configuration.functionHost.pythonRuntimeCommand = argv
         }
 
         LoggingSystem.bootstrap { label in

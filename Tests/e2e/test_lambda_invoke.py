@@ -1,6 +1,5 @@
 """Invoke through the Lambda API with real function processes: a python3.12 handler under
-awslambdaric and a `provided.al2023` bootstrap. These need the function host, which is built on
-another branch; until it is merged they are skipped."""
+awslambdaric and a `provided.al2023` bootstrap, created from zips through the Lambda API."""
 import base64
 import json
 
@@ -8,8 +7,6 @@ import pytest
 
 from lambda_function_helpers import ARN_PREFIX, ROLE, bootstrap_zip, create_python_function
 from management_helpers import aws_error
-
-pytestmark = pytest.mark.skip(reason="needs the function host (fnhost branch)")
 
 
 def lambda_client(portico):

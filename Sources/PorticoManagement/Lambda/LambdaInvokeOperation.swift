@@ -42,13 +42,22 @@ enum LambdaInvokeOperation {
         }
         try checkPayload(request.body)
 
-        let function = try await context.transaction { transaction in try context.lambdaFunction(transaction, reference) }
+        let functionName: String
+        do {
+            functionName = try await context.transaction { transaction in try context.lambdaFunction(transaction, reference) }.functionName
+        } catch let error as APIError where error.status == 404 {
+            // A function declared in Portico's config file runs on the host without being stored.
+            guard let lookup = context.functionHost as? any LambdaFunctionLookup, reference.isLatest,
+                lookup.hasFunction(named: reference.name)
+            else { throw error }
+            functionName = reference.name
+        }
         if invocationType == .dryRun {
             // DryRun only checks the request and the caller's permission to invoke.
             return ManagementResponse(status: 204, headers: [("X-Amz-Executed-Version", "$LATEST")])
         }
         let invocation = LambdaInvocation(
-            functionName: function.functionName, qualifier: reference.qualifier,
+            functionName: functionName, qualifier: reference.qualifier,
             payload: ByteBuffer(bytes: request.body), invocationType: invocationType,
             tailLog: logType == "Tail" && invocationType == .requestResponse,
             clientContext: request.header("x-amz-client-context"), traceId: request.header("x-amzn-trace-id"))
