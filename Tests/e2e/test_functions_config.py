@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import ClientError
 
 from conftest import BIN, ROOT, Portico
 
