@@ -44,6 +44,7 @@ struct ManagementResponder: Sendable {
         RestIntegrationResponseOperations.register(into: &router)
         RestModelOperations.register(into: &router)
         RequestValidatorOperations.register(into: &router)
+        RestAuthorizerOperations.register(into: &router)
         GatewayResponseOperations.register(into: &router)
         RestDeploymentOperations.register(into: &router)
         RestStageOperations.register(into: &router)

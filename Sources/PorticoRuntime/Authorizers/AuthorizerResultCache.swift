@@ -1,0 +1,49 @@
+import Synchronization
+
+/// Authorizer results kept for the authorizer's TTL, keyed by the request's identity-source
+/// values (AWS: "API Gateway caches the policy ... keyed on the identity sources"). One cache per
+/// stage and authorizer, shared by the stage's event loops; it lives as long as the compiled
+/// deployment, so a redeploy starts empty (as AWS flushes a stage's authorizer cache on deploy).
+///
+/// Only the authorizer path touches the lock, never a request to a method without an authorizer.
+public final class AuthorizerResultCache: Sendable {
+    private struct Entry {
+        var policy: AuthorizerPolicy
+        var expires: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    private let ttl: Duration
+    /// Bounds memory: past this many keys, expired entries are dropped, then everything.
+    private let capacity: Int
+
+    public init(ttlSeconds: Int, capacity: Int = 10_000) {
+        self.ttl = .seconds(ttlSeconds)
+        self.capacity = capacity
+    }
+
+    public var isEnabled: Bool { ttl > .zero }
+
+    public func policy(for key: String, now: ContinuousClock.Instant = .now) -> AuthorizerPolicy? {
+        guard isEnabled else { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries[key] else { return nil }
+            if entry.expires <= now {
+                entries[key] = nil
+                return nil
+            }
+            return entry.policy
+        }
+    }
+
+    public func store(_ policy: AuthorizerPolicy, for key: String, now: ContinuousClock.Instant = .now) {
+        guard isEnabled else { return }
+        entries.withLock { entries in
+            if entries.count >= capacity {
+                entries = entries.filter { $0.value.expires > now }
+                if entries.count >= capacity { entries.removeAll() }
+            }
+            entries[key] = Entry(policy: policy, expires: now + ttl)
+        }
+    }
+}
