@@ -53,6 +53,7 @@ struct ManagementResponder: Sendable {
         IntegrationOperations.register(into: &router)
         StageOperations.register(into: &router)
         DeploymentOperations.register(into: &router)
+        AuthorizerOperations.register(into: &router)
         TagOperations.register(into: &router)
         EmptyCollectionOperations.register(into: &router)
         ImportExportOperations.register(into: &router)

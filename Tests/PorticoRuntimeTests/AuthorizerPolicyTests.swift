@@ -86,15 +86,15 @@ struct AuthorizerPolicyTests {
 
     @Test func cacheHonoursTheTtl() throws {
         let policy = try Self.policy(Self.statement("Allow", .string("*")))
-        let cache = AuthorizerResultCache(ttlSeconds: 5)
+        let cache = AuthorizerResultCache<AuthorizerPolicy>(ttlSeconds: 5)
         let start = ContinuousClock.now
         cache.store(policy, for: "token", now: start)
-        #expect(cache.policy(for: "token", now: start + .seconds(4)) == policy)
-        #expect(cache.policy(for: "other", now: start) == nil)
-        #expect(cache.policy(for: "token", now: start + .seconds(5)) == nil)
-        let disabled = AuthorizerResultCache(ttlSeconds: 0)
+        #expect(cache.value(for: "token", now: start + .seconds(4)) == policy)
+        #expect(cache.value(for: "other", now: start) == nil)
+        #expect(cache.value(for: "token", now: start + .seconds(5)) == nil)
+        let disabled = AuthorizerResultCache<AuthorizerPolicy>(ttlSeconds: 0)
         disabled.store(policy, for: "token", now: start)
-        #expect(disabled.policy(for: "token", now: start) == nil)
+        #expect(disabled.value(for: "token", now: start) == nil)
     }
 
     @Test func identitySourcesParse() {
@@ -106,5 +106,36 @@ struct AuthorizerPolicyTests {
         #expect(RestAuthorizerSource(expression: "method.request.header.") == nil)
         #expect(RestAuthorizerSource.list("method.request.header.A, method.request.querystring.b") == [.header("A"), .queryString("b")])
         #expect(RestAuthorizerSource.list("method.request.header.A,bogus") == nil)
+    }
+}
+
+/// HTTP API authorizer answers: simple responses (payload 2.0) and IAM policies.
+struct HttpAuthorizerResultTests {
+    @Test func simpleResponsesNeedABooleanIsAuthorized() {
+        #expect(
+            HttpAuthorizerResult.parse(.object(["isAuthorized": .bool(true), "context": .object(["u": .string("a")])]), simple: true)
+                == .simple(isAuthorized: true, context: ["u": .string("a")]))
+        #expect(HttpAuthorizerResult.parse(.object(["isAuthorized": .bool(false)]), simple: true) == .simple(isAuthorized: false, context: [:]))
+        #expect(HttpAuthorizerResult.parse(.object(["isAuthorized": .string("true")]), simple: true) == nil)
+        #expect(HttpAuthorizerResult.parse(nil, simple: true) == nil)
+    }
+
+    @Test func withoutSimpleResponsesAPolicyIsRequired() {
+        #expect(HttpAuthorizerResult.parse(.object(["isAuthorized": .bool(true)]), simple: false) == nil)
+        let policy = AuthorizerPolicyTests.output(.array([AuthorizerPolicyTests.statement("Allow", .string("*"))]))
+        guard case .policy(let parsed)? = HttpAuthorizerResult.parse(policy, simple: false) else {
+            Issue.record("a policy was expected")
+            return
+        }
+        #expect(parsed.decision(methodArn: AuthorizerPolicyTests.arn) == .allow)
+    }
+
+    @Test func identitySourcesParse() {
+        #expect(HttpIdentitySource(expression: "$request.header.Authorization") == .header("Authorization"))
+        #expect(HttpIdentitySource(expression: "$request.querystring.k") == .queryString("k"))
+        #expect(HttpIdentitySource(expression: "$context.requestId") == .context("requestId"))
+        #expect(HttpIdentitySource(expression: "$stageVariables.v") == .stageVariable("v"))
+        #expect(HttpIdentitySource(expression: "method.request.header.Authorization") == nil)
+        #expect(HttpIdentitySource(expression: "$request.header.") == nil)
     }
 }

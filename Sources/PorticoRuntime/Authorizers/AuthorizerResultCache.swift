@@ -6,9 +6,9 @@ import Synchronization
 /// deployment, so a redeploy starts empty (as AWS flushes a stage's authorizer cache on deploy).
 ///
 /// Only the authorizer path touches the lock, never a request to a method without an authorizer.
-public final class AuthorizerResultCache: Sendable {
+public final class AuthorizerResultCache<Value: Sendable>: Sendable {
     private struct Entry {
-        var policy: AuthorizerPolicy
+        var value: Value
         var expires: ContinuousClock.Instant
     }
 
@@ -24,7 +24,7 @@ public final class AuthorizerResultCache: Sendable {
 
     public var isEnabled: Bool { ttl > .zero }
 
-    public func policy(for key: String, now: ContinuousClock.Instant = .now) -> AuthorizerPolicy? {
+    public func value(for key: String, now: ContinuousClock.Instant = .now) -> Value? {
         guard isEnabled else { return nil }
         return entries.withLock { entries in
             guard let entry = entries[key] else { return nil }
@@ -32,18 +32,18 @@ public final class AuthorizerResultCache: Sendable {
                 entries[key] = nil
                 return nil
             }
-            return entry.policy
+            return entry.value
         }
     }
 
-    public func store(_ policy: AuthorizerPolicy, for key: String, now: ContinuousClock.Instant = .now) {
+    public func store(_ value: Value, for key: String, now: ContinuousClock.Instant = .now) {
         guard isEnabled else { return }
         entries.withLock { entries in
             if entries.count >= capacity {
                 entries = entries.filter { $0.value.expires > now }
                 if entries.count >= capacity { entries.removeAll() }
             }
-            entries[key] = Entry(policy: policy, expires: now + ttl)
+            entries[key] = Entry(value: value, expires: now + ttl)
         }
     }
 }

@@ -19,7 +19,7 @@ public final class RestRuntimeAuthorizer: Sendable {
     /// TOKEN only: AWS answers 401 without calling the function when the token does not match
     /// the whole expression.
     let validationExpression: NSRegularExpression?
-    public let cache: AuthorizerResultCache
+    public let cache: AuthorizerResultCache<AuthorizerPolicy>
     /// How long the gateway waits for the function (AWS does not document a REST figure; HTTP
     /// APIs wait 10 s, used for both).
     public let timeoutMillis: Int
