@@ -5,6 +5,7 @@ called), the TOKEN validation expression, function errors and malformed policies
 context in the AWS_PROXY event and in mapping templates, result caching by identity and TTL, and
 customised gateway responses."""
 import json
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -340,3 +341,36 @@ def test_export_writes_authorizer_schemes_and_operation_security(env):
         "identityValidationExpression": "^allow-.*$", "authorizerResultTtlInSeconds": 60}
     assert document["paths"]["/pets/{id}"]["get"]["security"] == [{"auth": []}]
     assert "security" not in document["paths"]["/open"]["get"]
+
+
+# --- import ------------------------------------------------------------------------------------
+
+def test_imported_authorizers_protect_their_methods(env):
+    server, portico = env
+    client = portico.client("apigateway")
+    definition = {
+        "openapi": "3.0.1", "info": {"title": "authz-import", "version": "1"},
+        "components": {"securitySchemes": {"tok": {
+            "type": "apiKey", "name": "X-Token", "in": "header", "x-amazon-apigateway-authtype": "custom",
+            "x-amazon-apigateway-authorizer": {"type": "token", "authorizerUri": invocation_uri("authz"),
+                                               "authorizerResultTtlInSeconds": 0}}}},
+        "paths": {
+            "/pets/{id}": {"get": {"security": [{"tok": []}], "x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "httpMethod": "POST", "uri": invocation_uri("backend")}}},
+            "/open": {"get": {"responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": {
+                "type": "mock", "requestTemplates": {"application/json": '{"statusCode": 200}'},
+                "responses": {"default": {"statusCode": "200"}}}}},
+        },
+    }
+    api_id = client.import_rest_api(body=json.dumps(definition))["id"]
+    [authorizer] = client.get_authorizers(restApiId=api_id)["items"]
+    assert authorizer["name"] == "tok" and authorizer["identitySource"] == "method.request.header.X-Token"
+    client.create_deployment(restApiId=api_id, stageName="test")
+    deadline = time.monotonic() + 10
+    while call(portico, api_id, "/test/open").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    server.clear()
+    assert call(portico, api_id, "/test/pets/1").status_code == 401
+    assert call(portico, api_id, "/test/pets/1", headers={"X-Token": "allow-i"}).status_code == 200
+    assert invocations(server, "authz")[-1]["event"]["authorizationToken"] == "allow-i"
