@@ -280,6 +280,18 @@ def test_results_are_cached_by_token_for_the_ttl(env):
     assert len(invocations(server, "authz")) == 3
 
 
+def test_cached_results_expire_after_the_ttl(env):
+    server, portico = env
+    api, _ = build(portico, ttl=1)
+    server.clear()
+    assert call(portico, api.id, "/test/pets/7", headers={"Authorization": "allow-t"}).status_code == 200
+    assert call(portico, api.id, "/test/pets/7", headers={"Authorization": "allow-t"}).status_code == 200
+    assert len(invocations(server, "authz")) == 1
+    time.sleep(1.2)
+    assert call(portico, api.id, "/test/pets/7", headers={"Authorization": "allow-t"}).status_code == 200
+    assert len(invocations(server, "authz")) == 2
+
+
 def test_customised_gateway_responses_apply(env):
     _, portico = env
     api, _ = build(portico, ttl=0)
