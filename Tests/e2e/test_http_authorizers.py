@@ -2,6 +2,7 @@
 (apigatewayv2 CreateAuthorizer … DeleteAuthorizer, routes with CUSTOM), payload 2.0 with simple
 responses and with IAM policies, payload 1.0, missing identity (401, not called), denials (403),
 failures (500), the context in the integration's event, and caching by identity source."""
+import json
 import time
 
 import pytest
@@ -174,3 +175,38 @@ def test_results_are_cached_by_identity(env):
     for _ in range(2):
         assert get(portico, api_id, "/pets/7", Authorization="allow-c").status_code == 200
     assert len(invocations(server, "hsimple")) == 2
+
+
+def test_imported_lambda_authorizers_protect_their_routes(env):
+    server, portico = env
+    client = portico.client()
+    definition = {
+        "openapi": "3.0.1", "info": {"title": "http-authz-import", "version": "1"},
+        "components": {"securitySchemes": {"lambda": {
+            "type": "apiKey", "name": "Authorization", "in": "header",
+            "x-amazon-apigateway-authorizer": {"type": "request", "authorizerUri": invocation_uri("hsimple"),
+                                               "authorizerPayloadFormatVersion": "2.0", "enableSimpleResponses": True,
+                                               "identitySource": "$request.header.Authorization"}}}},
+        "paths": {
+            "/pets/{id}": {"get": {"security": [{"lambda": []}], "x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "uri": function_arn("hbackend"), "payloadFormatVersion": "2.0", "httpMethod": "POST"}}},
+            "/open": {"get": {"x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "uri": function_arn("hbackend"), "payloadFormatVersion": "2.0", "httpMethod": "POST"}}},
+        },
+    }
+
+    api_id = client.import_api(Body=json.dumps(definition))["ApiId"]
+    [authorizer] = client.get_authorizers(ApiId=api_id)["Items"]
+    assert authorizer["Name"] == "lambda" and authorizer["IdentitySource"] == ["$request.header.Authorization"]
+    routes = {r["RouteKey"]: r for r in client.get_routes(ApiId=api_id)["Items"]}
+    assert routes["GET /pets/{id}"]["AuthorizationType"] == "CUSTOM"
+    assert routes["GET /pets/{id}"]["AuthorizerId"] == authorizer["AuthorizerId"]
+    client.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    client.create_deployment(ApiId=api_id, StageName="$default")
+    deadline = time.monotonic() + 10
+    while get(portico, api_id, "/open").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert get(portico, api_id, "/pets/1").status_code == 401
+    assert get(portico, api_id, "/pets/1", Authorization="nope").status_code == 403
+    assert get(portico, api_id, "/pets/1", Authorization="allow-i").status_code == 200
