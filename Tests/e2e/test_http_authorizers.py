@@ -210,3 +210,14 @@ def test_imported_lambda_authorizers_protect_their_routes(env):
     assert get(portico, api_id, "/pets/1").status_code == 401
     assert get(portico, api_id, "/pets/1", Authorization="nope").status_code == 403
     assert get(portico, api_id, "/pets/1", Authorization="allow-i").status_code == 200
+
+    exported = json.loads(client.export_api(ApiId=api_id, Specification="OAS30", OutputType="JSON")["body"].read())
+    scheme = exported["components"]["securitySchemes"]["lambda"]
+    assert scheme["x-amazon-apigateway-authorizer"]["type"] == "request"
+    assert scheme["x-amazon-apigateway-authorizer"]["identitySource"] == "$request.header.Authorization"
+    assert exported["paths"]["/pets/{id}"]["get"]["security"] == [{"lambda": []}]
+    assert "security" not in exported["paths"]["/open"]["get"]
+    # The export imports back to the same protection.
+    again = client.import_api(Body=json.dumps(exported))["ApiId"]
+    [route] = [r for r in client.get_routes(ApiId=again)["Items"] if r["RouteKey"] == "GET /pets/{id}"]
+    assert route["AuthorizationType"] == "CUSTOM"
