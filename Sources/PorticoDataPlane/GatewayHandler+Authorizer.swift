@@ -112,11 +112,14 @@ extension GatewayHandler {
                 requestJSON: pending.integration.requestMapping.needsRequestBody ? JSONValue.parse(body) : nil)
         case .lambdaProxy(let target, let version):
             invokeLambda(
-                exchange, DeferredLambda(match: pending.match, integration: pending.integration, target: target, version: version, query: pending.query))
+                exchange,
+                DeferredLambda(match: pending.match, integration: pending.integration, target: target, version: version, query: pending.query))
         }
     }
 
-    private func identityValue(_ source: HttpIdentitySource, _ exchange: Exchange, _ pending: DeferredAuthorization, _ stage: RuntimeStage) -> String? {
+    private func identityValue(
+        _ source: HttpIdentitySource, _ exchange: Exchange, _ pending: DeferredAuthorization, _ stage: RuntimeStage
+    ) -> String? {
         switch source {
         case .header(let name):
             let values = exchange.head.headers[name]

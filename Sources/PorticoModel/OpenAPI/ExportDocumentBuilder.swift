@@ -173,7 +173,10 @@ struct ExportDocumentBuilder {
                 ])
                 return (
                     authorizer.name,
-                    .object([("type", .string("apiKey")), ("name", .string("Unused")), ("in", .string("header")), ("x-amazon-apigateway-authorizer", settings)])
+                    .object([
+                        ("type", .string("apiKey")), ("name", .string("Unused")), ("in", .string("header")),
+                        ("x-amazon-apigateway-authorizer", settings),
+                    ])
                 )
             })
     }
