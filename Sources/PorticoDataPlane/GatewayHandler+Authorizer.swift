@@ -33,7 +33,7 @@ extension GatewayHandler {
         }
         let routeArn = "arn:aws:execute-api:\(configuration.region):\(configuration.accountId):\(stage.apiId)/\(stage.name)/"
             + "\(exchange.head.method.rawValue)\(exchange.stagePath)"
-        let cacheKey = identity.isEmpty ? nil : identity.joined(separator: "\u{1F}")
+        let cacheKey = AuthorizerResultCache<HttpAuthorizerResult>.key(identity)
         if let cacheKey, let cached = authorizer.cache.value(for: cacheKey) {
             decideHttp(cached, latencyMillis: 0, routeArn: routeArn, exchange, pending)
             return

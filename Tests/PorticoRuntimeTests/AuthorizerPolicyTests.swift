@@ -92,6 +92,10 @@ struct AuthorizerPolicyTests {
         #expect(cache.value(for: "token", now: start + .seconds(4)) == policy)
         #expect(cache.value(for: "other", now: start) == nil)
         #expect(cache.value(for: "token", now: start + .seconds(5)) == nil)
+        // Keys keep lists apart even when a value holds what a separator would be.
+        #expect(AuthorizerResultCache<AuthorizerPolicy>.key(["a,b", "c"]) != AuthorizerResultCache<AuthorizerPolicy>.key(["a", "b,c"]))
+        #expect(AuthorizerResultCache<AuthorizerPolicy>.key(["a\u{1F}b", "c"]) != AuthorizerResultCache<AuthorizerPolicy>.key(["a", "b\u{1F}c"]))
+        #expect(AuthorizerResultCache<AuthorizerPolicy>.key([]) == nil)
         let disabled = AuthorizerResultCache<AuthorizerPolicy>(ttlSeconds: 0)
         disabled.store(policy, for: "token", now: start)
         #expect(disabled.value(for: "token", now: start) == nil)

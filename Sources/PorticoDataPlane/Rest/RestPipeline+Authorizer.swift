@@ -36,8 +36,7 @@ extension RestPipeline {
             return
         }
         let methodArn = self.methodArn(method)
-        // The cache key: the identity-source values (an empty list cannot be cached).
-        let cacheKey = identity.isEmpty ? nil : identity.joined(separator: "\u{1F}")
+        let cacheKey = AuthorizerResultCache<AuthorizerPolicy>.key(identity)
         if let cacheKey, let policy = authorizer.cache.value(for: cacheKey) {
             next(decide(RestAuthorization(policy: policy, latencyMillis: 0), methodArn: methodArn))
             return

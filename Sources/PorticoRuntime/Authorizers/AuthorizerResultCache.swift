@@ -24,6 +24,20 @@ public final class AuthorizerResultCache<Value: Sendable>: Sendable {
 
     public var isEnabled: Bool { ttl > .zero }
 
+    /// The cache key for identity-source values: each value prefixed with its length, so that no
+    /// two different lists give the same key (a separator alone could be forged inside a value).
+    /// nil for an empty list, which cannot be cached.
+    public static func key(_ values: [String]) -> String? {
+        guard !values.isEmpty else { return nil }
+        var key = ""
+        for value in values {
+            key += String(value.utf8.count)
+            key += ":"
+            key += value
+        }
+        return key
+    }
+
     public func value(for key: String, now: ContinuousClock.Instant = .now) -> Value? {
         guard isEnabled else { return nil }
         return entries.withLock { entries in
