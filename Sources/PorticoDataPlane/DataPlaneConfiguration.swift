@@ -25,6 +25,8 @@ public struct DataPlaneConfiguration: Sendable {
     public var upstreamCAFiles: [String] = []
     /// Account id shown in `$context.accountId`.
     public var accountId: String = "000000000000"
+    /// Region named in the method ARNs Lambda authorizers receive (`--region`).
+    public var region: String = "us-east-1"
 
     public init() {}
 }

@@ -31,6 +31,11 @@ final class Exchange {
     var deferredProxy: (match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration, query: Substring)?
     /// An HTTP API Lambda proxy request, invoked once the body is in (`GatewayHandler+Lambda`).
     var deferredLambda: DeferredLambda?
+    /// An HTTP API route with a Lambda authorizer, which runs once the body is in
+    /// (`GatewayHandler+Authorizer`); the integration starts after it allows the request.
+    var deferredAuthorization: DeferredAuthorization?
+    /// What the HTTP API route's Lambda authorizer allowed, for the proxy event.
+    var httpAuthorization: HttpAuthorization?
     /// The Lambda invocation in flight (HTTP or REST), cancelled if the client goes away.
     var lambdaCall: LambdaCall?
     /// The request body, buffered for mappings that refer to it.

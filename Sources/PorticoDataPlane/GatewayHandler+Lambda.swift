@@ -52,6 +52,9 @@ extension GatewayHandler {
         case .v1: LambdaProxyEvent.writeV1(request, isHttpApi: true, into: &payload)
         case .v2: LambdaProxyEvent.writeV2(request, into: &payload)
         }
+        if let authorization = exchange.httpAuthorization {
+            payload = authorization.inject(into: payload, version: deferred.version)
+        }
         let invocation = LambdaInvocation(
             functionName: deferred.target.functionName, payload: payload, traceId: traceId)
         let call = LambdaCall()

@@ -84,6 +84,12 @@ extension GatewayHandler {
             exchange.errorMessage = "route \(route.routeKey) has no integration"
             return
         }
+        if route.authorizer != nil || route.authorizerUnusable {
+            // The Lambda authorizer runs once the request is in; the body waits for its answer.
+            exchange.bufferedRequestBody = []
+            exchange.deferredAuthorization = DeferredAuthorization(match: match, integration: integration, query: query)
+            return
+        }
         switch integration.kind {
         case .unusable(let reason):
             exchange.deferred = .internalServerError
@@ -205,6 +211,11 @@ extension GatewayHandler {
         }
         if let rest = exchange.rest {
             runRest(exchange, rest)
+            return
+        }
+        if let authorization = exchange.deferredAuthorization {
+            exchange.deferredAuthorization = nil
+            authorizeHttp(exchange, authorization)
             return
         }
         if let lambda = exchange.deferredLambda {

@@ -14,6 +14,8 @@ enum GatewayResponse {
     case headersTooLarge
     /// Malformed HTTP.
     case badRequest
+    /// An HTTP API Lambda authorizer refused the request or its identity sources are missing.
+    case unauthorized
     /// The integration failed (refused, reset, garbage, unusable configuration).
     case internalServerError
     /// The integration did not answer within its timeout. HTTP APIs answer
@@ -31,6 +33,7 @@ enum GatewayResponse {
         case .payloadTooLarge: .payloadTooLarge
         case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
         case .internalServerError: .internalServerError
         case .integrationTimeout: .serviceUnavailable
         case .preflight: .noContent
@@ -44,6 +47,7 @@ enum GatewayResponse {
         case .payloadTooLarge: "Request Entity Too Large"
         case .headersTooLarge: "Request Header Fields Too Large"
         case .badRequest: "Bad Request"
+        case .unauthorized: "Unauthorized"
         case .internalServerError: "Internal Server Error"
         case .integrationTimeout: "Service Unavailable"
         case .preflight: nil
@@ -58,6 +62,7 @@ enum GatewayResponse {
         case .payloadTooLarge: "REQUEST_TOO_LARGE"
         case .headersTooLarge: "REQUEST_TOO_LARGE"
         case .badRequest: "BAD_REQUEST"
+        case .unauthorized: "UNAUTHORIZED"
         case .internalServerError: "INTEGRATION_FAILURE"
         case .integrationTimeout: "INTEGRATION_TIMEOUT"
         case .preflight: nil

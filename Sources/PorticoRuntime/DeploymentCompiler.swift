@@ -45,6 +45,11 @@ public struct DeploymentCompiler: Sendable {
         let variables = stage.stageVariables ?? [:]
         var integrations: [String: RuntimeIntegration] = [:]
         var routes: [(key: RouteKey, value: RuntimeRoute)] = []
+        // One compiled authorizer (and result cache) per stage and authorizer.
+        var authorizers: [String: HttpRuntimeAuthorizer] = [:]
+        for authorizer in snapshot.authorizers ?? [] where authorizer.authorizerType == "REQUEST" {
+            authorizers[authorizer.authorizerId] = HttpRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
+        }
         for route in snapshot.routes {
             guard let key = try? RouteKey(parsing: route.routeKey) else {
                 warnings.append("route \(route.routeId) has an invalid route key \(route.routeKey); skipped")
@@ -61,7 +66,12 @@ public struct DeploymentCompiler: Sendable {
                 }
             }
             let metrics = metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey)
-            routes.append((key, RuntimeRoute(routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics)))
+            let custom = route.authorizationType == "CUSTOM"
+            let authorizer = custom ? route.authorizerId.flatMap { authorizers[$0] } : nil
+            routes.append(
+                (key, RuntimeRoute(
+                    routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
+                    authorizer: authorizer, authorizerUnusable: custom && authorizer == nil)))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

@@ -106,12 +106,21 @@ public final class RuntimeRoute: Sendable {
     public let routeId: String
     public let integration: RuntimeIntegration?
     public let metrics: RouteMetrics
+    /// `authorizationType: CUSTOM`: the Lambda authorizer that runs before the integration.
+    public let authorizer: HttpRuntimeAuthorizer?
+    /// `CUSTOM` naming an authorizer the deployment does not have: requests answer 500.
+    public let authorizerUnusable: Bool
 
-    public init(routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics) {
+    public init(
+        routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics,
+        authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false
+    ) {
         self.routeKey = routeKey
         self.routeId = routeId
         self.integration = integration
         self.metrics = metrics
+        self.authorizer = authorizer
+        self.authorizerUnusable = authorizerUnusable
     }
 }
 

@@ -158,7 +158,10 @@ struct Serve: AsyncParsableCommand {
             guard seconds > 0 else { throw ValidationError("--idle-timeout must be positive") }
             configuration.dataPlane.idleTimeoutSeconds = Int64(seconds)
         }
-        if let region = value(region, "PORTICO_REGION") { configuration.management.region = region }
+        if let region = value(region, "PORTICO_REGION") {
+            configuration.management.region = region
+            configuration.dataPlane.region = region
+        }
         if let account = value(accountId, "PORTICO_ACCOUNT_ID") {
             guard account.count == 12, account.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits") }
             configuration.management.accountId = account

@@ -268,7 +268,7 @@ struct OpenAPIImporterTests {
               /closed:
                 get: {}
             """
-        // Portico has no authorizers yet: a protected route is refused rather than opened.
+        // Portico does not enforce JWT authorizers yet: a route they protect is refused rather than opened.
         #expect {
             try Support.importDocument(single)
         } throws: { error in
@@ -291,6 +291,42 @@ struct OpenAPIImporterTests {
             Support.importError(multiple)?.message
                 == "Invalid OpenAPI input: paths./a.get.security (line 7): HTTP APIs support only one security requirement per operation "
                 + "(IAM authorization, a Lambda authorizer or a JWT authorizer); found 2")
+    }
+
+    @Test func lambdaAuthorizersProtectTheirRoutes() throws {
+        let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
+        let text = """
+            openapi: 3.0.1
+            info: {title: t}
+            components:
+              securitySchemes:
+                lambda:
+                  type: apiKey
+                  name: Authorization
+                  in: header
+                  x-amazon-apigateway-authorizer:
+                    type: request
+                    authorizerUri: "\(uri)"
+                    authorizerPayloadFormatVersion: "2.0"
+                    enableSimpleResponses: true
+                    identitySource: "$request.header.Authorization, $request.querystring.k"
+                    authorizerResultTtlInSeconds: 60
+            paths:
+              /closed:
+                get:
+                  security: [{lambda: []}]
+              /open:
+                get: {}
+            """
+        let document = try Support.importDocument(text)
+        let authorizer = try #require(document.authorizers.first)
+        #expect(authorizer.name == "lambda" && authorizer.authorizerType == "REQUEST" && authorizer.enableSimpleResponses == true)
+        #expect(authorizer.identitySource == ["$request.header.Authorization", "$request.querystring.k"])
+        #expect(authorizer.authorizerResultTtlInSeconds == 60 && authorizer.authorizerUri == uri)
+        let closed = try #require(document.routes.first { $0.routeKey == "GET /closed" })
+        #expect(closed.authorizationType == "CUSTOM" && closed.authorizerId == authorizer.authorizerId)
+        let open = try #require(document.routes.first { $0.routeKey == "GET /open" })
+        #expect(open.authorizationType == "NONE" && open.authorizerId == nil)
     }
 
     @Test func tagsWithoutValueGetEmptyString() throws {

@@ -186,19 +186,45 @@ struct RestApiImportTests {
         #expect(Support.importError("swagger: '2.0'\ninfo: {title: x}\npaths:\n" + paths.split(separator: "\n").dropLast().joined(separator: "\n")) == nil)
     }
 
-    @Test func authorizersAreRefusedRatherThanOpened() throws {
+    @Test func authorizersAreImportedAndProtectTheirMethods() throws {
+        let uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
         let yaml = """
             swagger: "2.0"
             info: {title: x}
             securityDefinitions:
-              lambda: {type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authorizer: {type: token}}
+              lambda:
+                type: apiKey
+                name: X-Token
+                in: header
+                x-amazon-apigateway-authtype: custom
+                x-amazon-apigateway-authorizer: {type: token, authorizerUri: "\(uri)", authorizerResultTtlInSeconds: 60}
+              req:
+                type: apiKey
+                name: Unused
+                in: header
+                x-amazon-apigateway-authorizer: {type: request, authorizerUri: "\(uri)", identitySource: "method.request.querystring.k"}
             paths:
               /a:
                 get:
                   security: [{lambda: []}]
+              /b:
+                get:
+                  security: [{req: []}]
+              /c:
+                get: {}
             """
-        let error = try #require(Support.importError(yaml))
-        #expect(error.message.contains("requires authorizer 'lambda'"))
+        let document = try Support.importDocument(yaml)
+        let token = try #require(document.authorizers.first { $0.name == "lambda" })
+        #expect(token.type == "TOKEN" && token.identitySource == "method.request.header.X-Token" && token.authorizerResultTtlInSeconds == 60)
+        let request = try #require(document.authorizers.first { $0.name == "req" })
+        #expect(request.type == "REQUEST" && request.identitySource == "method.request.querystring.k")
+        let methods = Dictionary(uniqueKeysWithValues: document.allMethods.map { ($0.resource.path, $0.method) })
+        #expect(methods["/a"]?.authorizationType == "CUSTOM" && methods["/a"]?.authorizerId == token.id)
+        #expect(methods["/b"]?.authorizerId == request.id)
+        #expect(methods["/c"]?.authorizationType == "NONE" && methods["/c"]?.authorizerId == nil)
+        // A Lambda authorizer without its function cannot protect anything: refused.
+        let error = try #require(Support.importError(yaml.replacingOccurrences(of: "authorizerUri: \"\(uri)\", authorizerResultTtlInSeconds: 60", with: "authorizerResultTtlInSeconds: 60")))
+        #expect(error.message.contains("authorizerUri is required"))
     }
 
     @Test func overwriteReplacesAndMergeKeeps() throws {

@@ -3,7 +3,6 @@ awslambdaric and a `provided.al2023` bootstrap, created from zips through the La
 import base64
 import json
 
-
 from lambda_function_helpers import ARN_PREFIX, ROLE, bootstrap_zip, create_python_function
 from management_helpers import aws_error
 

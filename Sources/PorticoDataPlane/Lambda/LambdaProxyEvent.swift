@@ -18,10 +18,33 @@ enum LambdaProxyEvent {
     static func writeV1(_ request: LambdaProxyRequest, isHttpApi: Bool, into buffer: inout ByteBuffer) {
         var json = JSONBytes(buffer: buffer)
         defer { buffer = json.buffer }
-        let headers = groupedHeaders(request.head.headers, lowercased: false)
-        let query = groupedQuery(request.rawQuery)
         json.beginObject()
         if isHttpApi { json.member("version", "1.0") }
+        writeV1Request(request, isHttpApi: isHttpApi, into: &json)
+        json.key("body")
+        writeBody(request, into: &json)
+        json.key("isBase64Encoded")
+        json.bool(request.bodyIsBinary && !request.body.isEmpty)
+        json.endObject()
+    }
+
+    /// A REST `REQUEST` authorizer's event (AWS: "Input to an API Gateway Lambda authorizer"):
+    /// `type`, `methodArn`, then the proxy event's request members without the body.
+    static func writeAuthorizerRequest(_ request: LambdaProxyRequest, methodArn: String, into buffer: inout ByteBuffer) {
+        var json = JSONBytes(buffer: buffer)
+        defer { buffer = json.buffer }
+        json.beginObject()
+        json.member("type", "REQUEST")
+        json.member("methodArn", methodArn)
+        writeV1Request(request, isHttpApi: false, into: &json)
+        json.endObject()
+    }
+
+    /// From `resource` to `requestContext`, shared by the 1.0 proxy event and the REQUEST
+    /// authorizer event.
+    private static func writeV1Request(_ request: LambdaProxyRequest, isHttpApi: Bool, into json: inout JSONBytes) {
+        let headers = groupedHeaders(request.head.headers, lowercased: false)
+        let query = groupedQuery(request.rawQuery)
         json.member("resource", request.resource)
         json.member("path", request.path)
         json.member("httpMethod", request.head.method.rawValue)
@@ -51,11 +74,6 @@ enum LambdaProxyEvent {
         writeStageVariables(request.stageVariables, into: &json)
         json.key("requestContext")
         writeV1Context(request, isHttpApi: isHttpApi, into: &json)
-        json.key("body")
-        writeBody(request, into: &json)
-        json.key("isBase64Encoded")
-        json.bool(request.bodyIsBinary && !request.body.isEmpty)
-        json.endObject()
     }
 
     private static func writeV1Context(_ request: LambdaProxyRequest, isHttpApi: Bool, into json: inout JSONBytes) {
@@ -70,6 +88,18 @@ enum LambdaProxyEvent {
             json.null()
             json.key("scopes")
             json.null()
+            json.endObject()
+        } else if let authorizer = context.authorizer {
+            // REST with a Lambda authorizer: `principalId`, the context values (as strings, as
+            // AWS passes them on) and the authorizer's latency.
+            json.key("authorizer")
+            json.beginObject()
+            json.member("principalId", authorizer.principalId)
+            for (key, value) in authorizer.values where key != "principalId" && key != "integrationLatency" {
+                json.member(key, value)
+            }
+            json.key("integrationLatency")
+            json.integer(authorizer.latencyMillis)
             json.endObject()
         }
         if let deploymentId = context.deploymentId { json.member("deploymentId", deploymentId) }

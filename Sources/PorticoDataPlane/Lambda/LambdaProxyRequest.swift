@@ -20,6 +20,17 @@ struct LambdaProxyRequest {
         /// REST: the resource id; HTTP API 1.0: the route id.
         var resourceId: String?
         var resourcePath: String
+        /// REST: what the method's Lambda authorizer allowed, for `requestContext.authorizer`.
+        var authorizer: Authorizer? = nil
+    }
+
+    /// `requestContext.authorizer` of a REST request a Lambda authorizer allowed.
+    struct Authorizer {
+        var principalId: String
+        /// The authorizer's `context`, values as strings, keys sorted.
+        var values: [(String, String)]
+        /// How long the authorizer call took (0 when the result came from the cache).
+        var latencyMillis: Int64
     }
 
     var head: HTTPRequestHead

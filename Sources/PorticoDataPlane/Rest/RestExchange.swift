@@ -18,6 +18,8 @@ final class RestExchange {
     var pathParameters: [(name: String, value: String)] = []
     var body: [UInt8] = []
     var call: RestUpstreamCall?
+    /// What the method's Lambda authorizer allowed (`$context.authorizer`, `requestContext.authorizer`).
+    var authorization: RestAuthorization?
     /// `$context` for templates, built once the method is known.
     var contextCache: [String: JSONValue]?
     /// The trace header: the client's, or a new X-Ray root (`Root=1-{epoch hex}-{96 bits hex}`).

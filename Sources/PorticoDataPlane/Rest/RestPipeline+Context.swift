@@ -61,8 +61,11 @@ extension RestPipeline {
         if let error {
             // `messageString` is the message as a quoted JSON string, so that AWS's default
             // template `{"message":$context.error.messageString}` renders valid JSON.
+            // A nil message (an authorizer's configuration error) renders as JSON `null`, as AWS's
+            // `{"message":null}` for AUTHORIZER_CONFIGURATION_ERROR shows.
             var members: [String: JSONValue] = [
-                "message": .string(error.message), "messageString": .string(Self.quoted(error.message)),
+                "message": error.message.map(JSONValue.string) ?? .null,
+                "messageString": .string(error.message.map(Self.quoted) ?? "null"),
                 "responseType": .string(error.type.rawValue),
             ]
             if let details = error.validationErrorString { members["validationErrorString"] = .string(details) }
@@ -95,6 +98,12 @@ extension RestPipeline {
         if let method = rest.method {
             map["resourceId"] = .string(method.resourceId)
             map["resourcePath"] = .string(method.resourcePath)
+        }
+        if let authorization = rest.authorization {
+            // `$context.authorizer.principalId` and `$context.authorizer.<key>` (values as strings).
+            var members: [String: JSONValue] = ["principalId": .string(authorization.policy.principalId)]
+            for (key, value) in authorization.stringContext { members[key] = .string(value) }
+            map["authorizer"] = .object(members)
         }
         // AWS: present only on a stage with a canary; true when the canary serves the request.
         if rest.stage?.canary != nil { map["isCanaryRequest"] = .bool(rest.deployment?.isCanary == true) }
@@ -133,7 +142,7 @@ extension RestPipeline {
 /// A gateway-generated error as `$context.error` shows it.
 struct RestError {
     var type: GatewayResponseType
-    var message: String
+    var message: String?
     /// `$context.error.validationErrorString`, for request validation failures.
     var validationErrorString: String?
 }

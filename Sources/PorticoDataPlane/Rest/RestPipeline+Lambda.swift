@@ -15,13 +15,13 @@ import PorticoRuntime
 /// "Endpoint request timed out"}`. A function error on `AWS` still reaches the integration
 /// responses, and with no pattern matching, the default response answers.
 extension RestPipeline {
-    func integrateLambdaProxy(_ target: LambdaTarget, _ method: RestRuntimeMethod, _ done: @escaping (RestResponse) -> Void) {
-        let integration = method.integration
+    /// The request as the payload 1.0 event (and a REQUEST authorizer's event) shows it.
+    func proxyRequest(_ method: RestRuntimeMethod) -> LambdaProxyRequest {
         let deployment = rest.deployment
         let stageName = rest.stage?.name ?? ""
         var head = exchange.head
         head.headers = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: nil, traceId: rest.traceId)
-        let request = LambdaProxyRequest(
+        return LambdaProxyRequest(
             head: head, path: String(rest.stagePath), contextPath: "/" + stageName + rest.stagePath, rawQuery: rest.rawQuery,
             resource: method.resourcePath, routeKey: method.route.routeKey,
             pathParameters: LambdaProxyRequest.rawPathParameters(resourcePath: method.resourcePath, path: rest.stagePath) ?? rest.pathParameters,
@@ -30,9 +30,14 @@ extension RestPipeline {
                 accountId: configuration.accountId, apiId: rest.api.restApiId, deploymentId: deployment?.deploymentId,
                 domainName: rest.domainName, extendedRequestId: exchange.requestId, requestId: rest.requestId, stage: stageName,
                 requestTimeEpochMillis: exchange.startWallMillis, sourceIp: clientAddress, resourceId: method.resourceId,
-                resourcePath: method.resourcePath),
+                resourcePath: method.resourcePath, authorizer: rest.authorization?.eventAuthorizer),
             body: rest.body,
             bodyIsBinary: deployment?.binaryMediaTypes.contains(exchange.head.headers.first(name: "content-type")) ?? false)
+    }
+
+    func integrateLambdaProxy(_ target: LambdaTarget, _ method: RestRuntimeMethod, _ done: @escaping (RestResponse) -> Void) {
+        let integration = method.integration
+        let request = proxyRequest(method)
         var payload = ByteBuffer()
         payload.reserveCapacity(2048 + rest.body.count * 4 / 3)
         LambdaProxyEvent.writeV1(request, isHttpApi: false, into: &payload)

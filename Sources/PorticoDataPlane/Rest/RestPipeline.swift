@@ -8,7 +8,8 @@ import PorticoSchema
 import PorticoTemplates
 
 /// A REST API request from its resolved API to its answer, in AWS's order: stage (and canary
-/// choice) → method → request validation → integration (MOCK, HTTP, HTTP_PROXY) → integration
+/// choice) → method → authorization (IAM signature presence, Lambda authorizer) → API key →
+/// request validation → integration (MOCK, HTTP, HTTP_PROXY) → integration
 /// response → method response. Every error the gateway produces goes through the deployment's
 /// gateway responses. Runs on the connection's event loop once the whole request body is in.
 struct RestPipeline {
@@ -48,6 +49,22 @@ struct RestPipeline {
             done(failure)
             return
         }
+        guard method.authorizer != nil || method.authorizerUnusable else {
+            proceed(method, done)
+            return
+        }
+        // AWS's order: the Lambda authorizer, then the API key, then request validation.
+        authorizeWithLambda(method) { failure in
+            if let failure { done(failure) } else { proceed(method, done) }
+        }
+    }
+
+    /// After authorization: the API key, request validation, then the integration.
+    private func proceed(_ method: RestRuntimeMethod, _ done: @escaping (RestResponse) -> Void) {
+        if let failure = checkApiKey(method) {
+            done(failure)
+            return
+        }
         if let failure = validate(method.validation) {
             done(failure)
             return
@@ -57,20 +74,23 @@ struct RestPipeline {
 
     // MARK: authorization
 
-    /// AWS's order: authorization, then the API key, then validation.
-    ///
-    /// - `AWS_IAM` without a signature (no `Authorization` header, no `X-Amz-Signature` query
-    ///   parameter) answers 403 "Missing Authentication Token", as AWS does. A signed request is
-    ///   let through: Portico does not verify data-plane signatures yet.
-    /// - `apiKeyRequired` answers 403 "Forbidden" (INVALID_API_KEY) without `x-api-key`
-    ///   (AWS_FACTS 6). Portico has no API keys or usage plans yet, so no key can be valid: every
-    ///   request to such a method is refused, as AWS refuses a key that no usage plan holds.
+    /// `AWS_IAM` without a signature (no `Authorization` header, no `X-Amz-Signature` query
+    /// parameter) answers 403 "Missing Authentication Token", as AWS does. A signed request is let
+    /// through: Portico does not verify data-plane signatures yet. Lambda authorizers run next
+    /// (RestPipeline+Authorizer.swift).
     func authorize(_ method: RestRuntimeMethod) -> RestResponse? {
         if method.requiresSignature, !exchange.head.headers.contains(name: "authorization"),
             !rest.rawQuery.contains("X-Amz-Signature=")
         {
             return gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token")
         }
+        return nil
+    }
+
+    /// `apiKeyRequired` answers 403 "Forbidden" (INVALID_API_KEY) without `x-api-key`
+    /// (AWS_FACTS 6). Portico has no API keys or usage plans yet, so no key can be valid: every
+    /// request to such a method is refused, as AWS refuses a key that no usage plan holds.
+    func checkApiKey(_ method: RestRuntimeMethod) -> RestResponse? {
         if method.apiKeyRequired {
             return gatewayResponse(.invalidApiKey, message: "Forbidden")
         }
@@ -96,7 +116,7 @@ struct RestPipeline {
     /// A gateway-generated answer of `type`, rendered with the deployment's gateway response
     /// (status, headers and template, customisable per API).
     func gatewayResponse(
-        _ type: GatewayResponseType, message: String, responses: RestGatewayResponses? = nil, validationErrorString: String? = nil
+        _ type: GatewayResponseType, message: String?, responses: RestGatewayResponses? = nil, validationErrorString: String? = nil
     ) -> RestResponse {
         let compiled = (responses ?? rest.deployment?.gatewayResponses ?? .defaults).response(type)
         var headers: [(String, String)] = []

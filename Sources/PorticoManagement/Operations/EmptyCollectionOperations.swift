@@ -1,6 +1,6 @@
 import PorticoModel
 
-/// Read operations for `apigatewayv2` resources Portico does not have yet (authorizers, models,
+/// Read operations for `apigatewayv2` resources Portico does not have yet (models,
 /// route and integration responses, custom domain names, VPC links), answered as AWS answers an
 /// account or API that has none: an empty list, or NotFound for an id. Tools that list
 /// sub-resources (Terraform data sources and refreshes, console-like UIs, scripts) then see a valid
@@ -8,8 +8,6 @@ import PorticoModel
 /// operation until the features exist.
 enum EmptyCollectionOperations {
     static func register(into router: inout Router<Operation>) {
-        router.add("GET", "/v2/apis/{apiId}/authorizers", emptyUnderApi)
-        router.add("GET", "/v2/apis/{apiId}/authorizers/{authorizerId}", authorizerNotFound)
         router.add("GET", "/v2/apis/{apiId}/models", emptyUnderApi)
         router.add("GET", "/v2/apis/{apiId}/models/{modelId}", modelNotFound)
         router.add("GET", "/v2/apis/{apiId}/routes/{routeId}/routeresponses", emptyUnderRoute)
@@ -50,12 +48,6 @@ enum EmptyCollectionOperations {
         }
         guard found else { throw AWSMessages.integrationNotFound(integrationId) }
         return try .json(200, Items())
-    }
-
-    @Sendable static func authorizerNotFound(_ context: OperationContext) async throws -> ManagementResponse {
-        let apiId = context.parameter("apiId")
-        _ = try await context.transaction { transaction in try context.document(transaction, apiId).api }
-        throw AWSMessages.authorizerNotFound(context.parameter("authorizerId"))
     }
 
     @Sendable static func modelNotFound(_ context: OperationContext) async throws -> ManagementResponse {

@@ -74,6 +74,7 @@ enum ImportExportOperations {
             let document = try context.document(transaction, apiId)
             var routes = document.routes
             var integrations = document.integrations
+            var authorizers = document.authorizers
             if let stageName {
                 // AWS exports what the stage serves: its deployment's routes and integrations.
                 guard let stage = document.stage(stageName) else { throw AWSMessages.stageNotFound(stageName) }
@@ -84,10 +85,11 @@ enum ImportExportOperations {
                 }
                 routes = snapshot.routes
                 integrations = snapshot.integrations
+                authorizers = snapshot.authorizers ?? []
             }
             return try OpenAPIExporter.export(
                 api: document.api, routes: routes, integrations: integrations, stageName: stageName, format: format,
-                includeExtensions: includeExtensions, serverURL: context.view(document.api).apiEndpoint)
+                includeExtensions: includeExtensions, serverURL: context.view(document.api).apiEndpoint, authorizers: authorizers)
         }
         let contentType = format == .json ? "application/json" : "application/yaml"
         return ManagementResponse(status: 200, headers: [("Content-Type", contentType)], body: Array(text.utf8))

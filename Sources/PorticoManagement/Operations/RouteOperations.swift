@@ -170,8 +170,12 @@ enum RouteOperations {
             guard let authorizerId = route.authorizerId else {
                 throw APIError.badRequest("An authorizerId is required when authorizationType is \(route.authorizationType ?? "").")
             }
-            // Authorizers arrive with their own issue; until then none exists.
-            throw AWSMessages.authorizerNotFound(authorizerId)
+            // CUSTOM needs a Lambda (REQUEST) authorizer of the API; JWT ones cannot be created yet.
+            guard let authorizer = document.authorizer(authorizerId),
+                (authorizer.authorizerType == "REQUEST") == (route.authorizationType == "CUSTOM")
+            else {
+                throw AWSMessages.authorizerNotFound(authorizerId)
+            }
         }
     }
 }

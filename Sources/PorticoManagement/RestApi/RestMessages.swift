@@ -19,6 +19,18 @@ enum RestMessages {
     static let integrationNotFound = APIError.notFound("Invalid Integration identifier specified")
     /// An unknown method response or integration response status code.
     static let responseNotFound = APIError.notFound("Invalid Response status code specified")
+    /// Wording as moto and other emulators use it (not in a recorded snapshot).
+    static let authorizerNotFound = APIError.notFound("Invalid Authorizer identifier specified")
+    /// Recorded (AWS_FACTS 7, `test_authorizer_crud_no_api`): CreateAuthorizer on an unknown API.
+    static let authorizerApiNotFound = APIError.conflict("Unable to complete operation due to concurrent modification. Please try again later.")
+
+    /// DeleteAuthorizer while a method uses it: ConflictException, as AWS answers. The wording
+    /// follows AWS's HTTP API message ("Cannot delete authorizer '{name}', is referenced in route:
+    /// {key}") and a REST report ("... is referenced in method: POST//expenses"); a guess.
+    static func authorizerInUse(_ name: String, method: String, path: String) -> APIError {
+        .conflict("Cannot delete authorizer '\(name)', is referenced in method: \(method)/\(path)")
+    }
+
     static let requestValidatorNotFound = APIError.notFound("Invalid Request Validator identifier specified")
     /// CreateRequestValidator on an unknown API: AWS answers 400, not 404.
     static let requestValidatorApiNotFound = APIError.badRequest("Invalid REST API identifier specified")
@@ -41,8 +53,8 @@ enum RestMessages {
 
     static let invalidHttpMethod = APIError.badRequest(
         "Invalid HttpMethod specified. Valid options are \(RestMethod.httpMethods.joined(separator: ","))")
-    /// PutMethod/UpdateMethod with CUSTOM or COGNITO_USER_POOLS and no (known) authorizer. Portico
-    /// has no authorizers yet, so every authorizer id is unknown.
+    /// PutMethod/UpdateMethod with CUSTOM or COGNITO_USER_POOLS and no authorizer id, or one the
+    /// API does not have (recorded: `test_put_method_validation`, "missing-authorizer-id").
     static let invalidAuthorizer = APIError.badRequest(
         "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.")
     static let invalidRequestValidator = APIError.badRequest("Invalid Request Validator identifier specified")

@@ -9,9 +9,13 @@ enum RestMethodValidation {
             throw .badRequest(
                 "Invalid authorization type specified. Valid options are \(RestMethod.authorizationTypes.joined(separator: ","))")
         }
-        // Portico has no authorizers yet: a CUSTOM or Cognito method cannot name a valid one.
+        // CUSTOM and COGNITO_USER_POOLS need an authorizer of the API, of the matching kind.
         if ["CUSTOM", "COGNITO_USER_POOLS"].contains(method.authorizationType) {
-            throw RestMessages.invalidAuthorizer
+            guard let id = method.authorizerId, let authorizer = document.authorizer(id),
+                authorizer.isLambda == (method.authorizationType == "CUSTOM")
+            else {
+                throw RestMessages.invalidAuthorizer
+            }
         }
         if let validatorId = method.requestValidatorId, document.requestValidator(validatorId) == nil {
             throw RestMessages.invalidRequestValidator

@@ -8,7 +8,7 @@ enum Deployer {
     /// Whether two versions of an API differ in anything a deployment captures
     /// (see ``DeploymentSnapshot``): routes, integrations, CORS, the execute-api switch.
     static func deployedContentChanged(from old: ApiDocument, to new: ApiDocument) -> Bool {
-        old.routes != new.routes || old.integrations != new.integrations
+        old.routes != new.routes || old.integrations != new.integrations || old.authorizers != new.authorizers
             || old.api.corsConfiguration != new.api.corsConfiguration
             || (old.api.disableExecuteApiEndpoint ?? false) != (new.api.disableExecuteApiEndpoint ?? false)
     }

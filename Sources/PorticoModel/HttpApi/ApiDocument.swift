@@ -8,6 +8,8 @@ public struct ApiDocument: Codable, Sendable, Equatable {
     public var integrations: [Integration]
     public var stages: [Stage]
     public var deployments: [Deployment]
+    /// Absent from documents stored before Portico had HTTP API authorizers.
+    public var authorizers: [Authorizer]
 
     public init(api: Api) {
         self.api = api
@@ -15,10 +17,29 @@ public struct ApiDocument: Codable, Sendable, Equatable {
         self.integrations = []
         self.stages = []
         self.deployments = []
+        self.authorizers = []
     }
 
     public func route(_ id: String) -> Route? { routes.first { $0.routeId == id } }
     public func integration(_ id: String) -> Integration? { integrations.first { $0.integrationId == id } }
     public func stage(_ name: String) -> Stage? { stages.first { $0.stageName == name } }
     public func deployment(_ id: String) -> Deployment? { deployments.first { $0.deploymentId == id } }
+    public func authorizer(_ id: String) -> Authorizer? { authorizers.first { $0.authorizerId == id } }
+}
+
+extension ApiDocument {
+    private enum CodingKeys: String, CodingKey {
+        case api, routes, integrations, stages, deployments, authorizers
+    }
+
+    /// Decodes documents stored before authorizers existed (no `authorizers` member) as having none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        api = try container.decode(Api.self, forKey: .api)
+        routes = try container.decode([Route].self, forKey: .routes)
+        integrations = try container.decode([Integration].self, forKey: .integrations)
+        stages = try container.decode([Stage].self, forKey: .stages)
+        deployments = try container.decode([Deployment].self, forKey: .deployments)
+        authorizers = try container.decodeIfPresent([Authorizer].self, forKey: .authorizers) ?? []
+    }
 }

@@ -30,6 +30,8 @@ public struct DeploymentSnapshot: Codable, Sendable, Equatable {
     public var disableExecuteApiEndpoint: Bool
     public var routes: [Route]
     public var integrations: [Integration]
+    /// Absent (nil) in snapshots taken before Portico had HTTP API authorizers.
+    public var authorizers: [Authorizer]?
 
     public init(deploymentId: String, of document: ApiDocument) {
         self.apiId = document.api.apiId
@@ -39,5 +41,6 @@ public struct DeploymentSnapshot: Codable, Sendable, Equatable {
         self.disableExecuteApiEndpoint = document.api.disableExecuteApiEndpoint ?? false
         self.routes = document.routes
         self.integrations = document.integrations
+        self.authorizers = document.authorizers.isEmpty ? nil : document.authorizers
     }
 }

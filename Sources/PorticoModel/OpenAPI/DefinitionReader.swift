@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a whole OpenAPI 3.0 definition of an HTTP API, as ImportApi and ReimportApi take it.
 enum DefinitionReader {
     private static let rootFields: Set<String> = [
@@ -42,6 +44,15 @@ enum DefinitionReader {
             for entry in try components.child("schemas")?.entries() ?? [] {
                 reader.schemaNames.insert(entry.key)
             }
+            for entry in try components.child("securitySchemes")?.entries() ?? [] {
+                guard let settings = try entry.value.child("x-amazon-apigateway-authorizer"),
+                    try settings.child("type")?.string().lowercased() == "request"
+                else {
+                    continue
+                }
+                definition.authorizers.append(try readAuthorizer(named: entry.key, settings: settings))
+                reader.lambdaAuthorizers.insert(entry.key)
+            }
         }
         // REST API settings (binary media types, gateway responses, request validators, policy...) are information.
         definition.diagnostics.reportFields(try root.entries(), except: rootFields, extensions: .inform("is supported only for REST APIs. Ignoring."))
@@ -51,6 +62,27 @@ enum DefinitionReader {
             definition.diagnostics.warn("Parse issue: attribute paths is missing")
         }
         return definition
+    }
+
+    /// An HTTP API Lambda authorizer from its `x-amazon-apigateway-authorizer` object (AWS:
+    /// "x-amazon-apigateway-authorizer object"): `identitySource` is a comma-separated string there.
+    private static func readAuthorizer(named name: String, settings: DefinitionNode) throws(APIError) -> Authorizer {
+        var authorizer = Authorizer(authorizerId: "", authorizerType: "REQUEST", name: name)
+        let uri = try settings.required("authorizerUri")
+        authorizer.authorizerUri = try uri.string()
+        authorizer.authorizerCredentialsArn = try settings.child("authorizerCredentials")?.string()
+        let version = try settings.required("authorizerPayloadFormatVersion")
+        authorizer.authorizerPayloadFormatVersion = try version.string()
+        guard ["1.0", "2.0"].contains(authorizer.authorizerPayloadFormatVersion ?? "") else { throw version.fail("expected 1.0 or 2.0") }
+        if let simple = try settings.child("enableSimpleResponses") { authorizer.enableSimpleResponses = try simple.boolean() }
+        authorizer.authorizerResultTtlInSeconds = try settings.child("authorizerResultTtlInSeconds")?.integer(in: 0...3600)
+        if let sources = try settings.child("identitySource")?.string() {
+            authorizer.identitySource = sources.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        }
+        for source in authorizer.identitySource ?? [] where HttpIdentitySource(expression: source) == nil {
+            throw settings.fail("invalid identity source \(source)")
+        }
+        return authorizer
     }
 
     /// HTTP APIs import OpenAPI 3.0 only. AWS documents a Swagger 2.0 definition as an error ("HTTP

@@ -8,6 +8,7 @@ struct ExportDocumentBuilder {
     var stageName: String?
     var includeExtensions: Bool
     var serverURL: String?
+    var authorizers: [Authorizer] = []
 
     static let anyMethodKey = "x-amazon-apigateway-any-method"
     /// Path item fields in the order AWS's exporter (swagger-core) writes them.
@@ -20,6 +21,7 @@ struct ExportDocumentBuilder {
             ("servers", servers()),
             ("tags", tags()),
             ("paths", paths()),
+            ("components", securitySchemes().map { .object([("securitySchemes", $0)]) }),
             ("x-amazon-apigateway-cors", includeExtensions ? api.corsConfiguration.map(Self.cors) : nil),
             ("x-amazon-apigateway-importexport-version", includeExtensions ? .string("1.0") : nil),
         ])
@@ -138,8 +140,45 @@ struct ExportDocumentBuilder {
             ("isDefaultRoute", isDefault ? .boolean(true) : nil),
             ("operationId", route.operationName.map(ExportValue.string)),
             ("responses", .object([("default", .object([("description", .string("Default response for \(route.routeKey)"))]))])),
+            ("security", security(for: route)),
             ("x-amazon-apigateway-integration", integration.map(Self.integration)),
         ])
+    }
+
+    /// `[{name: []}]` for a route a Lambda authorizer protects (with the extensions only: the scheme
+    /// means nothing without its `x-amazon-apigateway-authorizer`).
+    private func security(for route: Route) -> ExportValue? {
+        guard includeExtensions, route.authorizationType == "CUSTOM",
+            let authorizer = route.authorizerId.flatMap({ id in authorizers.first { $0.authorizerId == id } })
+        else {
+            return nil
+        }
+        return .array([.object([(authorizer.name, .array([]))])])
+    }
+
+    /// The Lambda authorizers as `apiKey` security schemes with their `x-amazon-apigateway-authorizer`
+    /// (AWS: "x-amazon-apigateway-authorizer object"; `identitySource` as a comma-separated string).
+    private func securitySchemes() -> ExportValue? {
+        guard includeExtensions, !authorizers.isEmpty else { return nil }
+        return .object(
+            authorizers.map { authorizer in
+                let settings = ExportValue.object([
+                    ("type", .string(authorizer.authorizerType.lowercased())),
+                    ("authorizerUri", authorizer.authorizerUri.map(ExportValue.string)),
+                    ("authorizerCredentials", authorizer.authorizerCredentialsArn.map(ExportValue.string)),
+                    ("authorizerPayloadFormatVersion", authorizer.authorizerPayloadFormatVersion.map(ExportValue.string)),
+                    ("enableSimpleResponses", authorizer.enableSimpleResponses.map(ExportValue.boolean)),
+                    ("identitySource", authorizer.identitySource.map { .string($0.joined(separator: ", ")) }),
+                    ("authorizerResultTtlInSeconds", authorizer.authorizerResultTtlInSeconds.map(ExportValue.integer)),
+                ])
+                return (
+                    authorizer.name,
+                    .object([
+                        ("type", .string("apiKey")), ("name", .string("Unused")), ("in", .string("header")),
+                        ("x-amazon-apigateway-authorizer", settings),
+                    ])
+                )
+            })
     }
 
     /// An integration as AWS exports it: the type in lower case, AWS's defaults (a 30-second timeout)

@@ -6,6 +6,8 @@ struct ImportedDefinition: Sendable {
         var operationName: String?
         /// Index into ``ImportedDefinition/integrations``; `nil` for a route without an integration.
         var integrationIndex: Int?
+        /// The Lambda authorizer (security scheme) that protects the route.
+        var authorizerName: String?
     }
 
     var name: String
@@ -19,6 +21,8 @@ struct ImportedDefinition: Sendable {
     var routes: [ImportedRoute] = []
     /// Integrations with an empty `integrationId`; ids are assigned when the document is built.
     var integrations: [Integration] = []
+    /// Lambda authorizers from `x-amazon-apigateway-authorizer` schemes, named after them, without ids.
+    var authorizers: [Authorizer] = []
     var diagnostics = ImportDiagnostics()
 
     init(name: String) {

@@ -15,9 +15,10 @@ public enum OpenAPIExporter {
     ///   - includeExtensions: `false` leaves out every `x-amazon-apigateway-*` extension (and with
     ///     them the `ANY` and `$default` routes, which only the extension can express).
     ///   - serverURL: The API's endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com`), for `servers`.
+    ///   - authorizers: The Lambda authorizers the routes may name, written as security schemes.
     public static func export(
         api: Api, routes: [Route], integrations: [Integration], stageName: String?, format: OpenAPIFormat,
-        includeExtensions: Bool, serverURL: String?
+        includeExtensions: Bool, serverURL: String?, authorizers: [Authorizer] = []
     ) throws(APIError) -> String {
         guard api.protocolType == .http else {
             throw .badRequest("Export is supported only for HTTP APIs.")
@@ -25,7 +26,7 @@ public enum OpenAPIExporter {
         let builder = ExportDocumentBuilder(
             api: api, routes: routes,
             integrations: Dictionary(integrations.map { ($0.integrationId, $0) }, uniquingKeysWith: { first, _ in first }),
-            stageName: stageName, includeExtensions: includeExtensions, serverURL: serverURL)
+            stageName: stageName, includeExtensions: includeExtensions, serverURL: serverURL, authorizers: authorizers)
         let document = builder.build()
         switch format {
         case .json: return document.jsonText()

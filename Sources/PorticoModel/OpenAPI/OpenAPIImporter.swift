@@ -74,10 +74,20 @@ public enum OpenAPIImporter {
             return integration
         }
         document.integrations = integrations
+        let authorizers = definition.authorizers.map { authorizer in
+            var authorizer = authorizer
+            authorizer.authorizerId = freshId(length: Identifier.authorizerLength)
+            return authorizer
+        }
+        document.authorizers = authorizers
         document.routes = definition.routes.map { imported in
             let target = imported.integrationIndex.map { "integrations/\(integrations[$0].integrationId)" }
             var route = Route(routeId: freshId(length: Identifier.routeLength), routeKey: imported.routeKey, target: target)
             route.operationName = imported.operationName
+            if let name = imported.authorizerName, let authorizer = authorizers.first(where: { $0.name == name }) {
+                route.authorizationType = "CUSTOM"
+                route.authorizerId = authorizer.authorizerId
+            }
             return route
         }
     }

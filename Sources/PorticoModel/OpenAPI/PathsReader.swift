@@ -8,6 +8,8 @@ struct PathsReader {
     var schemaNames: Set<String>
     /// The root `security`, which applies to operations that have none of their own.
     var rootSecurity: DefinitionNode?
+    /// Security schemes that are Lambda (`request`) authorizers, by name.
+    var lambdaAuthorizers: Set<String> = []
 
     /// AWS's quota of routes per API.
     static let maxRoutes = 300
@@ -91,7 +93,7 @@ struct PathsReader {
         var route = ImportedDefinition.ImportedRoute(routeKey: routeKey)
         route.operationName = try operation.child("operationId")?.string()
         if let security = try operation.child("security") ?? rootSecurity {
-            try checkSecurity(security, routeKey: routeKey, diagnostics: &definition.diagnostics)
+            route.authorizerName = try checkSecurity(security, routeKey: routeKey, diagnostics: &definition.diagnostics)
         }
         if let node = try operation.child("x-amazon-apigateway-integration"),
             let integration = try IntegrationReader.read(
@@ -131,10 +133,11 @@ struct PathsReader {
     }
 
     /// AWS allows one authorization per route: IAM, a Lambda authorizer or a JWT authorizer. More
-    /// than one security requirement is an error. Portico has no authorizers yet; AWS would warn and
-    /// create the route without authorization, but silently opening a route the definition protects
-    /// is not safe by default, so Portico refuses the import until authorizers arrive.
-    private func checkSecurity(_ security: DefinitionNode, routeKey: String, diagnostics: inout ImportDiagnostics) throws(APIError) {
+    /// than one security requirement is an error. A Lambda (`request`) authorizer protects the
+    /// route (its name is returned); for IAM and JWT, which Portico does not enforce yet, AWS would
+    /// warn and create the route without authorization, but silently opening a route the
+    /// definition protects is not safe by default, so Portico refuses the import.
+    private func checkSecurity(_ security: DefinitionNode, routeKey: String, diagnostics: inout ImportDiagnostics) throws(APIError) -> String? {
         let requirements = try security.elements()
         var schemes: [String] = []
         for requirement in requirements {
@@ -145,10 +148,14 @@ struct PathsReader {
                 "HTTP APIs support only one security requirement per operation (IAM authorization, a Lambda authorizer or a JWT authorizer); found \(schemes.count)"
             )
         }
+        if let scheme = schemes.first, lambdaAuthorizers.contains(scheme) {
+            return scheme
+        }
         if let scheme = schemes.first {
             throw security.fail(
-                "route '\(routeKey)' requires security scheme '\(scheme)', but Portico does not support authorizers yet; remove the requirement to import the route without authorization"
+                "route '\(routeKey)' requires security scheme '\(scheme)', but Portico supports only Lambda authorizers; remove the requirement to import the route without authorization"
             )
         }
+        return nil
     }
 }

@@ -11,6 +11,8 @@ public struct RestApiDocument: Codable, Sendable, Equatable {
     public var resources: [RestResource]
     public var models: [RestModel]
     public var requestValidators: [RequestValidator]
+    /// Lambda (and Cognito) authorizers; absent from documents stored before Portico had them.
+    public var authorizers: [RestAuthorizer]
     public var gatewayResponses: [GatewayResponse]
     public var deployments: [RestDeployment]
     public var stages: [RestStage]
@@ -21,6 +23,7 @@ public struct RestApiDocument: Codable, Sendable, Equatable {
         self.resources = [root]
         self.models = models
         self.requestValidators = []
+        self.authorizers = []
         self.gatewayResponses = []
         self.deployments = []
         self.stages = []
@@ -32,6 +35,7 @@ public struct RestApiDocument: Codable, Sendable, Equatable {
     public func resourceIndex(_ id: String) -> Int? { resources.firstIndex { $0.id == id } }
     public func model(named name: String) -> RestModel? { models.first { $0.name == name } }
     public func requestValidator(_ id: String) -> RequestValidator? { requestValidators.first { $0.id == id } }
+    public func authorizer(_ id: String) -> RestAuthorizer? { authorizers.first { $0.id == id } }
     public func deployment(_ id: String) -> RestDeployment? { deployments.first { $0.id == id } }
     public func stage(_ name: String) -> RestStage? { stages.first { $0.stageName == name } }
     public func stageIndex(_ name: String) -> Int? { stages.firstIndex { $0.stageName == name } }
@@ -74,5 +78,24 @@ public struct RestApiDocument: Codable, Sendable, Equatable {
         resources.sorted { $0.path < $1.path }.flatMap { resource in
             (resource.resourceMethods ?? [:]).sorted { $0.key < $1.key }.map { (resource, $0.value) }
         }
+    }
+}
+
+extension RestApiDocument {
+    private enum CodingKeys: String, CodingKey {
+        case restApi, resources, models, requestValidators, authorizers, gatewayResponses, deployments, stages
+    }
+
+    /// Decodes documents stored before authorizers existed (no `authorizers` member) as having none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        restApi = try container.decode(RestApi.self, forKey: .restApi)
+        resources = try container.decode([RestResource].self, forKey: .resources)
+        models = try container.decode([RestModel].self, forKey: .models)
+        requestValidators = try container.decode([RequestValidator].self, forKey: .requestValidators)
+        authorizers = try container.decodeIfPresent([RestAuthorizer].self, forKey: .authorizers) ?? []
+        gatewayResponses = try container.decode([GatewayResponse].self, forKey: .gatewayResponses)
+        deployments = try container.decode([RestDeployment].self, forKey: .deployments)
+        stages = try container.decode([RestStage].self, forKey: .stages)
     }
 }

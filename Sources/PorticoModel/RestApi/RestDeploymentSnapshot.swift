@@ -8,6 +8,8 @@ public struct RestDeploymentSnapshot: Codable, Sendable, Equatable {
     public var resources: [RestResource]
     public var models: [RestModel]
     public var requestValidators: [RequestValidator]
+    /// Absent (nil) in snapshots taken before Portico had authorizers.
+    public var authorizers: [RestAuthorizer]?
     public var gatewayResponses: [GatewayResponse]
     public var binaryMediaTypes: [String]
     public var minimumCompressionSize: Int?
@@ -21,6 +23,7 @@ public struct RestDeploymentSnapshot: Codable, Sendable, Equatable {
         self.resources = document.resources
         self.models = document.models
         self.requestValidators = document.requestValidators
+        self.authorizers = document.authorizers.isEmpty ? nil : document.authorizers
         self.gatewayResponses = document.gatewayResponses
         self.binaryMediaTypes = document.restApi.binaryMediaTypes ?? []
         self.minimumCompressionSize = document.restApi.minimumCompressionSize

@@ -11,6 +11,7 @@ public enum Identifier {
     public static let resourceLength = 6
     public static let modelLength = 6
     public static let requestValidatorLength = 6
+    public static let authorizerLength = 6
 
     static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
 

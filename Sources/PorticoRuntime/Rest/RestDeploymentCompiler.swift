@@ -53,11 +53,21 @@ public struct RestDeploymentCompiler: Sendable {
             warnings.append("model \(name): schema does not compile (\(error)); bodies for it are not validated")
         }
         let validators = Dictionary(snapshot.requestValidators.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // One compiled authorizer (and result cache) per stage and authorizer, shared by its methods.
+        var authorizers: [String: RestRuntimeAuthorizer] = [:]
+        for authorizer in snapshot.authorizers ?? [] {
+            authorizers[authorizer.id] = RestRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
+        }
         var methods: [RestRuntimeMethod] = []
         for resource in snapshot.resources {
             for (httpMethod, method) in (resource.resourceMethods ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard let integration = method.methodIntegration else { continue }
                 let routeKey = "\(httpMethod) \(resource.path)"
+                let custom = method.authorizationType == "CUSTOM" || method.authorizationType == "COGNITO_USER_POOLS"
+                let authorizer = custom ? method.authorizerId.flatMap { authorizers[$0] } : nil
+                if custom, authorizer == nil {
+                    warnings.append("\(routeKey): authorizer \(method.authorizerId ?? "-") cannot run here; requests answer 500")
+                }
                 let route = RuntimeRoute(
                     routeKey: routeKey, routeId: resource.id, integration: nil,
                     metrics: metrics.routeMetrics(apiId: snapshot.restApiId, stage: stage, route: routeKey))
@@ -66,7 +76,8 @@ public struct RestDeploymentCompiler: Sendable {
                         httpMethod: httpMethod, resourcePath: resource.path, resourceId: resource.id, route: route,
                         validation: RequestValidation(method: method, validator: method.requestValidatorId.flatMap { validators[$0] }, models: models),
                         integration: compileIntegration(integration, variables: variables, context: routeKey, warnings: &warnings),
-                        requiresSignature: method.authorizationType == "AWS_IAM", apiKeyRequired: method.apiKeyRequired))
+                        requiresSignature: method.authorizationType == "AWS_IAM", apiKeyRequired: method.apiKeyRequired,
+                        authorizer: authorizer, authorizerUnusable: custom && authorizer == nil))
             }
         }
         let logStage = RuntimeStage(

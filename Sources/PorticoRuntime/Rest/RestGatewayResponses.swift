@@ -15,6 +15,9 @@ public struct RestGatewayResponses: Sendable {
         public let contentType: String
         /// The `x-amzn-ErrorType` header AWS sends with this type, where known.
         public let errorType: String?
+        /// Neither this type nor its DEFAULT_4XX/5XX family is customised on the API: where AWS's
+        /// answer departs from its own default template (an authorizer's deny), it is used.
+        public internal(set) var isDefault = false
     }
 
     private let byType: [GatewayResponseType: Compiled]
@@ -22,7 +25,9 @@ public struct RestGatewayResponses: Sendable {
     public init(customised: [GatewayResponse], warnings: inout [String]) {
         var byType: [GatewayResponseType: Compiled] = [:]
         for type in GatewayResponseType.allCases {
-            byType[type] = Self.compile(GatewayResponse.effective(type, customised: customised), warnings: &warnings)
+            var compiled = Self.compile(GatewayResponse.effective(type, customised: customised), warnings: &warnings)
+            compiled.isDefault = !customised.contains { $0.responseType == type || $0.responseType == type.family }
+            byType[type] = compiled
         }
         self.byType = byType
     }
@@ -74,5 +79,9 @@ public struct RestGatewayResponses: Sendable {
         .badRequestParameters: "BadRequestException",
         .unsupportedMediaType: "UnsupportedMediaTypeException",
         .accessDenied: "AccessDeniedException",
+        // Lambda authorizers: as AWS names them in `x-amzn-ErrorType` (reported, not recorded here).
+        .unauthorized: "UnauthorizedException",
+        .authorizerConfigurationError: "AuthorizerConfigurationException",
+        .authorizerFailure: "AuthorizerFailureException",
     ]
 }

@@ -17,10 +17,16 @@ public final class RestRuntimeMethod: Sendable {
     public let requiresSignature: Bool
     /// `apiKeyRequired`: the request must carry an API key (`x-api-key`).
     public let apiKeyRequired: Bool
+    /// `authorizationType: CUSTOM`: the Lambda authorizer that runs before validation.
+    public let authorizer: RestRuntimeAuthorizer?
+    /// `CUSTOM` or `COGNITO_USER_POOLS` with no authorizer the data plane can run (a Cognito
+    /// pool, a lost id): requests answer 500 AUTHORIZER_CONFIGURATION_ERROR rather than pass.
+    public let authorizerUnusable: Bool
 
     public init(
         httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RequestValidation,
-        integration: RestRuntimeIntegration, requiresSignature: Bool = false, apiKeyRequired: Bool = false
+        integration: RestRuntimeIntegration, requiresSignature: Bool = false, apiKeyRequired: Bool = false,
+        authorizer: RestRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false
     ) {
         self.httpMethod = httpMethod
         self.resourcePath = resourcePath
@@ -30,6 +36,8 @@ public final class RestRuntimeMethod: Sendable {
         self.integration = integration
         self.requiresSignature = requiresSignature
         self.apiKeyRequired = apiKeyRequired
+        self.authorizer = authorizer
+        self.authorizerUnusable = authorizerUnusable
     }
 }
 

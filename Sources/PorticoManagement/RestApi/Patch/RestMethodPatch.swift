@@ -12,8 +12,8 @@ enum RestMethodPatch {
             if method.authorizationType == "NONE" || method.authorizationType == "AWS_IAM" { method.authorizerId = nil }
         case ("authorizerId", 1):
             try operation.requireReplace()
+            // Checked against the API's authorizers once every operation is applied.
             method.authorizerId = operation.value.flatMap { $0.isEmpty ? nil : $0 }
-            if method.authorizerId != nil { throw RestMessages.invalidAuthorizer }
         case ("apiKeyRequired", 1):
             try operation.requireReplace()
             // Recorded: AWS reads anything but "true" as false rather than refusing it.

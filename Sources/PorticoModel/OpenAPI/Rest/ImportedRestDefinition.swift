@@ -27,6 +27,8 @@ struct ImportedRestDefinition: Sendable {
     var models: [RestModel] = []
     /// Validators with empty ids, by name.
     var requestValidators: [RequestValidator] = []
+    /// Authorizers with empty ids, named after their security schemes.
+    var authorizers: [RestAuthorizer] = []
     var gatewayResponses: [GatewayResponse] = []
     var diagnostics = ImportDiagnostics()
 

@@ -10,7 +10,7 @@ public enum RestApiExporter {
 
     /// GetExport's `extensions` parameter (AWS developer guide, "Export a REST API from API Gateway"):
     /// `integrations` adds `x-amazon-apigateway-integration`, `validators` the request validators,
-    /// `authorizers` the authorizers (Portico has none), `postman` the Postman extensions (none are
+    /// `authorizers` the authorizers' settings, `postman` the Postman extensions (none are
     /// written), and `apigateway` every API Gateway extension.
     public struct Extensions: OptionSet, Sendable {
         public let rawValue: Int

@@ -58,7 +58,8 @@ public enum RestApiImporter {
 
     static func install(_ definition: ImportedRestDefinition, into document: inout RestApiDocument, mode: Mode) throws(APIError) {
         installSettings(definition, into: &document.restApi, mode: mode)
-        var ids = Set(document.resources.map(\.id) + document.models.map(\.id) + document.requestValidators.map(\.id))
+        var ids = Set(
+            document.resources.map(\.id) + document.models.map(\.id) + document.requestValidators.map(\.id) + document.authorizers.map(\.id))
         func freshId(_ length: Int) -> String {
             var id = Identifier.random(length: length)
             while ids.contains(id) { id = Identifier.random(length: length) }
@@ -73,11 +74,13 @@ public enum RestApiImporter {
             document.models = []
             document.requestValidators = []
             document.gatewayResponses = []
+            document.authorizers = []
         }
         upsert(definition.models, into: &document.models, name: \.name, id: \.id) { freshId(Identifier.modelLength) }
         upsert(definition.requestValidators, into: &document.requestValidators, name: \.name, id: \.id) {
             freshId(Identifier.requestValidatorLength)
         }
+        upsert(definition.authorizers, into: &document.authorizers, name: \.name, id: \.id) { freshId(Identifier.authorizerLength) }
         for response in definition.gatewayResponses {
             document.gatewayResponses.removeAll { $0.responseType == response.responseType }
             document.gatewayResponses.append(response)
@@ -92,6 +95,13 @@ public enum RestApiImporter {
             var method = operation.method
             method.requestValidatorId = operation.validatorName.flatMap { name in
                 document.requestValidators.first { $0.name == name }?.id
+            }
+            // The reader names the method's authorizer; the installed authorizer's id replaces the name.
+            if let name = method.authorizerId {
+                guard let id = document.authorizers.first(where: { $0.name == name })?.id else {
+                    throw .badRequest("Invalid OpenAPI input: \(method.httpMethod) \(operation.path) names an unknown authorizer \(name)")
+                }
+                method.authorizerId = id
             }
             // PutIntegration's default cache namespace: the resource id.
             if method.methodIntegration != nil, method.methodIntegration?.cacheNamespace == nil {

@@ -94,6 +94,7 @@ enum RestDefinitionReader {
         }
         let securitySchemes = specification == .openAPI3 ? try components?.child("securitySchemes") : try root.child("securityDefinitions")
         try reader.readSecuritySchemes(securitySchemes, rootSecurity: try root.child("security"))
+        definition.authorizers = reader.authorizers
         if specification == .swagger2 {
             reader.rootConsumes = try root.child("consumes")?.stringList() ?? []
             reader.rootProduces = try root.child("produces")?.stringList() ?? []

@@ -39,6 +39,7 @@ struct RestExportDocumentBuilder {
                     ("x-amazon-apigateway-authtype", .string("awsSigv4")),
                 ])))
         }
+        securitySchemes += authorizerSchemes()
         let security: ExportValue? = securitySchemes.isEmpty ? nil : .object(securitySchemes)
         let models = definitions()
         var members: [(String, ExportValue?)]
@@ -216,6 +217,11 @@ struct RestExportDocumentBuilder {
         var security: [ExportValue] = []
         if method.apiKeyRequired { security.append(.object([("api_key", .array([]))])) }
         if method.authorizationType == "AWS_IAM" { security.append(.object([("sigv4", .array([]))])) }
+        if method.authorizationType == "CUSTOM" || method.authorizationType == "COGNITO_USER_POOLS",
+            let authorizer = method.authorizerId.flatMap({ id in snapshot.authorizers?.first { $0.id == id } })
+        {
+            security.append(.object([(authorizer.name, .array((method.authorizationScopes ?? []).map(ExportValue.string)))]))
+        }
         let validatorName = method.requestValidatorId.flatMap { id in snapshot.requestValidators.first { $0.id == id }?.name }
         return .object([
             ("operationId", method.operationName.map(ExportValue.string)),
@@ -297,5 +303,38 @@ struct RestExportDocumentBuilder {
             ("cacheKeyParameters", integration.cacheKeyParameters.flatMap { $0.isEmpty ? nil : ExportValue.strings($0) }),
             ("tlsConfig", integration.tlsConfig?.insecureSkipVerification.map { ExportValue.object([("insecureSkipVerification", .boolean($0))]) }),
         ])
+    }
+
+    /// One security scheme per authorizer, named after it, as AWS exports them ("x-amazon-apigateway-
+    /// authorizer object"): an `apiKey` scheme in the header the TOKEN reads (`Unused` for REQUEST
+    /// and Cognito ones), `x-amazon-apigateway-authtype` `custom` or `cognito_user_pools`, and the
+    /// authorizer's settings when the `authorizers` extensions are asked for.
+    private func authorizerSchemes() -> [(String, ExportValue?)] {
+        (snapshot.authorizers ?? []).map { authorizer in
+            var header = "Unused"
+            if authorizer.type == "TOKEN", case .header(let name)? = RestAuthorizerSource.list(authorizer.identitySource)?.first {
+                header = name
+            }
+            var settings: ExportValue?
+            if extensions.contains(.authorizers) {
+                settings = .object([
+                    ("type", .string(authorizer.type.lowercased())),
+                    ("authorizerUri", authorizer.authorizerUri.map(ExportValue.string)),
+                    ("authorizerCredentials", authorizer.authorizerCredentials.map(ExportValue.string)),
+                    ("identitySource", authorizer.identitySource.map(ExportValue.string)),
+                    ("identityValidationExpression", authorizer.identityValidationExpression.map(ExportValue.string)),
+                    ("providerARNs", authorizer.providerARNs.map { .array($0.map(ExportValue.string)) }),
+                    ("authorizerResultTtlInSeconds", authorizer.authorizerResultTtlInSeconds.map(ExportValue.integer)),
+                ])
+            }
+            return (
+                authorizer.name,
+                .object([
+                    ("type", .string("apiKey")), ("name", .string(header)), ("in", .string("header")),
+                    ("x-amazon-apigateway-authtype", .string(authorizer.isLambda ? "custom" : "cognito_user_pools")),
+                    ("x-amazon-apigateway-authorizer", settings),
+                ])
+            )
+        }
     }
 }

@@ -24,6 +24,8 @@ struct RestOperationReader {
     let validatorNames: Set<String>
     let defaultValidator: String?
     var securitySchemes: [String: SecurityKind] = [:]
+    /// Authorizers from `x-amazon-apigateway-authorizer` schemes, named after the scheme, without ids.
+    var authorizers: [RestAuthorizer] = []
     var rootSecurity: DefinitionNode?
     /// Swagger 2.0's root `consumes` and `produces`.
     var rootConsumes: [String] = []
@@ -116,8 +118,9 @@ struct RestOperationReader {
         self.rootSecurity = rootSecurity
         for entry in try schemes?.entries() ?? [] {
             let scheme = try resolve(entry.value)
-            if try scheme.child("x-amazon-apigateway-authorizer") != nil {
+            if let settings = try scheme.child("x-amazon-apigateway-authorizer") {
                 securitySchemes[entry.key] = .authorizer
+                authorizers.append(try readAuthorizer(named: entry.key, scheme: scheme, settings: settings))
             } else if try scheme.child("x-amazon-apigateway-authtype")?.string().lowercased() == "awssigv4" {
                 securitySchemes[entry.key] = .sigv4
             } else if try scheme.child("type")?.string() == "apiKey", try scheme.child("in")?.string() == "header",
@@ -130,9 +133,35 @@ struct RestOperationReader {
         }
     }
 
-    /// AWS reads an API key requirement and IAM authorization from `security`. Portico has no
-    /// authorizers yet: a method an authorizer protects is refused rather than opened (the same
-    /// judgement as the HTTP API importer).
+    /// An `x-amazon-apigateway-authorizer` object (AWS: "x-amazon-apigateway-authorizer object"):
+    /// `type` `token`, `request` or `cognito_user_pools`, the function's `authorizerUri`, and for a
+    /// TOKEN authorizer without `identitySource` the header the scheme names.
+    private func readAuthorizer(named name: String, scheme: DefinitionNode, settings: DefinitionNode) throws(APIError) -> RestAuthorizer {
+        let typeNode = try settings.required("type")
+        let type = try typeNode.string().uppercased()
+        guard RestAuthorizer.types.contains(type) else {
+            throw typeNode.fail("expected token, request or cognito_user_pools")
+        }
+        var authorizer = RestAuthorizer(id: "", name: name, type: type)
+        authorizer.authorizerUri = try settings.child("authorizerUri")?.string()
+        authorizer.authorizerCredentials = try settings.child("authorizerCredentials")?.string()
+        authorizer.identitySource = try settings.child("identitySource")?.string()
+        authorizer.identityValidationExpression = try settings.child("identityValidationExpression")?.string()
+        authorizer.providerARNs = try settings.child("providerARNs")?.stringList()
+        authorizer.authorizerResultTtlInSeconds =
+            try settings.child("authorizerResultTtlInSeconds")?.integer(in: 0...RestAuthorizer.maximumResultTtl) ?? RestAuthorizer.defaultResultTtl
+        if type == "TOKEN", authorizer.identitySource == nil, let header = try scheme.child("name")?.string() {
+            authorizer.identitySource = "method.request.header." + header
+        }
+        if authorizer.isLambda, authorizer.authorizerUri == nil {
+            throw settings.fail("authorizerUri is required for \(type) authorizers")
+        }
+        return authorizer
+    }
+
+    /// AWS reads an API key requirement, IAM authorization and authorizers from `security`. A
+    /// method an authorizer protects carries the authorizer's *name* in `authorizerId` until
+    /// ``RestApiImporter`` installs the authorizers and puts their ids in its place.
     private func applySecurity(_ security: DefinitionNode, to method: inout RestMethod, label: String, diagnostics: inout ImportDiagnostics)
         throws(APIError)
     {
@@ -142,9 +171,11 @@ struct RestOperationReader {
                 case .apiKey: method.apiKeyRequired = true
                 case .sigv4: method.authorizationType = "AWS_IAM"
                 case .authorizer:
-                    throw security.fail(
-                        "\(label) requires authorizer '\(scheme.key)', but Portico does not support authorizers yet; remove the requirement to import the method without authorization"
-                    )
+                    let type = authorizers.first { $0.name == scheme.key }?.type
+                    method.authorizationType = type == "COGNITO_USER_POOLS" ? "COGNITO_USER_POOLS" : "CUSTOM"
+                    method.authorizerId = scheme.key
+                    let scopes = try scheme.value.stringList()
+                    if !scopes.isEmpty { method.authorizationScopes = scopes }
                 case .other:
                     diagnostics.warn("Security scheme '\(scheme.key)' of \(label) is not an API Gateway scheme (line \(scheme.keyLine)). Ignoring.")
                 case nil:

@@ -1,0 +1,148 @@
+public import PorticoModel
+
+/// What a REST Lambda authorizer answers (AWS: "Output from an API Gateway Lambda authorizer"):
+/// `principalId`, an IAM `policyDocument` whose statements allow or deny `execute-api:Invoke` on
+/// method ARNs, an optional `context` of string, number and boolean values, and an optional
+/// `usageIdentifierKey`. Parsed once per authorizer call; evaluated for every request the cached
+/// result serves, against that request's method ARN.
+public struct AuthorizerPolicy: Sendable, Equatable {
+    public struct Statement: Sendable, Equatable {
+        public var allow: Bool
+        public var actions: [String]
+        public var resources: [String]
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case allow
+        /// A statement denies the ARN: AWS answers 403 whatever else allows it.
+        case explicitDeny
+        /// No statement allows the ARN.
+        case implicitDeny
+    }
+
+    public struct Malformed: Error, Sendable, Equatable {
+        public let reason: String
+    }
+
+    public var principalId: String
+    public var statements: [Statement]
+    /// `$context.authorizer.<key>` values, each a string, number or boolean.
+    public var context: [String: JSONValue]
+    public var usageIdentifierKey: String?
+
+    public init(principalId: String, statements: [Statement], context: [String: JSONValue] = [:], usageIdentifierKey: String? = nil) {
+        self.principalId = principalId
+        self.statements = statements
+        self.context = context
+        self.usageIdentifierKey = usageIdentifierKey
+    }
+
+    /// Reads the function's output. AWS answers 500 (AUTHORIZER_CONFIGURATION_ERROR) when it is
+    /// not this shape: no `principalId`, no `policyDocument`, a statement without a valid
+    /// `Effect`, `Action` or `Resource`, or a `context` value that is an object or an array.
+    public static func parse(_ output: JSONValue?) -> Result<AuthorizerPolicy, Malformed> {
+        guard case .object(let members) = output else { return .failure(.init(reason: "the output is not a JSON object")) }
+        let principalId: String
+        switch members["principalId"] {
+        case .string(let text): principalId = text
+        case .integer(let number): principalId = String(number)
+        default: return .failure(.init(reason: "principalId is missing or not a string"))
+        }
+        guard case .object(let document) = members["policyDocument"] else {
+            return .failure(.init(reason: "policyDocument is missing or not an object"))
+        }
+        let entries: [JSONValue]
+        switch document["Statement"] {
+        case .array(let list): entries = list
+        case .object(let single): entries = [.object(single)]
+        default: return .failure(.init(reason: "policyDocument.Statement is missing"))
+        }
+        var statements: [Statement] = []
+        for entry in entries {
+            guard case .object(let statement) = entry else { return .failure(.init(reason: "a statement is not an object")) }
+            let allow: Bool
+            switch statement["Effect"] {
+            case .string("Allow"): allow = true
+            case .string("Deny"): allow = false
+            default: return .failure(.init(reason: "a statement's Effect is neither Allow nor Deny"))
+            }
+            guard let actions = strings(statement["Action"]), let resources = strings(statement["Resource"]) else {
+                return .failure(.init(reason: "a statement's Action or Resource is missing"))
+            }
+            statements.append(Statement(allow: allow, actions: actions, resources: resources))
+        }
+        var context: [String: JSONValue] = [:]
+        switch members["context"] {
+        case nil, .null: break
+        case .object(let values):
+            for (key, value) in values {
+                switch value {
+                case .string, .integer, .number, .bool: context[key] = value
+                case .null: continue
+                default: return .failure(.init(reason: "context.\(key) is not a string, number or boolean"))
+                }
+            }
+        default: return .failure(.init(reason: "context is not an object"))
+        }
+        var usageKey: String?
+        if case .string(let key) = members["usageIdentifierKey"] { usageKey = key }
+        return .success(AuthorizerPolicy(principalId: principalId, statements: statements, context: context, usageIdentifierKey: usageKey))
+    }
+
+    /// IAM's rule: an explicit Deny wins, then any Allow, else the request is implicitly denied.
+    public func decision(methodArn: String) -> Decision {
+        var allowed = false
+        for statement in statements
+        where statement.actions.contains(where: { Self.matches($0, "execute-api:Invoke") })
+            && statement.resources.contains(where: { Self.matches($0, methodArn) })
+        {
+            if !statement.allow { return .explicitDeny }
+            allowed = true
+        }
+        return allowed ? .allow : .implicitDeny
+    }
+
+    /// IAM wildcard matching: `*` matches any run of characters (`/` included), `?` exactly one.
+    /// ARNs compare case-sensitively; anything else (action names) case-insensitively, as IAM does.
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
+        let caseless = !pattern.hasPrefix("arn:")
+        let p = Array((caseless ? pattern.lowercased() : pattern).utf8)
+        let t = Array((caseless ? text.lowercased() : text).utf8)
+        var pi = 0
+        var ti = 0
+        var star = -1
+        var mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == t[ti] {
+                pi += 1
+                ti += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+
+    private static func strings(_ value: JSONValue?) -> [String]? {
+        switch value {
+        case .string(let text): return [text]
+        case .array(let list):
+            var result: [String] = []
+            for item in list {
+                guard case .string(let text) = item else { return nil }
+                result.append(text)
+            }
+            return result.isEmpty ? nil : result
+        default: return nil
+        }
+    }
+}
