@@ -149,21 +149,8 @@ extension GatewayHandler {
         _ exchange: Exchange, _ pending: DeferredAuthorization, stage: RuntimeStage, route: RuntimeRoute, authorizer: HttpRuntimeAuthorizer,
         routeArn: String, identity: [String]
     ) -> ByteBuffer {
-        let routeKey = route.routeKey
-        let routePath = routeKey == "$default" ? routeKey : String(routeKey.drop { $0 != " " }.dropFirst())
-        let fullPath = stage.contextPath(exchange.stagePath)
-        var head = exchange.head
-        let traceId = head.headers.first(name: "x-amzn-trace-id") ?? state.requestIds.makeTraceId(epochSeconds: exchange.startWallMillis / 1000)
-        head.headers = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: listenerPort, traceId: traceId)
-        let request = LambdaProxyRequest(
-            head: head, path: fullPath, contextPath: fullPath, rawQuery: pending.query, resource: routePath, routeKey: routeKey,
-            pathParameters: pending.match.pathParameters, stageVariables: stage.stageVariables,
-            context: .init(
-                accountId: configuration.accountId, apiId: stage.apiId, deploymentId: nil, domainName: String(exchange.domainName),
-                extendedRequestId: exchange.requestId, requestId: exchange.requestId, stage: stage.name,
-                requestTimeEpochMillis: exchange.startWallMillis, sourceIp: clientAddress, resourceId: route.routeId,
-                resourcePath: routePath),
-            body: [], bodyIsBinary: false)
+        let (request, _) = lambdaProxyRequest(
+            exchange, stage: stage, route: route, query: pending.query, pathParameters: pending.match.pathParameters, body: [])
         var buffer = ByteBuffer()
         switch authorizer.version {
         case .v1: LambdaProxyEvent.writeV1(request, isHttpApi: true, into: &buffer)

@@ -32,28 +32,13 @@ extension GatewayHandler {
         guard let context, let stage = exchange.stage, let route = exchange.route else { return }
         let body = exchange.bufferedRequestBody ?? []
         exchange.bufferedRequestBody = nil
-        var head = exchange.head
-        let traceId = head.headers.first(name: "x-amzn-trace-id") ?? state.requestIds.makeTraceId(epochSeconds: exchange.startWallMillis / 1000)
-        head.headers = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: listenerPort, traceId: traceId)
-        let routeKey = route.routeKey
-        let routePath = routeKey == "$default" ? routeKey : String(routeKey.drop { $0 != " " }.dropFirst())
-        let fullPath = stage.contextPath(exchange.stagePath)
-        let request = LambdaProxyRequest(
-            head: head, path: fullPath, contextPath: fullPath, rawQuery: deferred.query, resource: routePath, routeKey: routeKey,
-            pathParameters: deferred.match.pathParameters, stageVariables: stage.stageVariables,
-            context: .init(
-                accountId: configuration.accountId, apiId: stage.apiId, deploymentId: nil, domainName: String(exchange.domainName),
-                extendedRequestId: exchange.requestId, requestId: exchange.requestId, stage: stage.name,
-                requestTimeEpochMillis: exchange.startWallMillis, sourceIp: clientAddress, resourceId: route.routeId,
-                resourcePath: routePath),
-            body: body, bodyIsBinary: !LambdaProxyEvent.isTextForHttpApi(contentType: head.headers.first(name: "content-type")))
+        var (request, traceId) = lambdaProxyRequest(
+            exchange, stage: stage, route: route, query: deferred.query, pathParameters: deferred.match.pathParameters, body: body)
+        request.context.httpAuthorizer = exchange.httpAuthorization
         var payload = context.channel.allocator.buffer(capacity: 1024 + body.count * 4 / 3)
         switch deferred.version {
         case .v1: LambdaProxyEvent.writeV1(request, isHttpApi: true, into: &payload)
         case .v2: LambdaProxyEvent.writeV2(request, into: &payload)
-        }
-        if let authorization = exchange.httpAuthorization {
-            payload = authorization.inject(into: payload, version: deferred.version)
         }
         let invocation = LambdaInvocation(
             functionName: deferred.target.functionName, payload: payload, traceId: traceId)
@@ -67,6 +52,30 @@ extension GatewayHandler {
             exchange.integrationLatencyNanos = (NIODeadline.now() - call.startedAt).nanoseconds
             self.answerLambda(exchange, result, version: deferred.version)
         }
+    }
+
+    /// An HTTP API request as a Lambda proxy request (the integration's event, and the base of a
+    /// `REQUEST` authorizer's): forwarded headers added, and the trace id the invocation carries.
+    func lambdaProxyRequest(
+        _ exchange: Exchange, stage: RuntimeStage, route: RuntimeRoute, query: Substring, pathParameters: [(name: String, value: String)],
+        body: [UInt8]
+    ) -> (LambdaProxyRequest, traceId: String) {
+        var head = exchange.head
+        let traceId = head.headers.first(name: "x-amzn-trace-id") ?? state.requestIds.makeTraceId(epochSeconds: exchange.startWallMillis / 1000)
+        head.headers = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: listenerPort, traceId: traceId)
+        let routeKey = route.routeKey
+        let routePath = routeKey == "$default" ? routeKey : String(routeKey.drop { $0 != " " }.dropFirst())
+        let fullPath = stage.contextPath(exchange.stagePath)
+        let request = LambdaProxyRequest(
+            head: head, path: fullPath, contextPath: fullPath, rawQuery: query, resource: routePath, routeKey: routeKey,
+            pathParameters: pathParameters, stageVariables: stage.stageVariables,
+            context: .init(
+                accountId: configuration.accountId, apiId: stage.apiId, deploymentId: nil, domainName: String(exchange.domainName),
+                extendedRequestId: exchange.requestId, requestId: exchange.requestId, stage: stage.name,
+                requestTimeEpochMillis: exchange.startWallMillis, sourceIp: clientAddress, resourceId: route.routeId,
+                resourcePath: routePath),
+            body: body, bodyIsBinary: !LambdaProxyEvent.isTextForHttpApi(contentType: head.headers.first(name: "content-type")))
+        return (request, traceId)
     }
 
     private func answerLambda(_ exchange: Exchange, _ result: LambdaCall.Result, version: LambdaPayloadVersion) {

@@ -1,4 +1,3 @@
-import NIOCore
 import PorticoModel
 import PorticoRuntime
 
@@ -18,24 +17,8 @@ struct HttpAuthorization {
     var context: [String: JSONValue]
     var latencyMillis: Int64
 
-    /// The event with `requestContext.authorizer` set. Re-encodes the event: only requests to
-    /// routes with an authorizer pay for it.
-    func inject(into payload: ByteBuffer, version: LambdaPayloadVersion) -> ByteBuffer {
-        guard case .object(var event)? = JSONParser.parse(Array(payload.readableBytesView)),
-            case .object(var requestContext)? = event["requestContext"]
-        else {
-            return payload
-        }
-        switch version {
-        case .v2:
-            requestContext["authorizer"] = .object(["lambda": .object(context)])
-        case .v1:
-            var members = context
-            if let principalId { members["principalId"] = .string(principalId) }
-            members["integrationLatency"] = .integer(latencyMillis)
-            requestContext["authorizer"] = .object(members)
-        }
-        event["requestContext"] = .object(requestContext)
-        return ByteBuffer(string: JSONValue.object(event).jsonText)
+    /// The context's members in a stable order, as the event writers emit them.
+    var sortedContext: [(key: String, value: JSONValue)] {
+        context.sorted { $0.key < $1.key }
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import PorticoModel
 
 /// Writes JSON straight into a `ByteBuffer`, byte by byte: Lambda proxy events are built on the
 /// request path, where `JSONEncoder` (reflection, intermediate `String`s) would cost several
@@ -64,6 +65,13 @@ struct JSONBytes {
 
     mutating func optionalString(_ value: String?) {
         if let value { string(value) } else { null() }
+    }
+
+    /// Any JSON value (an authorizer's `context`, whose values may be of any type).
+    mutating func value(_ value: JSONValue) {
+        separate()
+        buffer.writeString(value.jsonText)
+        needsComma = true
     }
 
     mutating func null() {

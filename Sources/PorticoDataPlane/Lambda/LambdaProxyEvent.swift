@@ -81,7 +81,21 @@ enum LambdaProxyEvent {
         json.beginObject()
         json.member("accountId", context.accountId)
         json.member("apiId", context.apiId)
-        if isHttpApi {
+        if isHttpApi, let authorizer = context.httpAuthorizer {
+            // HTTP API 1.0 with a Lambda authorizer: as REST passes it on, but with the context's
+            // values as the function returned them.
+            json.key("authorizer")
+            json.beginObject()
+            if let principalId = authorizer.principalId { json.member("principalId", principalId) }
+            for (key, value) in authorizer.sortedContext
+            where key != "integrationLatency" && !(key == "principalId" && authorizer.principalId != nil) {
+                json.key(key)
+                json.value(value)
+            }
+            json.key("integrationLatency")
+            json.integer(authorizer.latencyMillis)
+            json.endObject()
+        } else if isHttpApi {
             json.key("authorizer")
             json.beginObject()
             json.key("claims")
@@ -183,6 +197,19 @@ enum LambdaProxyEvent {
         json.beginObject()
         json.member("accountId", context.accountId)
         json.member("apiId", context.apiId)
+        if let authorizer = context.httpAuthorizer {
+            // A Lambda authorizer's `context` under `authorizer.lambda` (AWS's 2.0 event format).
+            json.key("authorizer")
+            json.beginObject()
+            json.key("lambda")
+            json.beginObject()
+            for (key, value) in authorizer.sortedContext {
+                json.key(key)
+                json.value(value)
+            }
+            json.endObject()
+            json.endObject()
+        }
         json.member("domainName", context.domainName)
         json.member("domainPrefix", LambdaProxyRequest.domainPrefix(context.domainName))
         json.key("http")

@@ -22,6 +22,8 @@ struct LambdaProxyRequest {
         var resourcePath: String
         /// REST: what the method's Lambda authorizer allowed, for `requestContext.authorizer`.
         var authorizer: Authorizer? = nil
+        /// HTTP APIs: what the route's Lambda authorizer allowed, for `requestContext.authorizer`.
+        var httpAuthorizer: HttpAuthorization? = nil
     }
 
     /// `requestContext.authorizer` of a REST request a Lambda authorizer allowed.
