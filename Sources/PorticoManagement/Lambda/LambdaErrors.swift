@@ -17,13 +17,16 @@ enum LambdaErrors {
 
     /// The JSON body of `error` as Lambda sends it. `ValidationException` comes from AWS's
     /// request-validation layer rather than from Lambda, and has no `Type`.
-    static func body(_ error: APIError) -> String {
+    /// `reason` is the `Reason` member of a throttle (`TooManyRequestsException`:
+    /// `{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}`).
+    static func body(_ error: APIError, reason: String? = nil) -> String {
         let key = capitalisedMessage.contains(error.type) ? "Message" : "message"
         if error.type == "ValidationException" {
             return "{\"message\":\(JSONText.quoted(error.message))}"
         }
         let kind = error.status >= 500 ? "Service" : "User"
-        return "{\"Type\":\"\(kind)\",\"\(key)\":\(JSONText.quoted(error.message))}"
+        let reasonMember = reason.map { "\"Reason\":\(JSONText.quoted($0))," } ?? ""
+        return "{\(reasonMember)\"Type\":\"\(kind)\",\"\(key)\":\(JSONText.quoted(error.message))}"
     }
 
     /// The shared request readers (``JSONBody``, query parsing) report API Gateway's
@@ -89,12 +92,12 @@ enum LambdaErrors {
 
 extension ManagementResponse {
     /// An error in the Lambda API's shape (see ``LambdaErrors``).
-    static func lambdaError(_ error: APIError) -> ManagementResponse {
+    static func lambdaError(_ error: APIError, reason: String? = nil) -> ManagementResponse {
         let error = LambdaErrors.translated(error)
         return ManagementResponse(
             status: error.status,
             headers: [("x-amzn-ErrorType", error.type), ("Content-Type", jsonContentType)],
-            body: Array(LambdaErrors.body(error).utf8))
+            body: Array(LambdaErrors.body(error, reason: reason).utf8))
     }
 
     /// A JSON body written from a ``JSONValue`` (Lambda's members are PascalCase and many are

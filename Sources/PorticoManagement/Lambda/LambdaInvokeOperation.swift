@@ -65,7 +65,8 @@ enum LambdaInvokeOperation {
         let outcome = try await context.functionHost.invoke(invocation, on: eventLoop).get()
         switch outcome {
         case .rejected(let error):
-            throw APIError(status: error.statusCode, type: error.type, message: error.message)
+            // Answered here rather than thrown, to keep a throttle's `Reason` member.
+            return .lambdaError(APIError(status: error.statusCode, type: error.type, message: error.message), reason: error.reason)
         case .completed(let response):
             var headers: [(name: String, value: String)] = [("X-Amz-Executed-Version", response.executedVersion)]
             if let functionError = response.functionError { headers.append(("X-Amz-Function-Error", functionError)) }

@@ -106,12 +106,15 @@ struct LambdaPolicyConcurrencyInvokeTests {
         let harness = try LambdaHarness()
         defer { harness.cleanUp() }
         try await harness.create("fn")
-        harness.host.answer(.rejected(LambdaServiceError(statusCode: 429, type: "TooManyRequestsException", message: "Rate Exceeded.")))
+        harness.host.answer(.rejected(LambdaServiceError(
+            statusCode: 429, type: "TooManyRequestsException", message: "Rate Exceeded.",
+            reason: "ReservedFunctionConcurrentInvocationLimitExceeded")))
         let reply = try await harness.call("POST", "/2015-03-31/functions/fn/invocations", raw: Array("{}".utf8))
         #expect(reply.status == 429)
         #expect(reply.errorType == "TooManyRequestsException")
         #expect(reply.json["message"] as? String == "Rate Exceeded.")
         #expect(reply.json["Type"] as? String == "User")
+        #expect(reply.json["Reason"] as? String == "ReservedFunctionConcurrentInvocationLimitExceeded")
     }
 
     @Test func invokeChecksTheRequestFirst() async throws {
