@@ -43,8 +43,9 @@ extension GatewayHandler {
         let call = LambdaCall()
         exchange.lambdaCall = call
         let invocation = LambdaInvocation(functionName: target.functionName, payload: payload, traceId: traceId)
-        call.start(invocation, invoker: state.lambda, on: context.eventLoop, timeoutMillis: authorizer.timeoutMillis) { [weak self] result in
-            guard let self, self.exchange === exchange, !exchange.responseHeadSent else { return }
+        call.start(invocation, invoker: state.lambda, on: context.eventLoop, timeoutMillis: authorizer.timeoutMillis) { result in
+            // Strong, as in `invokeLambda`: the call always completes.
+            guard self.exchange === exchange, !exchange.responseHeadSent else { return }
             exchange.lambdaCall = nil
             let latency = (NIODeadline.now() - call.startedAt).nanoseconds / 1_000_000
             switch result {

@@ -46,8 +46,10 @@ extension GatewayHandler {
         exchange.lambdaCall = call
         exchange.integrationStart = call.startedAt
         call.start(invocation, invoker: state.lambda, on: context.eventLoop, timeoutMillis: deferred.integration.timeoutMillis) {
-            [weak self] result in
-            guard let self, self.exchange === exchange, !exchange.responseHeadSent else { return }
+            result in
+            // A strong capture: the call always completes (its timeout sees to that), and a weak
+            // one would give the handler a side table, slowing every retain and release of it.
+            guard self.exchange === exchange, !exchange.responseHeadSent else { return }
             exchange.lambdaCall = nil
             exchange.integrationLatencyNanos = (NIODeadline.now() - call.startedAt).nanoseconds
             self.answerLambda(exchange, result, version: deferred.version)

@@ -97,7 +97,7 @@ extension GatewayHandler {
     func completeExchange(keepAlive: Bool) {
         exchange = nil
         guard keepAlive else {
-            inbound.clear()
+            inbound = noBytes
             // `finish` closes after the last write when it knew; otherwise (shutdown began after an
             // early response) close now, the response having gone out already.
             if !closeScheduled { context?.close(promise: nil) }
@@ -118,6 +118,6 @@ extension GatewayHandler {
         exchange.upstream?.close()
         exchange.upstream = nil
         self.exchange = nil
-        inbound.clear()
+        inbound = noBytes
     }
 }

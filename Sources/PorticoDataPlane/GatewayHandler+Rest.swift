@@ -23,8 +23,9 @@ extension GatewayHandler {
         rest.body = exchange.bufferedRequestBody ?? []
         exchange.bufferedRequestBody = nil
         let pipeline = RestPipeline(state: state, configuration: configuration, clientAddress: clientAddress, exchange: exchange, rest: rest)
-        pipeline.run { [weak self] response in
-            guard let self, self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }
+        // Strong capture, as for Lambda calls: the pipeline always answers.
+        pipeline.run { response in
+            guard self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }
             let head = response.head(exchange: exchange, rest: rest, keepAlive: exchange.keepAlive && !self.closeAfterResponse)
             exchange.responseHeadSent = true
             exchange.responseStatus = response.status

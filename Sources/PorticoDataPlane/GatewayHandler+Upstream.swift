@@ -31,8 +31,11 @@ extension GatewayHandler {
     func connectUpstream(_ key: UpstreamPool.Key, _ exchange: Exchange) {
         let pool = state.pool
         let id = exchange.id
-        state.pool.connect(key) { [weak self] result in
-            guard let self, let exchange = self.exchange, exchange.id == id, !exchange.responseHeadSent, exchange.deferred == nil else {
+        // Strong capture: the connect always completes (it has a timeout), and a weak reference would
+        // give the handler a side table for the rest of its life, making every retain and release of it
+        // take the slow path (seen in profiles).
+        state.pool.connect(key) { result in
+            guard let exchange = self.exchange, exchange.id == id, !exchange.responseHeadSent, exchange.deferred == nil else {
                 // The exchange ended (answered, timed out, abandoned) while connecting: the new
                 // connection never carried anything, so the pool may keep it.
                 if case .success(let connection) = result { pool.release(connection) }

@@ -27,6 +27,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// Bytes read from the client and not parsed yet: the rest of a read, or a pipelined request
     /// waiting for the one before it to be answered.
     var inbound = ByteBuffer()
+    /// An empty buffer of this connection's, which `inbound` points at between reads.
+    let noBytes = ByteBuffer()
     var parser: ClientRequestParser
     var parsing = false
     var readPending = false
@@ -151,9 +153,11 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             guard let part else { break }
             process(part)
         }
-        if inbound.readableBytes == 0, inbound.capacity > Self.maxQueuedBytes {
-            // Do not keep a large buffer (a big upload's last read) for an idle connection.
-            inbound = ByteBuffer()
+        if inbound.readableBytes == 0, inbound.capacity > 0 {
+            // Let go of a fully parsed read: NIO reuses its receive buffer for the next read only
+            // when nobody else holds it (else it allocates a new one per read), and a large
+            // buffer (a big upload's last read) is not kept for an idle connection.
+            inbound = noBytes
         }
     }
 
@@ -213,7 +217,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// Malformed or oversized HTTP from the client: answered once (400, or 431 for a head over
     /// the limit), then the connection is closed, since the stream cannot be trusted.
     func rejectMalformed(_ failure: ClientRequestParser.Failure) {
-        inbound.clear()
+        inbound = noBytes
         guard context != nil else { return }
         if exchange == nil || !(exchange?.responseHeadSent ?? true) {
             let response: GatewayResponse = failure == .headTooLarge ? .headersTooLarge : .badRequest

@@ -22,7 +22,10 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     let key: UpstreamPool.Key
     private(set) var channel: (any Channel)?
     private var context: ChannelHandlerContext?
-    weak var delegate: (any UpstreamDelegate)?
+    /// The handler whose exchange uses this connection. Strong, and cleared whenever the exchange lets
+    /// go of the connection (``UpstreamPool/release(_:)``, ``close()``, a failure): a `weak` reference
+    /// gives the handler a side table, which sends every retain and release of it down the slow path.
+    var delegate: (any UpstreamDelegate)?
     /// When the connection went back to the pool; the pool's sweep closes it after the idle timeout.
     var idleSince: NIODeadline?
     var isReused = false
