@@ -75,6 +75,11 @@ def get(portico, api_id, path, token=None, header="Authorization", prefix="Beare
     return requests.get(f"{portico.data_url}{path}", headers=headers, timeout=30)
 
 
+def event_of(record):
+    event = record["event"]
+    return event if isinstance(event, dict) else json.loads(event)
+
+
 def assert_refused(response, description=None):
     assert response.status_code == 401, response.text
     assert response.json() == {"message": "Unauthorized"}
@@ -164,7 +169,7 @@ def test_valid_token_reaches_the_function_with_its_claims(env):
         response = get(portico, api_id, "/read", token, prefix=prefix)
         assert response.status_code == 200, (prefix, response.text, response.headers)
         assert response.text == "backend"
-    event = json.loads(server.last("jbackend")["event"])
+    event = event_of(server.last("jbackend"))
     jwt_context = event["requestContext"]["authorizer"]["jwt"]
     assert jwt_context["claims"]["sub"] == "user-1"
     assert jwt_context["claims"]["email"] == "a@example.com"
@@ -176,7 +181,7 @@ def test_valid_token_reaches_the_function_with_its_claims(env):
 
     server.clear()
     assert get(portico, api_id, "/v1", token).status_code == 200
-    event = json.loads(server.last("jbackend")["event"])
+    event = event_of(server.last("jbackend"))
     assert event["requestContext"]["authorizer"]["claims"]["email"] == "a@example.com"
     assert event["requestContext"]["authorizer"]["scopes"] == ["read", "write"]
 
@@ -249,7 +254,7 @@ def test_every_bad_token_is_refused(env):
         "not a JWT": "not-a-token",
         "padded": sign(k1, good) + "==",
         "five parts (JWE)": "a.b.c.d.e",
-        "oversized": sign(k1, claims(issuer, pad="x" * 9000)),
+        "oversized": sign(k1, claims(issuer, pad="x" * 6500)),
     }
     # A payload changed under the original header and signature.
     header, _, signature = sign(k1, good).split(".")
@@ -268,6 +273,13 @@ def test_every_bad_token_is_refused(env):
 
 
 def test_key_rotation(env):
+    try:
+        rotate(env)
+    finally:
+        env["provider"].set_keys([env["k1"]])
+
+
+def rotate(env):
     portico, provider, k1 = env["portico"], env["provider"], env["k1"]
     api_id, _ = build(env)
     issuer = provider.issuer
@@ -344,6 +356,7 @@ def rest_get(portico, api_id, path, token=None):
 
 def test_cognito_user_pool_authorizer(env):
     portico, provider, server, k1 = env["portico"], env["provider"], env["server"], env["k1"]
+    provider.set_keys([k1])
     api_id = build_rest(env)
     issuer = provider.issuer + "/us-east-1_Pool1"
     id_token = sign(k1, claims(issuer, audience="app-client-1", token_use="id", email="c@example.com", sub="cognito-user"))
@@ -368,7 +381,7 @@ def test_cognito_user_pool_authorizer(env):
     # The proxy event carries requestContext.authorizer.claims.
     server.clear()
     assert rest_get(portico, api_id, "proxy", id_token).status_code == 200
-    event = json.loads(server.last("jbackend")["event"])
+    event = event_of(server.last("jbackend"))
     assert event["requestContext"]["authorizer"]["claims"]["email"] == "c@example.com"
     assert event["requestContext"]["authorizer"]["claims"]["sub"] == "cognito-user"
 
