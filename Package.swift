@@ -49,6 +49,17 @@ let package = Package(
             dependencies: ["PorticoModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // JSON Web Token verification for JWT and Cognito authorizers: pure (no NIO), so it is
+        // unit-tested alone. `_CryptoExtras` brings RSA (PKCS#1 v1.5 and PSS); `Crypto` the EC curves.
+        .target(
+            name: "PorticoJWT",
+            dependencies: [
+                "PorticoModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PorticoObservability",
             dependencies: [],
@@ -77,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "PorticoRuntime",
-            dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates", "PorticoSchema"],
+            dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates", "PorticoSchema", "PorticoJWT"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -89,6 +100,7 @@ let package = Package(
                 "PorticoTemplates",
                 "PorticoObservability",
                 "PorticoLambda",
+                "PorticoJWT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -155,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "PorticoDataPlaneTests",
             dependencies: [
-                "PorticoDataPlane", "PorticoLambda", "PorticoRuntime", "PorticoModel", "PorticoAuth",
+                "PorticoDataPlane", "PorticoLambda", "PorticoRuntime", "PorticoModel", "PorticoAuth", "PorticoJWT",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -170,6 +182,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PorticoJWTTests",
+            dependencies: [
+                "PorticoJWT", "PorticoModel", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoObservabilityTests", dependencies: ["PorticoObservability"], swiftSettings: swiftSettings),
     ],

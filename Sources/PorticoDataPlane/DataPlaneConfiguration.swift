@@ -28,6 +28,15 @@ public struct DataPlaneConfiguration: Sendable {
     /// Region named in the method ARNs Lambda authorizers receive (`--region`).
     public var region: String = "us-east-1"
 
+    /// How long an issuer's JWKS is kept before it is fetched again (AWS: up to two hours).
+    public var jwksCacheTtlSeconds: Int64 = 7_200
+    /// At most one JWKS refresh per issuer this often for tokens with an unknown `kid`
+    /// (`--jwks-min-refresh-seconds`); 0 allows one per such token (tests).
+    public var jwksMinRefreshSeconds: Int64 = 10
+    /// `--cognito-endpoint`: user pools' tokens are issued by `{endpoint}/{poolId}` (a local
+    /// Cognito such as cognito-local) instead of `https://cognito-idp.{region}.amazonaws.com`.
+    public var cognitoEndpoint: String?
+
     public init() {}
 }
 

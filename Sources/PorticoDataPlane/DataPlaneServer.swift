@@ -27,13 +27,17 @@ public final class DataPlaneServer: Sendable {
         self.logger = logger
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
         let tlsContext = Self.makeTLSContext(configuration, logger: logger)
+        let jwtKeys = JwtKeyStore(
+            fetcher: JwksFetcher(group: group, tlsContext: tlsContext),
+            settings: .init(ttlSeconds: configuration.jwksCacheTtlSeconds, minRefreshIntervalSeconds: configuration.jwksMinRefreshSeconds),
+            logger: logger)
         for loop in group.makeIterator() {
             let pool = UpstreamPool(
                 eventLoop: loop, maxIdlePerKey: configuration.maxIdleUpstreamConnections,
                 idleTimeout: .seconds(configuration.upstreamIdleTimeoutSeconds),
                 connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis), tlsContext: tlsContext)
             // Made here, used only on `loop` from now on.
-            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool, lambda: lambda), eventLoop: loop)
+            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys), eventLoop: loop)
         }
         self.loops = loops
     }

@@ -17,6 +17,10 @@ import PorticoRuntime
 extension GatewayHandler {
     func authorizeHttp(_ exchange: Exchange, _ pending: DeferredAuthorization) {
         guard let context, let stage = exchange.stage, let route = exchange.route else { return }
+        if let jwt = route.jwtAuthorizer {
+            authorizeJwt(exchange, pending, jwt, scopes: route.authorizationScopes)
+            return
+        }
         guard let authorizer = route.authorizer, let target = authorizer.target else {
             exchange.errorMessage = "the route's authorizer cannot run"
             respond(.internalServerError, exchange)
@@ -99,7 +103,7 @@ extension GatewayHandler {
     }
 
     /// The integration, as `startExchange` would have started it, now with the whole body.
-    private func continueAfterAuthorization(_ exchange: Exchange, _ pending: DeferredAuthorization) {
+    func continueAfterAuthorization(_ exchange: Exchange, _ pending: DeferredAuthorization) {
         let body = exchange.bufferedRequestBody ?? []
         switch pending.integration.kind {
         case .unusable(let reason):

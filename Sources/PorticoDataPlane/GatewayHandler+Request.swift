@@ -84,8 +84,8 @@ extension GatewayHandler {
             exchange.errorMessage = "route \(route.routeKey) has no integration"
             return
         }
-        if route.authorizer != nil || route.authorizerUnusable {
-            // The Lambda authorizer runs once the request is in; the body waits for its answer.
+        if route.authorizer != nil || route.jwtAuthorizer != nil || route.authorizerUnusable {
+            // The authorizer (Lambda or JWT) runs once the request is in; the body waits for its answer.
             exchange.bufferedRequestBody = []
             exchange.deferredAuthorization = DeferredAuthorization(match: match, integration: integration, query: query)
             return
@@ -122,6 +122,7 @@ extension GatewayHandler {
                 stage: stage, routeKey: route.routeKey, requestId: exchange.requestId, sourceIp: clientAddress,
                 domainName: String(exchange.domainName), accountId: configuration.accountId, response: nil)
             context.requestJSON = requestJSON
+            context.authorization = exchange.httpAuthorization
             mappingContext = context
             exchange.mappingContext = context
         }

@@ -11,6 +11,8 @@ final class LoopState {
     let requestIds: RequestIdGenerator
     /// Runs the invocations of Lambda integrations (local function host, remote Invoke API).
     let lambda: any LambdaInvoking
+    /// The JWT/Cognito issuers' keys, one store shared by every loop.
+    let jwtKeys: JwtKeyStore
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
@@ -18,7 +20,8 @@ final class LoopState {
     private var tick: Scheduled<Void>?
     private var ticks = 0
 
-    init(table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking) {
+    init(table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore) {
+        self.jwtKeys = jwtKeys
         self.table = table
         self.pool = pool
         self.lambda = lambda

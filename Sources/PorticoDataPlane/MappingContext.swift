@@ -18,6 +18,8 @@ struct MappingContext: MappingInput {
     var response: HTTPResponseHead?
     var requestJSON: JSONValue?
     var responseJSON: JSONValue?
+    /// What the route's authorizer passed on, for `$context.authorizer.*`.
+    var authorization: HttpAuthorization?
 
     func requestHeader(_ lowercasedName: String) -> [String] { request.headers[lowercasedName] }
 
@@ -56,7 +58,20 @@ struct MappingContext: MappingInput {
         case "accountId": accountId
         case "protocol": "HTTP/\(request.version.major).\(request.version.minor)"
         case "deploymentId": stage.deploymentId
-        default: nil
+        default: authorizerValue(name)
         }
+    }
+
+    /// `$context.authorizer.claims.X` (JWT authorizers) and `$context.authorizer.X` (a Lambda
+    /// authorizer's context values, and `principalId`).
+    private func authorizerValue(_ name: String) -> String? {
+        guard name.hasPrefix("authorizer."), let authorization else { return nil }
+        let member = name.dropFirst("authorizer.".count)
+        if let jwt = authorization.jwt {
+            guard member.hasPrefix("claims.") else { return nil }
+            return jwt.claim(String(member.dropFirst("claims.".count)))
+        }
+        if member == "principalId" { return authorization.principalId }
+        return authorization.context[String(member)].map(JwtClaims.text)
     }
 }

@@ -47,8 +47,13 @@ public struct DeploymentCompiler: Sendable {
         var routes: [(key: RouteKey, value: RuntimeRoute)] = []
         // One compiled authorizer (and result cache) per stage and authorizer.
         var authorizers: [String: HttpRuntimeAuthorizer] = [:]
-        for authorizer in snapshot.authorizers ?? [] where authorizer.authorizerType == "REQUEST" {
-            authorizers[authorizer.authorizerId] = HttpRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
+        var jwtAuthorizers: [String: JwtRuntimeAuthorizer] = [:]
+        for authorizer in snapshot.authorizers ?? [] {
+            switch authorizer.authorizerType {
+            case "REQUEST": authorizers[authorizer.authorizerId] = HttpRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
+            case "JWT": jwtAuthorizers[authorizer.authorizerId] = JwtRuntimeAuthorizer.http(authorizer, warnings: &warnings)
+            default: break
+            }
         }
         for route in snapshot.routes {
             guard let key = try? RouteKey(parsing: route.routeKey) else {
@@ -68,10 +73,13 @@ public struct DeploymentCompiler: Sendable {
             let metrics = metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey)
             let custom = route.authorizationType == "CUSTOM"
             let authorizer = custom ? route.authorizerId.flatMap { authorizers[$0] } : nil
+            let jwt = route.authorizationType == "JWT"
+            let jwtAuthorizer = jwt ? route.authorizerId.flatMap { jwtAuthorizers[$0] } : nil
             routes.append(
                 (key, RuntimeRoute(
                     routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
-                    authorizer: authorizer, authorizerUnusable: custom && authorizer == nil)))
+                    authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (jwt && jwtAuthorizer == nil),
+                    jwtAuthorizer: jwtAuthorizer, authorizationScopes: jwt ? route.authorizationScopes ?? [] : [])))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

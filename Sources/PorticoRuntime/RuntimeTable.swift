@@ -108,13 +108,20 @@ public final class RuntimeRoute: Sendable {
     public let metrics: RouteMetrics
     /// `authorizationType: CUSTOM`: the Lambda authorizer that runs before the integration.
     public let authorizer: HttpRuntimeAuthorizer?
-    /// `CUSTOM` naming an authorizer the deployment does not have: requests answer 500.
+    /// `CUSTOM` or `JWT` naming an authorizer the deployment does not have: requests answer 500.
     public let authorizerUnusable: Bool
+    /// `authorizationType: JWT`: the authorizer that verifies the token before the integration.
+    public let jwtAuthorizer: JwtRuntimeAuthorizer?
+    /// `authorizationScopes`: the token must carry one of them (JWT routes only).
+    public let authorizationScopes: [String]
 
     public init(
         routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics,
-        authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false
+        authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false,
+        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = []
     ) {
+        self.jwtAuthorizer = jwtAuthorizer
+        self.authorizationScopes = authorizationScopes
         self.routeKey = routeKey
         self.routeId = routeId
         self.integration = integration

@@ -98,7 +98,7 @@ public struct PorticoApplication: Sendable {
             configuration: .init(defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis),
             metrics: metrics, accessLogs: accessLogs)
         let reloader = RuntimeReloader(
-            store: store, compiler: compiler, restCompiler: RestDeploymentCompiler(metrics: metrics, accessLogs: accessLogs),
+            store: store, compiler: compiler, restCompiler: RestDeploymentCompiler(metrics: metrics, accessLogs: accessLogs, cognitoEndpoint: configuration.dataPlane.cognitoEndpoint),
             dataPlane: dataPlane, metrics: metrics, logger: logger)
         // Subscribe before the first load so no change between the two is missed.
         let changes = store.changes()

@@ -68,6 +68,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("upstream-ca-file"), help: "PEM file of extra certificate authorities trusted for https backends. [PORTICO_UPSTREAM_CA_FILE]")
     var upstreamCAFile: String?
 
+    @Option(name: .customLong("jwks-min-refresh-seconds"), help: "At most one JWKS refresh per issuer this often for tokens with an unknown kid. [PORTICO_JWKS_MIN_REFRESH_SECONDS, default: 10]")
+    var jwksMinRefreshSeconds: Int?
+
+    @Option(name: .customLong("cognito-endpoint"), help: "Base URL of a local Cognito (cognito-local, moto): user pool issuers become URL/{poolId}. [PORTICO_COGNITO_ENDPOINT]")
+    var cognitoEndpoint: String?
+
+    @Option(name: .customLong("jwks-cache-ttl"), help: "Seconds an issuer's JWKS is kept before it is fetched again. [PORTICO_JWKS_CACHE_TTL, default: 7200]")
+    var jwksCacheTtl: Int?
+
     @Option(help: "Region shown in ARNs. [PORTICO_REGION, default: us-east-1]")
     var region: String?
 
@@ -157,6 +166,21 @@ struct Serve: AsyncParsableCommand {
         if let seconds = try number(idleTimeout, "PORTICO_IDLE_TIMEOUT", "--idle-timeout") {
             guard seconds > 0 else { throw ValidationError("--idle-timeout must be positive") }
             configuration.dataPlane.idleTimeoutSeconds = Int64(seconds)
+        }
+        if let seconds = try number(jwksMinRefreshSeconds, "PORTICO_JWKS_MIN_REFRESH_SECONDS", "--jwks-min-refresh-seconds") {
+            guard seconds >= 0 else { throw ValidationError("--jwks-min-refresh-seconds must not be negative") }
+            configuration.dataPlane.jwksMinRefreshSeconds = Int64(seconds)
+        }
+        if let endpoint = value(cognitoEndpoint, "PORTICO_COGNITO_ENDPOINT") {
+            let loopback = ["http://127.", "http://localhost", "http://[::1]"].contains { endpoint.hasPrefix($0) }
+            guard endpoint.hasPrefix("https://") || loopback else {
+                throw ValidationError("--cognito-endpoint must be an https URL, or http on a loopback host")
+            }
+            configuration.dataPlane.cognitoEndpoint = endpoint
+        }
+        if let seconds = try number(jwksCacheTtl, "PORTICO_JWKS_CACHE_TTL", "--jwks-cache-ttl") {
+            guard seconds > 0 else { throw ValidationError("--jwks-cache-ttl must be positive") }
+            configuration.dataPlane.jwksCacheTtlSeconds = Int64(seconds)
         }
         if let region = value(region, "PORTICO_REGION") {
             configuration.management.region = region

@@ -81,7 +81,13 @@ enum LambdaProxyEvent {
         json.beginObject()
         json.member("accountId", context.accountId)
         json.member("apiId", context.apiId)
-        if isHttpApi, let authorizer = context.httpAuthorizer {
+        if isHttpApi, let jwt = context.httpAuthorizer?.jwt {
+            // HTTP API 1.0 with a JWT authorizer: `authorizer.claims` (each as a string) and `scopes`.
+            json.key("authorizer")
+            json.beginObject()
+            writeJwt(jwt, into: &json)
+            json.endObject()
+        } else if isHttpApi, let authorizer = context.httpAuthorizer {
             // HTTP API 1.0 with a Lambda authorizer: as REST passes it on, but with the context's
             // values as the function returned them.
             json.key("authorizer")
@@ -102,6 +108,15 @@ enum LambdaProxyEvent {
             json.null()
             json.key("scopes")
             json.null()
+            json.endObject()
+        } else if let claims = context.authorizer?.claims {
+            // REST with a Cognito user pool authorizer: `authorizer.claims`, each as a string.
+            json.key("authorizer")
+            json.beginObject()
+            json.key("claims")
+            json.beginObject()
+            for (name, value) in claims { json.member(name, value) }
+            json.endObject()
             json.endObject()
         } else if let authorizer = context.authorizer {
             // REST with a Lambda authorizer: `principalId`, the context values (as strings, as
@@ -197,7 +212,16 @@ enum LambdaProxyEvent {
         json.beginObject()
         json.member("accountId", context.accountId)
         json.member("apiId", context.apiId)
-        if let authorizer = context.httpAuthorizer {
+        if let jwt = context.httpAuthorizer?.jwt {
+            // A JWT authorizer's claims and scopes under `authorizer.jwt` (AWS's 2.0 event format).
+            json.key("authorizer")
+            json.beginObject()
+            json.key("jwt")
+            json.beginObject()
+            writeJwt(jwt, into: &json)
+            json.endObject()
+            json.endObject()
+        } else if let authorizer = context.httpAuthorizer {
             // A Lambda authorizer's `context` under `authorizer.lambda` (AWS's 2.0 event format).
             json.key("authorizer")
             json.beginObject()
@@ -340,5 +364,21 @@ enum LambdaProxyEvent {
         let media = RestMediaType.of(contentType)
         if media.hasPrefix("text/") { return true }
         return media == "application/json" || media == "application/xml" || media == "application/javascript"
+    }
+
+    /// `"claims": {...}, "scopes": [...] | null`, as both HTTP API event versions carry them.
+    private static func writeJwt(_ jwt: JwtClaims, into json: inout JSONBytes) {
+        json.key("claims")
+        json.beginObject()
+        for (name, value) in jwt.textClaims { json.member(name, value) }
+        json.endObject()
+        json.key("scopes")
+        if let scopes = jwt.scopes {
+            json.beginArray()
+            for scope in scopes { json.string(scope) }
+            json.endArray()
+        } else {
+            json.null()
+        }
     }
 }

@@ -33,6 +33,8 @@ struct LambdaProxyRequest {
         var values: [(String, String)]
         /// How long the authorizer call took (0 when the result came from the cache).
         var latencyMillis: Int64
+        /// A Cognito authorizer's claims (as strings): the event then has `authorizer.claims`.
+        var claims: [(key: String, value: String)]? = nil
     }
 
     var head: HTTPRequestHead

@@ -6,6 +6,8 @@ import PorticoRuntime
 struct RestAuthorization {
     let policy: AuthorizerPolicy
     let latencyMillis: Int64
+    /// A Cognito user pool authorizer's verified claims (then `policy` is an empty stand-in).
+    var claims: JwtClaims? = nil
 
     /// The `context` values as strings, keys sorted: REST passes them on as strings.
     var stringContext: [(String, String)] {
@@ -22,6 +24,6 @@ struct RestAuthorization {
     }
 
     var eventAuthorizer: LambdaProxyRequest.Authorizer {
-        .init(principalId: policy.principalId, values: stringContext, latencyMillis: latencyMillis)
+        .init(principalId: policy.principalId, values: stringContext, latencyMillis: latencyMillis, claims: claims?.textClaims)
     }
 }

@@ -18,6 +18,10 @@ import PorticoRuntime
 ///    matching Allow answers 403 (ACCESS_DENIED).
 extension RestPipeline {
     func authorizeWithLambda(_ method: RestRuntimeMethod, _ next: @escaping (RestResponse?) -> Void) {
+        if let cognito = method.jwtAuthorizer {
+            authorizeWithCognito(method, cognito, next)
+            return
+        }
         guard let authorizer = method.authorizer, let target = authorizer.target else {
             exchange.errorMessage = "the method's authorizer cannot run"
             next(authorizerConfigurationError())
@@ -130,13 +134,13 @@ extension RestPipeline {
         }
     }
 
-    private func unauthorized(_ reason: String) -> RestResponse {
+    func unauthorized(_ reason: String) -> RestResponse {
         exchange.errorMessage = reason
         return gatewayResponse(.unauthorized, message: "Unauthorized")
     }
 
     /// 500 `{"message":null}`: AWS's answer to an authorizer that fails or answers nonsense.
-    private func authorizerConfigurationError() -> RestResponse {
+    func authorizerConfigurationError() -> RestResponse {
         gatewayResponse(.authorizerConfigurationError, message: nil)
     }
 

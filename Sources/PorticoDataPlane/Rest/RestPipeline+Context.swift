@@ -99,7 +99,12 @@ extension RestPipeline {
             map["resourceId"] = .string(method.resourceId)
             map["resourcePath"] = .string(method.resourcePath)
         }
-        if let authorization = rest.authorization {
+        if let claims = rest.authorization?.claims {
+            // Cognito: `$context.authorizer.claims.<name>`, each as a string.
+            var members: [String: JSONValue] = [:]
+            for (name, value) in claims.textClaims { members[name] = .string(value) }
+            map["authorizer"] = .object(["claims": .object(members)])
+        } else if let authorization = rest.authorization {
             // `$context.authorizer.principalId` and `$context.authorizer.<key>` (values as strings).
             var members: [String: JSONValue] = ["principalId": .string(authorization.policy.principalId)]
             for (key, value) in authorization.stringContext { members[key] = .string(value) }

@@ -49,7 +49,7 @@ struct RestPipeline {
             done(failure)
             return
         }
-        guard method.authorizer != nil || method.authorizerUnusable else {
+        guard method.authorizer != nil || method.jwtAuthorizer != nil || method.authorizerUnusable else {
             proceed(method, done)
             return
         }

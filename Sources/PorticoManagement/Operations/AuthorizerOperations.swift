@@ -3,8 +3,8 @@ import PorticoModel
 import PorticoStore
 
 /// `apigatewayv2` CreateAuthorizer, GetAuthorizers, GetAuthorizer, UpdateAuthorizer,
-/// DeleteAuthorizer for HTTP APIs. Lambda (`REQUEST`) authorizers only: `JWT` ones are refused
-/// until the data plane verifies tokens, so that no route is left open by accident.
+/// DeleteAuthorizer for HTTP APIs: Lambda (`REQUEST`) and `JWT` authorizers
+/// (docs/LAMBDA_AUTHORIZERS.md, docs/JWT_AUTHORIZERS.md).
 enum AuthorizerOperations {
     static func register(into router: inout Router<Operation>) {
         router.add("POST", "/v2/apis/{apiId}/authorizers", createAuthorizer)
@@ -21,6 +21,7 @@ enum AuthorizerOperations {
             authorizerId: "", authorizerType: try body.required("authorizerType", body.string("authorizerType")),
             name: try body.required("name", body.string("name")))
         try applyMembers(body, to: &template)
+        applyDefaults(to: &template)
         try validate(template)
         let checked = template
         let created = try await context.transaction { transaction in
@@ -73,6 +74,7 @@ enum AuthorizerOperations {
             if let type = try body.string("authorizerType") { authorizer.authorizerType = type }
             if let name = try body.string("name") { authorizer.name = name }
             try applyMembers(body, to: &authorizer)
+            applyDefaults(to: &authorizer)
             try validate(authorizer)
             document.authorizers[index] = authorizer
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
@@ -109,6 +111,20 @@ enum AuthorizerOperations {
         if let value = try body.bool("enableSimpleResponses") { authorizer.enableSimpleResponses = value }
         if let value = try body.stringList("identitySource") { authorizer.identitySource = value }
         if let value = try body.string("identityValidationExpression") { authorizer.identityValidationExpression = value }
+        if let jwt = try body.object("jwtConfiguration") {
+            // UpdateAuthorizer replaces the members it is given and keeps the others.
+            var configuration = authorizer.jwtConfiguration ?? JwtConfiguration()
+            if let value = try jwt.stringList("audience") { configuration.audience = value }
+            if let value = try jwt.string("issuer") { configuration.issuer = value }
+            authorizer.jwtConfiguration = configuration
+        }
+    }
+
+    /// A JWT authorizer without an identity source reads `Authorization` (the console's default).
+    static func applyDefaults(to authorizer: inout Authorizer) {
+        if authorizer.authorizerType == "JWT", authorizer.identitySource?.isEmpty ?? true {
+            authorizer.identitySource = ["$request.header.Authorization"]
+        }
     }
 
     /// AWS's rules for Lambda authorizers of HTTP APIs (developer guide, "Working with AWS Lambda
@@ -116,7 +132,10 @@ enum AuthorizerOperations {
     static func validate(_ authorizer: Authorizer) throws(APIError) {
         switch authorizer.authorizerType {
         case "REQUEST": break
-        case "JWT": throw .badRequest("Portico does not support JWT authorizers yet; routes using one would not be protected.")
+        case "JWT":
+            if authorizer.name.isEmpty { throw .badRequest("Authorizer name must be specified") }
+            try validateJwt(authorizer)
+            return
         default: throw .badRequest("Invalid authorizer type \(authorizer.authorizerType). Valid options are REQUEST, JWT")
         }
         if authorizer.name.isEmpty { throw .badRequest("Authorizer name must be specified") }
@@ -135,6 +154,31 @@ enum AuthorizerOperations {
         if ttl > 0, sources.isEmpty { throw .badRequest("IdentitySource is required when authorizer caching is enabled") }
         for source in sources where HttpIdentitySource(expression: source) == nil {
             throw .badRequest("Invalid identity source expression: \(source)")
+        }
+    }
+
+    /// AWS's rules for JWT authorizers (API reference, `JWTConfiguration`: issuer and audience are
+    /// required for the JWT type; the identity source is a single header or query string). The
+    /// wordings are Portico's guesses, the type and status AWS's. Portico also refuses an issuer
+    /// that is not `https://`, as AWS does, except on a loopback host (for local identity
+    /// providers and tests; docs/JWT_AUTHORIZERS.md).
+    static func validateJwt(_ authorizer: Authorizer) throws(APIError) {
+        guard let configuration = authorizer.jwtConfiguration, let issuer = configuration.issuer, !issuer.isEmpty else {
+            throw .badRequest("JwtConfiguration.Issuer is required for JWT authorizers")
+        }
+        guard JwtIssuer.isAcceptable(issuer) else {
+            throw .badRequest("Invalid issuer \(issuer). Issuer must be a valid https URL")
+        }
+        guard let audience = configuration.audience, !audience.isEmpty, !audience.contains(where: \.isEmpty) else {
+            throw .badRequest("JwtConfiguration.Audience is required for JWT authorizers")
+        }
+        let sources = authorizer.identitySource ?? []
+        guard sources.count == 1, let source = HttpIdentitySource(expression: sources[0]) else {
+            throw .badRequest("JWT authorizers require exactly one identity source, a request header or query string")
+        }
+        switch source {
+        case .header, .queryString: break
+        default: throw .badRequest("Invalid identity source expression: \(sources[0]) for a JWT authorizer")
         }
     }
 }

@@ -170,7 +170,7 @@ enum RouteOperations {
             guard let authorizerId = route.authorizerId else {
                 throw APIError.badRequest("An authorizerId is required when authorizationType is \(route.authorizationType ?? "").")
             }
-            // CUSTOM needs a Lambda (REQUEST) authorizer of the API; JWT ones cannot be created yet.
+            // CUSTOM needs a Lambda (REQUEST) authorizer of the API, JWT a JWT authorizer.
             guard let authorizer = document.authorizer(authorizerId),
                 (authorizer.authorizerType == "REQUEST") == (route.authorizationType == "CUSTOM")
             else {

@@ -30,6 +30,15 @@ enum RestAuthorizerValidation {
             if authorizer.providerARNs?.isEmpty ?? true {
                 throw .badRequest("ProviderARNs need to be specified for COGNITO_USER_POOLS authorizers")
             }
+            // Each must name a user pool (its tokens' issuer is derived from it); the wording is
+            // Portico's, the type and status AWS's.
+            for arn in authorizer.providerARNs ?? [] where JwtIssuer.cognitoIssuer(providerArn: arn, endpoint: nil) == nil {
+                throw .badRequest("Invalid provider ARN specified: \(arn). Expected arn:aws:cognito-idp:{region}:{account}:userpool/{userPoolId}")
+            }
+            // The token is read from one request header, as for TOKEN authorizers.
+            if let source = authorizer.identitySource {
+                try validateTokenSource(source)
+            }
         }
     }
 

@@ -45,12 +45,16 @@ enum DefinitionReader {
                 reader.schemaNames.insert(entry.key)
             }
             for entry in try components.child("securitySchemes")?.entries() ?? [] {
-                guard let settings = try entry.value.child("x-amazon-apigateway-authorizer"),
-                    try settings.child("type")?.string().lowercased() == "request"
-                else {
+                guard let settings = try entry.value.child("x-amazon-apigateway-authorizer") else { continue }
+                switch try settings.child("type")?.string().lowercased() {
+                case "request":
+                    definition.authorizers.append(try readAuthorizer(named: entry.key, settings: settings))
+                case "jwt":
+                    definition.authorizers.append(try readJwtAuthorizer(named: entry.key, settings: settings))
+                    reader.jwtAuthorizers.insert(entry.key)
+                default:
                     continue
                 }
-                definition.authorizers.append(try readAuthorizer(named: entry.key, settings: settings))
                 reader.lambdaAuthorizers.insert(entry.key)
             }
         }
@@ -82,6 +86,22 @@ enum DefinitionReader {
         for source in authorizer.identitySource ?? [] where HttpIdentitySource(expression: source) == nil {
             throw settings.fail("invalid identity source \(source)")
         }
+        return authorizer
+    }
+
+    /// An HTTP API JWT authorizer (AWS: "x-amazon-apigateway-authorizer object", type `jwt`):
+    /// `jwtConfiguration` with `issuer` and `audience`, and one `identitySource`.
+    private static func readJwtAuthorizer(named name: String, settings: DefinitionNode) throws(APIError) -> Authorizer {
+        var authorizer = Authorizer(authorizerId: "", authorizerType: "JWT", name: name)
+        let configuration = try settings.required("jwtConfiguration")
+        let issuer = try configuration.required("issuer")
+        var jwt = JwtConfiguration(issuer: try issuer.string())
+        guard JwtIssuer.isAcceptable(jwt.issuer ?? "") else { throw issuer.fail("the issuer must be an https URL") }
+        jwt.audience = try configuration.child("audience")?.elements().map { node throws(APIError) in try node.string() }
+        authorizer.jwtConfiguration = jwt
+        let source = try settings.child("identitySource")?.string() ?? "$request.header.Authorization"
+        guard HttpIdentitySource(expression: source) != nil else { throw settings.fail("invalid identity source \(source)") }
+        authorizer.identitySource = [source]
         return authorizer
     }
 

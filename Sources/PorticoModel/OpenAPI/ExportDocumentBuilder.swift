@@ -148,12 +148,13 @@ struct ExportDocumentBuilder {
     /// `[{name: []}]` for a route a Lambda authorizer protects (with the extensions only: the scheme
     /// means nothing without its `x-amazon-apigateway-authorizer`).
     private func security(for route: Route) -> ExportValue? {
-        guard includeExtensions, route.authorizationType == "CUSTOM",
+        guard includeExtensions, route.authorizationType == "CUSTOM" || route.authorizationType == "JWT",
             let authorizer = route.authorizerId.flatMap({ id in authorizers.first { $0.authorizerId == id } })
         else {
             return nil
         }
-        return .array([.object([(authorizer.name, .array([]))])])
+        let scopes = route.authorizationType == "JWT" ? route.authorizationScopes ?? [] : []
+        return .array([.object([(authorizer.name, .array(scopes.map(ExportValue.string)))])])
     }
 
     /// The Lambda authorizers as `apiKey` security schemes with their `x-amazon-apigateway-authorizer`
@@ -162,6 +163,22 @@ struct ExportDocumentBuilder {
         guard includeExtensions, !authorizers.isEmpty else { return nil }
         return .object(
             authorizers.map { authorizer in
+                if authorizer.authorizerType == "JWT" {
+                    // AWS exports a JWT authorizer as an `oauth2` scheme.
+                    let configuration = authorizer.jwtConfiguration
+                    let settings = ExportValue.object([
+                        ("identitySource", authorizer.identitySource.map { .string($0.joined(separator: ", ")) }),
+                        ("jwtConfiguration", .object([
+                            ("audience", configuration?.audience.map { .array($0.map(ExportValue.string)) }),
+                            ("issuer", configuration?.issuer.map(ExportValue.string)),
+                        ])),
+                        ("type", .string("jwt")),
+                    ])
+                    return (
+                        authorizer.name,
+                        .object([("type", .string("oauth2")), ("flows", .object([ExportValue.Member]())), ("x-amazon-apigateway-authorizer", settings)])
+                    )
+                }
                 let settings = ExportValue.object([
                     ("type", .string(authorizer.authorizerType.lowercased())),
                     ("authorizerUri", authorizer.authorizerUri.map(ExportValue.string)),

@@ -8,6 +8,8 @@ struct ImportedDefinition: Sendable {
         var integrationIndex: Int?
         /// The Lambda authorizer (security scheme) that protects the route.
         var authorizerName: String?
+        /// A JWT authorizer's scopes, from the security requirement's list.
+        var authorizationScopes: [String] = []
     }
 
     var name: String

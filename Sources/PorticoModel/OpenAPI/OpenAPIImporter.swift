@@ -85,8 +85,11 @@ public enum OpenAPIImporter {
             var route = Route(routeId: freshId(length: Identifier.routeLength), routeKey: imported.routeKey, target: target)
             route.operationName = imported.operationName
             if let name = imported.authorizerName, let authorizer = authorizers.first(where: { $0.name == name }) {
-                route.authorizationType = "CUSTOM"
+                route.authorizationType = authorizer.authorizerType == "JWT" ? "JWT" : "CUSTOM"
                 route.authorizerId = authorizer.authorizerId
+                if authorizer.authorizerType == "JWT", !imported.authorizationScopes.isEmpty {
+                    route.authorizationScopes = imported.authorizationScopes
+                }
             }
             return route
         }

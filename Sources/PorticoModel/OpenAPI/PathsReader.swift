@@ -10,6 +10,8 @@ struct PathsReader {
     var rootSecurity: DefinitionNode?
     /// Security schemes that are Lambda (`request`) authorizers, by name.
     var lambdaAuthorizers: Set<String> = []
+    /// The JWT authorizers among them (their requirements carry scopes).
+    var jwtAuthorizers: Set<String> = []
 
     /// AWS's quota of routes per API.
     static let maxRoutes = 300
@@ -93,7 +95,10 @@ struct PathsReader {
         var route = ImportedDefinition.ImportedRoute(routeKey: routeKey)
         route.operationName = try operation.child("operationId")?.string()
         if let security = try operation.child("security") ?? rootSecurity {
-            route.authorizerName = try checkSecurity(security, routeKey: routeKey, diagnostics: &definition.diagnostics)
+            if let (name, scopes) = try checkSecurity(security, routeKey: routeKey, diagnostics: &definition.diagnostics) {
+                route.authorizerName = name
+                route.authorizationScopes = scopes
+            }
         }
         if let node = try operation.child("x-amazon-apigateway-integration"),
             let integration = try IntegrationReader.read(
@@ -137,11 +142,17 @@ struct PathsReader {
     /// route (its name is returned); for IAM and JWT, which Portico does not enforce yet, AWS would
     /// warn and create the route without authorization, but silently opening a route the
     /// definition protects is not safe by default, so Portico refuses the import.
-    private func checkSecurity(_ security: DefinitionNode, routeKey: String, diagnostics: inout ImportDiagnostics) throws(APIError) -> String? {
+    private func checkSecurity(
+        _ security: DefinitionNode, routeKey: String, diagnostics: inout ImportDiagnostics
+    ) throws(APIError) -> (String, [String])? {
         let requirements = try security.elements()
         var schemes: [String] = []
+        var scopes: [String] = []
         for requirement in requirements {
-            for scheme in try requirement.entries() { schemes.append(scheme.key) }
+            for scheme in try requirement.entries() {
+                schemes.append(scheme.key)
+                for element in try scheme.value.elements() { scopes.append(try element.string()) }
+            }
         }
         if requirements.count > 1 || schemes.count > 1 {
             throw security.fail(
@@ -149,11 +160,12 @@ struct PathsReader {
             )
         }
         if let scheme = schemes.first, lambdaAuthorizers.contains(scheme) {
-            return scheme
+            // A JWT authorizer's requirement lists the route's scopes; a Lambda one's is empty.
+            return (scheme, jwtAuthorizers.contains(scheme) ? scopes : [])
         }
         if let scheme = schemes.first {
             throw security.fail(
-                "route '\(routeKey)' requires security scheme '\(scheme)', but Portico supports only Lambda authorizers; remove the requirement to import the route without authorization"
+                "route '\(routeKey)' requires security scheme '\(scheme)', but Portico supports only Lambda and JWT authorizers; remove the requirement to import the route without authorization"
             )
         }
         return nil

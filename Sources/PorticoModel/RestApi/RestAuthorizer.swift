@@ -1,7 +1,7 @@
 /// A REST API authorizer (`CreateAuthorizer`): a Lambda function called with the request's
 /// identity (`TOKEN`: one header; `REQUEST`: headers, query string, stage variables, context)
-/// that answers with an IAM policy, or a Cognito user pool (`COGNITO_USER_POOLS`, stored but not
-/// enforced by the data plane yet).
+/// that answers with an IAM policy, or Cognito user pools (`COGNITO_USER_POOLS`, whose tokens the
+/// gateway verifies; docs/JWT_AUTHORIZERS.md).
 public struct RestAuthorizer: Codable, Sendable, Equatable {
     public var id: String
     public var name: String

@@ -11,10 +11,13 @@ import PorticoTemplates
 public struct RestDeploymentCompiler: Sendable {
     public let metrics: MetricsRegistry
     public let accessLogs: AccessLogWriters
+    /// Where Cognito user pools' tokens come from when not AWS (`--cognito-endpoint`).
+    public let cognitoEndpoint: String?
 
-    public init(metrics: MetricsRegistry, accessLogs: AccessLogWriters) {
+    public init(metrics: MetricsRegistry, accessLogs: AccessLogWriters, cognitoEndpoint: String? = nil) {
         self.metrics = metrics
         self.accessLogs = accessLogs
+        self.cognitoEndpoint = cognitoEndpoint
     }
 
     public func compile(_ document: RestApiDocument, snapshots: [String: RestDeploymentSnapshot]) -> (RestRuntimeApi, warnings: [String]) {
@@ -55,17 +58,24 @@ public struct RestDeploymentCompiler: Sendable {
         let validators = Dictionary(snapshot.requestValidators.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // One compiled authorizer (and result cache) per stage and authorizer, shared by its methods.
         var authorizers: [String: RestRuntimeAuthorizer] = [:]
+        var cognitoAuthorizers: [String: JwtRuntimeAuthorizer] = [:]
         for authorizer in snapshot.authorizers ?? [] {
-            authorizers[authorizer.id] = RestRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
+            if authorizer.type == "COGNITO_USER_POOLS" {
+                cognitoAuthorizers[authorizer.id] = JwtRuntimeAuthorizer.cognito(authorizer, endpoint: cognitoEndpoint, warnings: &warnings)
+            } else {
+                authorizers[authorizer.id] = RestRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
+            }
         }
         var methods: [RestRuntimeMethod] = []
         for resource in snapshot.resources {
             for (httpMethod, method) in (resource.resourceMethods ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard let integration = method.methodIntegration else { continue }
                 let routeKey = "\(httpMethod) \(resource.path)"
-                let custom = method.authorizationType == "CUSTOM" || method.authorizationType == "COGNITO_USER_POOLS"
+                let custom = method.authorizationType == "CUSTOM"
+                let cognito = method.authorizationType == "COGNITO_USER_POOLS"
                 let authorizer = custom ? method.authorizerId.flatMap { authorizers[$0] } : nil
-                if custom, authorizer == nil {
+                let cognitoAuthorizer = cognito ? method.authorizerId.flatMap { cognitoAuthorizers[$0] } : nil
+                if (custom && authorizer == nil) || (cognito && cognitoAuthorizer == nil) {
                     warnings.append("\(routeKey): authorizer \(method.authorizerId ?? "-") cannot run here; requests answer 500")
                 }
                 let route = RuntimeRoute(
@@ -77,7 +87,8 @@ public struct RestDeploymentCompiler: Sendable {
                         validation: RequestValidation(method: method, validator: method.requestValidatorId.flatMap { validators[$0] }, models: models),
                         integration: compileIntegration(integration, variables: variables, context: routeKey, warnings: &warnings),
                         requiresSignature: method.authorizationType == "AWS_IAM", apiKeyRequired: method.apiKeyRequired,
-                        authorizer: authorizer, authorizerUnusable: custom && authorizer == nil))
+                        authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (cognito && cognitoAuthorizer == nil),
+                        jwtAuthorizer: cognitoAuthorizer, authorizationScopes: cognito ? method.authorizationScopes ?? [] : []))
             }
         }
         let logStage = RuntimeStage(

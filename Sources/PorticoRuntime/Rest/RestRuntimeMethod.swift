@@ -19,15 +19,23 @@ public final class RestRuntimeMethod: Sendable {
     public let apiKeyRequired: Bool
     /// `authorizationType: CUSTOM`: the Lambda authorizer that runs before validation.
     public let authorizer: RestRuntimeAuthorizer?
-    /// `CUSTOM` or `COGNITO_USER_POOLS` with no authorizer the data plane can run (a Cognito
-    /// pool, a lost id): requests answer 500 AUTHORIZER_CONFIGURATION_ERROR rather than pass.
+    /// `CUSTOM` or `COGNITO_USER_POOLS` with no authorizer the data plane can run (a lost id, an
+    /// unusable pool ARN): requests answer 500 AUTHORIZER_CONFIGURATION_ERROR rather than pass.
     public let authorizerUnusable: Bool
+    /// `authorizationType: COGNITO_USER_POOLS`: the user pools' tokens are verified in the gateway.
+    public let jwtAuthorizer: JwtRuntimeAuthorizer?
+    /// `authorizationScopes` of a Cognito method: with scopes the token must be an access token
+    /// carrying one of them; without, an id token (AWS's rule for Cognito user pool authorizers).
+    public let authorizationScopes: [String]
 
     public init(
         httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RequestValidation,
         integration: RestRuntimeIntegration, requiresSignature: Bool = false, apiKeyRequired: Bool = false,
-        authorizer: RestRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false
+        authorizer: RestRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false,
+        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = []
     ) {
+        self.jwtAuthorizer = jwtAuthorizer
+        self.authorizationScopes = authorizationScopes
         self.httpMethod = httpMethod
         self.resourcePath = resourcePath
         self.resourceId = resourceId

@@ -1,0 +1,80 @@
+import NIOCore
+import PorticoJWT
+import PorticoModel
+import PorticoRuntime
+
+/// REST methods with `authorizationType: COGNITO_USER_POOLS` (AWS: "Control access to REST APIs
+/// using Amazon Cognito user pools as an authorizer"): the token in the authorizer's header is
+/// verified against the user pools' keys, in the gateway.
+///
+/// - no token, or one that does not verify → 401 `{"message":"Unauthorized"}` (UNAUTHORIZED);
+/// - a method without `authorizationScopes` takes an id token (`token_use: id`); one with scopes
+///   takes an access token (`token_use: access`) carrying one of them, else 401 as well (AWS
+///   answers Unauthorized for a scope mismatch on REST Cognito methods — Portico's reading of the
+///   developer guide, not recorded);
+/// - the claims go to `$context.authorizer.claims.*` and the proxy event's
+///   `requestContext.authorizer.claims`.
+extension RestPipeline {
+    func authorizeWithCognito(_ method: RestRuntimeMethod, _ authorizer: JwtRuntimeAuthorizer, _ next: @escaping (RestResponse?) -> Void) {
+        guard case .header(let name) = authorizer.source, var value = rest.header(name, in: exchange.head).map({ Substring($0) }), !value.isEmpty
+        else {
+            next(unauthorized("Cognito token missing"))
+            return
+        }
+        if value.count > 7, value.prefix(7).lowercased() == "bearer " { value = value.dropFirst(7) }
+        let token = value
+        let jws: CompactJWS
+        switch CompactJWS.parse(token) {
+        case .success(let parsed): jws = parsed
+        case .failure(let failure):
+            next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
+            return
+        }
+        guard case .string(let issuer)? = jws.claims["iss"], let verifier = authorizer.verifier(forIssuer: issuer) else {
+            next(unauthorized("Cognito token refused: \(JWTFailure.wrongIssuer.errorDescription)"))
+            return
+        }
+        let kid: String
+        switch verifier.checkHeader(jws) {
+        case .success(let checked): kid = checked.1
+        case .failure(let failure):
+            next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
+            return
+        }
+        let scopes = method.authorizationScopes
+        let finish: (JSONWebKeySet?) -> Void = { [self] keys in
+            guard let keys else {
+                next(unauthorized("the user pool's signing keys are not available"))
+                return
+            }
+            let use: JWTVerifier.TokenUse = scopes.isEmpty ? .id : .access
+            switch verifier.verify(token, keys: keys, now: WallClock.nowMillis() / 1000, tokenUse: use) {
+            case .failure(let failure):
+                next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
+            case .success(let verified):
+                guard JwtScopes.allows(scopes, tokenScopes: JwtScopes.tokenScopes(verified.claims)) else {
+                    next(unauthorized("the access token has none of the method's scopes"))
+                    return
+                }
+                rest.authorization = RestAuthorization(
+                    policy: AuthorizerPolicy(principalId: "", statements: []), latencyMillis: 0, claims: JwtClaims(claims: verified.claims, scopes: nil))
+                rest.contextCache = nil
+                next(nil)
+            }
+        }
+        let loop = state.pool.eventLoop
+        let store = state.jwtKeys
+        if let keys = store.cachedKeys(issuer, on: loop), keys.keys[kid] != nil {
+            finish(keys)
+            return
+        }
+        let reason: IssuerKeys.Reason = store.cachedKeys(issuer, on: loop) == nil ? .first : .unknownKey
+        let exchange = self.exchange
+        let bound = NIOLoopBound((exchange, finish), eventLoop: loop)
+        store.request(issuer, reason, on: loop) { keys in
+            let (exchange, finish) = bound.value
+            guard !exchange.responseHeadSent else { return }
+            finish(keys)
+        }
+    }
+}
