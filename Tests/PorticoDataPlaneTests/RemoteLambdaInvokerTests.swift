@@ -148,11 +148,11 @@ extension RemoteLambdaInvokerTests {
         let port = try #require(server.localAddress?.port)
         let invoker = try RemoteLambdaInvoker(
             configuration: .init(endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", credentials: nil, responseTimeout: .milliseconds(200)))
-        let started = ContinuousClock.now
+        // Without the response timeout this would never return (no timed assertion: a loaded
+        // machine makes those flaky).
         await #expect(throws: (any Error).self) {
             _ = try await invoker.invoke(LambdaInvocation(functionName: "f", payload: ByteBuffer(string: "{}")), on: group.next()).get()
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test func aRefusedConnectionFailsTheInvocation() async throws {

@@ -128,11 +128,14 @@ struct ServerTests {
         }
     }
 
-    @Test func shutdownClosesIdleKeepAliveConnections() async throws {
+    /// With an hour's grace period, shutdown returns only if it closes the idle connection itself
+    /// (the time limit catches a hang; nothing here times how fast it is).
+    @Test(.timeLimit(.minutes(2))) func shutdownClosesIdleKeepAliveConnections() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portico-srv-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = ManagementConfiguration()
         configuration.port = 0
+        configuration.shutdownGracePeriodSeconds = 3600
         let server = ManagementServer(
             configuration: configuration, store: try SQLiteStore(directory: directory),
             verifier: SigV4Verifier(mode: .acceptAnyWellFormed), metricsText: { "" }, logger: Logger(label: "test"))
@@ -147,9 +150,7 @@ struct ServerTests {
             return reply
         }
         for await _ in answered { break }
-        let started = ContinuousClock.now
         await server.shutdown()
-        #expect(ContinuousClock.now - started < .seconds(5))
         let reply = await client.value
         #expect(reply.hasPrefix("HTTP/1.1 200"))
     }
