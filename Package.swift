@@ -180,6 +180,7 @@ let package = Package(
             dependencies: [
                 "PorticoLambda", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import PorticoModel
+import PorticoObservability
 import PorticoRuntime
 
 /// One request/response exchange on a client connection, from request head to the end of the
@@ -36,6 +37,10 @@ final class Exchange {
     var deferredAuthorization: DeferredAuthorization?
     /// What the HTTP API route's Lambda authorizer allowed, for the proxy event.
     var httpAuthorization: HttpAuthorization?
+    /// `$context.authorizer.*` for the access log, once a Lambda authorizer step has started
+    /// (`Exchange+AuthorizerLog`), and when it started.
+    var authorizerLog: AccessLogRecord.Authorizer?
+    var authorizerStart: NIODeadline?
     /// The Lambda invocation in flight (HTTP or REST), cancelled if the client goes away.
     var lambdaCall: LambdaCall?
     /// The request body, buffered for mappings that refer to it.

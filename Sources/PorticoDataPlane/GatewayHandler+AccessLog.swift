@@ -40,6 +40,7 @@ extension GatewayHandler {
         record.integrationErrorMessage = exchange.integrationError
         record.errorMessage = exchange.errorMessage
         record.errorResponseType = exchange.errorType
+        record.authorizer = exchange.authorizerLog
         logBuffer.removeAll(keepingCapacity: true)
         format.render(record, into: &logBuffer)
         accessLog.writer.write(logBuffer)

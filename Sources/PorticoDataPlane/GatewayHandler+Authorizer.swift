@@ -26,10 +26,12 @@ extension GatewayHandler {
             respond(.internalServerError, exchange)
             return
         }
+        exchange.authorizerStarted()
         var identity: [String] = []
         for source in authorizer.sources {
             guard let value = identityValue(source, exchange, pending, stage), !value.isEmpty else {
                 exchange.errorMessage = "identity source missing"
+                exchange.authorizerEnded(status: 401, error: exchange.errorMessage)
                 respond(.unauthorized, exchange)
                 return
             }
@@ -51,7 +53,13 @@ extension GatewayHandler {
             // Strong, as in `invokeLambda`: the call always completes.
             guard self.exchange === exchange, !exchange.responseHeadSent else { return }
             exchange.lambdaCall = nil
-            let latency = (NIODeadline.now() - call.startedAt).nanoseconds / 1_000_000
+            let latencyNanos = (NIODeadline.now() - call.startedAt).nanoseconds
+            let latency = latencyNanos / 1_000_000
+            switch result {
+            case .timedOut, .failed: exchange.authorizerInvoked(latencyNanos: latencyNanos, status: nil)
+            case .outcome(.rejected(let error)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: error.statusCode)
+            case .outcome(.completed(let response)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: response.statusCode)
+            }
             switch result {
             case .timedOut:
                 self.authorizerFailed(exchange, "authorizer timed out")
@@ -77,6 +85,7 @@ extension GatewayHandler {
 
     private func authorizerFailed(_ exchange: Exchange, _ reason: String) {
         exchange.errorMessage = reason
+        exchange.authorizerEnded(status: 500, error: reason)
         respond(.internalServerError, exchange)
     }
 
@@ -87,17 +96,21 @@ extension GatewayHandler {
         case .simple(let allowed, let values):
             guard allowed else {
                 exchange.errorMessage = "the authorizer answered isAuthorized: false"
+                exchange.authorizerEnded(status: 403, error: exchange.errorMessage, context: values)
                 respond(.forbidden, exchange)
                 return
             }
             exchange.httpAuthorization = HttpAuthorization(principalId: nil, context: values, latencyMillis: latencyMillis)
+            exchange.authorizerEnded(status: 200, context: values)
         case .policy(let policy):
             guard policy.decision(methodArn: routeArn) == .allow else {
                 exchange.errorMessage = "the authorizer's policy does not allow \(routeArn)"
+                exchange.authorizerEnded(status: 403, error: exchange.errorMessage, principalId: policy.principalId)
                 respond(.forbidden, exchange)
                 return
             }
             exchange.httpAuthorization = HttpAuthorization(principalId: policy.principalId, context: policy.context, latencyMillis: latencyMillis)
+            exchange.authorizerEnded(status: 200, principalId: policy.principalId, context: policy.context)
         }
         continueAfterAuthorization(exchange, pending)
     }

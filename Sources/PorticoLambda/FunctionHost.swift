@@ -11,6 +11,8 @@ import Synchronization
 /// refused with 429 as AWS refuses it. Each process has its own Runtime API listener on an
 /// ephemeral loopback port, stays warm for the idle time, and is killed with its whole process
 /// group on a timeout. All state lives on one event loop; answers complete on the caller's loop.
+/// Given a group, the host takes one of its loops: Portico gives it the data plane's, so that
+/// invocations from connections on that loop need no thread hop either way.
 public final class FunctionHost: FunctionHosting, LambdaFunctionLookup {
     public let configuration: FunctionHostConfiguration
     private let loop: any EventLoop
@@ -42,7 +44,12 @@ public final class FunctionHost: FunctionHosting, LambdaFunctionLookup {
         guard !isShutDown.load(ordering: .relaxed) else { return eventLoop.makeSucceededFuture(.rejected(HostState.stopping)) }
         let promise = eventLoop.makePromise(of: LambdaInvocationOutcome.self)
         let state = self.state
-        loop.execute { state.value.invoke(invocation, promise: promise) }
+        if loop.inEventLoop {
+            // The caller shares the host's loop (Portico runs the host on a data-plane loop): no hop.
+            state.value.invoke(invocation, promise: promise)
+        } else {
+            loop.execute { state.value.invoke(invocation, promise: promise) }
+        }
         return promise.futureResult
     }
 

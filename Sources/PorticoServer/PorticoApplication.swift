@@ -22,6 +22,10 @@ public struct PorticoApplication: Sendable {
     /// `any FunctionHosting` / `any LambdaInvoking`. Function ARNs use the management API's
     /// region and account.
     public let functionHost: FunctionHost
+    /// The data plane's event loops. The function host runs on one of them, so that an
+    /// invocation from a connection on that loop (every one with `--event-loops 1`) reaches the
+    /// host, and its answer the connection, without waking another thread.
+    private let dataGroup: MultiThreadedEventLoopGroup
 
     public init(configuration: PorticoConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -29,7 +33,9 @@ public struct PorticoApplication: Sendable {
         var hostConfiguration = configuration.functionHost
         hostConfiguration.region = configuration.management.region
         hostConfiguration.accountId = configuration.management.accountId
-        self.functionHost = FunctionHost(configuration: hostConfiguration, logger: logger)
+        let dataGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.dataPlane.eventLoopCount))
+        self.dataGroup = dataGroup
+        self.functionHost = FunctionHost(configuration: hostConfiguration, group: dataGroup, logger: logger)
     }
 
     /// Runs until SIGINT or SIGTERM. Function processes are stopped on the way out, however it ends.
@@ -38,9 +44,11 @@ public struct PorticoApplication: Sendable {
             try await serve()
         } catch {
             await functionHost.shutdown()
+            try? await dataGroup.shutdownGracefully()
             throw error
         }
         await functionHost.shutdown()
+        try? await dataGroup.shutdownGracefully()
     }
 
     private func serve() async throws {
@@ -52,7 +60,6 @@ public struct PorticoApplication: Sendable {
         let metrics = MetricsRegistry()
         let accessLogs = AccessLogWriters(logDirectory: configuration.dataDirectory + "/logs")
 
-        let dataGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.dataPlane.eventLoopCount))
         let managementGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let lambda = try lambdaInvoker()
         let dataPlane = DataPlaneServer(configuration: configuration.dataPlane, group: dataGroup, logger: logger, lambda: lambda)
@@ -60,7 +67,6 @@ public struct PorticoApplication: Sendable {
         do {
             dataAddress = try await dataPlane.start()
         } catch {
-            try? await dataGroup.shutdownGracefully()
             try? await managementGroup.shutdownGracefully()
             throw StartupError("cannot listen on \(configuration.dataPlane.host):\(configuration.dataPlane.port) for the data plane: \(Self.describe(error))")
         }
@@ -76,7 +82,6 @@ public struct PorticoApplication: Sendable {
             try await FunctionHostFeed.upsertAll(from: store, into: functionHost, configuration: managementConfiguration)
         } catch {
             await dataPlane.shutdown()
-            try? await dataGroup.shutdownGracefully()
             try? await managementGroup.shutdownGracefully()
             throw StartupError("cannot read the stored Lambda functions: \(error)")
         }
@@ -88,7 +93,6 @@ public struct PorticoApplication: Sendable {
             managementAddress = try await management.start(group: managementGroup)
         } catch {
             await dataPlane.shutdown()
-            try? await dataGroup.shutdownGracefully()
             try? await managementGroup.shutdownGracefully()
             throw StartupError("cannot listen on \(configuration.management.host):\(configuration.management.port) for the management API: \(Self.describe(error))")
         }
@@ -137,7 +141,6 @@ public struct PorticoApplication: Sendable {
         await functionHost.shutdown()
         reloading.cancel()
         accessLogs.closeAll()
-        try? await dataGroup.shutdownGracefully()
         try? await managementGroup.shutdownGracefully()
         logger.info("stopped")
     }

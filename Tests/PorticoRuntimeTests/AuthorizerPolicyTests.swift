@@ -60,6 +60,68 @@ struct AuthorizerPolicyTests {
         #expect(caseless.decision(methodArn: Self.arn) == .allow)
     }
 
+    static func notStatement(_ effect: String, _ members: [String: JSONValue]) -> JSONValue {
+        var statement = members
+        statement["Effect"] = .string(effect)
+        return .object(statement)
+    }
+
+    static let getPets = "arn:aws:execute-api:us-east-1:000000000000:abc123/prod/GET/pets/*"
+    static let postArn = "arn:aws:execute-api:us-east-1:000000000000:abc123/prod/POST/pets/7"
+
+    @Test func notResourceAllowsEverythingButTheListedResources() throws {
+        let policy = try Self.policy(
+            Self.notStatement("Allow", ["Action": .string("execute-api:Invoke"), "NotResource": .string(Self.getPets)]))
+        #expect(policy.decision(methodArn: Self.arn) == .implicitDeny)
+        #expect(policy.decision(methodArn: Self.postArn) == .allow)
+    }
+
+    @Test func denyWithNotResourceDeniesEverythingElse() throws {
+        // "Allow everything, deny all but GET /pets/*": one cacheable policy for many methods.
+        let policy = try Self.policy(
+            .array([
+                Self.statement("Allow", .string("*")),
+                Self.notStatement("Deny", ["Action": .string("execute-api:Invoke"), "NotResource": .array([.string(Self.getPets)])]),
+            ]))
+        #expect(policy.decision(methodArn: Self.arn) == .allow)
+        #expect(policy.decision(methodArn: Self.postArn) == .explicitDeny)
+    }
+
+    @Test func notActionAppliesToEveryOtherAction() throws {
+        // Allow with NotAction of an unrelated action covers execute-api:Invoke.
+        let allowOthers = try Self.policy(Self.notStatement("Allow", ["NotAction": .string("s3:*"), "Resource": .string("*")]))
+        #expect(allowOthers.decision(methodArn: Self.arn) == .allow)
+        // NotAction naming Invoke (any case, or by wildcard) leaves it out.
+        let allowButInvoke = try Self.policy(
+            Self.notStatement("Allow", ["NotAction": .array([.string("EXECUTE-API:*")]), "Resource": .string("*")]))
+        #expect(allowButInvoke.decision(methodArn: Self.arn) == .implicitDeny)
+        let denyOthers = try Self.policy(
+            .array([
+                Self.statement("Allow", .string("*")),
+                Self.notStatement("Deny", ["NotAction": .string("s3:GetObject"), "Resource": .string(Self.getPets)]),
+            ]))
+        #expect(denyOthers.decision(methodArn: Self.arn) == .explicitDeny)
+        #expect(denyOthers.decision(methodArn: Self.postArn) == .allow)
+    }
+
+    @Test func notActionWithNotResource() throws {
+        let policy = try Self.policy(Self.notStatement("Allow", ["NotAction": .string("s3:*"), "NotResource": .string(Self.getPets)]))
+        #expect(policy.decision(methodArn: Self.arn) == .implicitDeny)
+        #expect(policy.decision(methodArn: Self.postArn) == .allow)
+    }
+
+    @Test func bothElementsOfAPairAreRefused() {
+        let both = Self.notStatement("Allow", ["Action": .string("execute-api:Invoke"), "NotAction": .string("s3:*"), "Resource": .string("*")])
+        #expect((try? AuthorizerPolicy.parse(Self.output(.array([both]))).get()) == nil)
+        let bothResources = Self.notStatement(
+            "Allow", ["Action": .string("execute-api:Invoke"), "Resource": .string("*"), "NotResource": .string(Self.getPets)])
+        #expect((try? AuthorizerPolicy.parse(Self.output(.array([bothResources]))).get()) == nil)
+        let emptyNot = Self.notStatement("Allow", ["Action": .string("execute-api:Invoke"), "NotResource": .array([])])
+        #expect((try? AuthorizerPolicy.parse(Self.output(.array([emptyNot]))).get()) == nil)
+        let noResource = Self.notStatement("Allow", ["NotAction": .string("s3:*")])
+        #expect((try? AuthorizerPolicy.parse(Self.output(.array([noResource]))).get()) == nil)
+    }
+
     @Test func malformedOutputsAreRefused() {
         let allow = Self.statement("Allow", .string("*"))
         #expect((try? AuthorizerPolicy.parse(nil).get()) == nil)

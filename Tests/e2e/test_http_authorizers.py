@@ -221,3 +221,65 @@ def test_imported_lambda_authorizers_protect_their_routes(env):
     again = client.import_api(Body=json.dumps(exported))["ApiId"]
     [route] = [r for r in client.get_routes(ApiId=again)["Items"] if r["RouteKey"] == "GET /pets/{id}"]
     assert route["AuthorizationType"] == "CUSTOM"
+
+
+AUTHORIZER_LOG_FORMAT = ('{"requestId":"$context.requestId","status":"$context.status","authStatus":"$context.authorizer.status",'
+                         '"principal":"$context.authorizer.principalId","user":"$context.authorizer.user","n":"$context.authorizer.n",'
+                         '"error":"$context.authorizer.error","latency":"$context.authorizer.latency",'
+                         '"integrationLatency":"$context.authorizer.integrationLatency",'
+                         '"integrationStatus":"$context.authorizer.integrationStatus"}')
+
+
+def authorizer_log_lines(portico, api_id, log, calls):
+    """Sends `calls` (path, Authorization or None) through `$default`, access-logged to the file
+    `log`, and returns each call's access-log line, in order."""
+    portico.client().update_stage(ApiId=api_id, StageName="$default",
+                                  AccessLogSettings={"DestinationArn": f"file:{log}", "Format": AUTHORIZER_LOG_FORMAT})
+
+    def read():
+        return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+    deadline = time.monotonic() + 10
+    while not read() and time.monotonic() < deadline:
+        get(portico, api_id, "/open")
+        time.sleep(0.05)
+    assert read(), "the stage's access log was never written"
+    ids = []
+    for path, token in calls:
+        headers = {"Authorization": token} if token is not None else {}
+        ids.append(get(portico, api_id, path, **headers).headers["apigw-requestid"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        by_id = {entry["requestId"]: entry for entry in read()}
+        if all(i in by_id for i in ids):
+            return [by_id[i] for i in ids]
+        time.sleep(0.05)
+    raise AssertionError("access-log lines are missing")
+
+
+def test_access_log_authorizer_variables(env, tmp_path):
+    _, portico = env
+    api_id, _ = build(portico, "hsimple", ttl=300)
+    allowed, cached, denied, missing, unprotected = authorizer_log_lines(
+        portico, api_id, tmp_path / "simple.log", [("/pets/1", "allow-log"), ("/pets/2", "allow-log"), ("/pets/3", "nope"), ("/pets/4", None), ("/open", None)])
+    assert allowed["status"] == "200" and allowed["authStatus"] == "200"
+    assert allowed["user"] == "allow-log" and allowed["n"] == "1" and allowed["error"] == "-"
+    assert allowed["latency"].isdigit() and allowed["integrationLatency"].isdigit() and allowed["integrationStatus"] == "200"
+    # The second call is answered from the cache: no invocation of the authorizer function.
+    assert cached["authStatus"] == "200" and cached["user"] == "allow-log" and cached["latency"].isdigit()
+    assert cached["integrationLatency"] == "-" and cached["integrationStatus"] == "-"
+    assert denied["status"] == "403" and denied["authStatus"] == "403" and "isAuthorized" in denied["error"]
+    assert missing["status"] == "401" and missing["authStatus"] == "401" and missing["integrationStatus"] == "-"
+    assert unprotected["authStatus"] == "-" and unprotected["user"] == "-"
+
+
+def test_access_log_authorizer_policy_and_failure(env, tmp_path):
+    _, portico = env
+    api_id, _ = build(portico, "hiam", simple_responses=False)
+    allowed, denied = authorizer_log_lines(portico, api_id, tmp_path / "iam.log", [("/pets/1", "allow-p"), ("/pets/2", "deny")])
+    assert allowed["principal"] == "p-allow-p" and allowed["user"] == "allow-p" and allowed["authStatus"] == "200"
+    assert denied["principal"] == "p-deny" and denied["authStatus"] == "403" and denied["user"] == "-"
+    api_id, _ = build(portico, "hboom")
+    (failed,) = authorizer_log_lines(portico, api_id, tmp_path / "failed.log", [("/pets/1", "allow")])
+    assert failed["status"] == "500" and failed["authStatus"] == "500" and "boom" in failed["error"]
+    assert failed["integrationStatus"] == "200"

@@ -386,3 +386,38 @@ def test_imported_authorizers_protect_their_methods(env):
     assert call(portico, api_id, "/test/pets/1").status_code == 401
     assert call(portico, api_id, "/test/pets/1", headers={"X-Token": "allow-i"}).status_code == 200
     assert invocations(server, "authz")[-1]["event"]["authorizationToken"] == "allow-i"
+
+
+def test_access_log_authorizer_variables(env, tmp_path):
+    """`$context.authorizer.*` in a REST stage's access log (AWS's "Variables for access logging")."""
+    from rest_dataplane_helpers import wait_for
+    _, portico = env
+    api, _ = build(portico)  # TTL 300: the second allow-l call is answered from the cache
+    log = tmp_path / "rest-authorizer-access.log"
+    fmt = ('{"requestId":"$context.requestId","status":"$context.status","authStatus":"$context.authorizer.status",'
+           '"principal":"$context.authorizer.principalId","tenant":"$context.authorizer.tenant","level":"$context.authorizer.level",'
+           '"admin":"$context.authorizer.admin","error":"$context.authorizer.error","latency":"$context.authorizer.latency",'
+           '"integrationLatency":"$context.authorizer.integrationLatency","integrationStatus":"$context.authorizer.integrationStatus",'
+           '"authorizerRequestId":"$context.authorizer.requestId"}')
+    api.client.update_stage(restApiId=api.id, stageName="test", patchOperations=[
+        {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": f"file:{log}"},
+        {"op": "replace", "path": "/accessLogSettings/format", "value": fmt}])
+
+    def read():
+        return {entry["requestId"]: entry for entry in (json.loads(line) for line in log.read_text().splitlines())} if log.exists() else {}
+
+    wait_for(lambda: call(portico, api.id, "/test/open") and read())
+    calls = [("/test/pets/7", "allow-l"), ("/test/pets/7", "allow-l"), ("/test/pets/7", "deny"), ("/test/pets/7", None)]
+    ids = [call(portico, api.id, path, headers={"Authorization": token} if token else {}).headers["x-amzn-RequestId"]
+           for path, token in calls]
+    wait_for(lambda: all(i in read() for i in ids))
+    allowed, cached, denied, missing = (read()[i] for i in ids)
+    assert allowed["status"] == "200" and allowed["authStatus"] == "200" and allowed["principal"] == "user-allow-l"
+    assert (allowed["tenant"], allowed["level"], allowed["admin"]) == ("t1", "3", "true")
+    assert allowed["error"] == "-" and allowed["latency"].isdigit()
+    assert allowed["integrationLatency"].isdigit() and allowed["integrationStatus"] == "200"
+    assert allowed["authorizerRequestId"] == "-"
+    assert cached["authStatus"] == "200" and cached["principal"] == "user-allow-l" and cached["integrationStatus"] == "-"
+    assert denied["status"] == "403" and denied["authStatus"] == "403" and denied["principal"] == "user-deny"
+    assert denied["error"] == "User is not authorized to access this resource with an explicit deny"
+    assert missing["status"] == "401" and missing["authStatus"] == "401" and missing["principal"] == "-"

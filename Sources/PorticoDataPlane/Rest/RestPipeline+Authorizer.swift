@@ -27,6 +27,7 @@ extension RestPipeline {
             next(authorizerConfigurationError())
             return
         }
+        exchange.authorizerStarted()
         var identity: [String] = []
         for source in authorizer.sources {
             guard let value = identityValue(source), !value.isEmpty else {
@@ -64,7 +65,13 @@ extension RestPipeline {
         let invocation = LambdaInvocation(functionName: target.functionName, payload: payload, traceId: rest.traceId)
         call.start(invocation, invoker: state.lambda, on: state.pool.eventLoop, timeoutMillis: authorizer.timeoutMillis) { result in
             exchange.lambdaCall = nil
-            let latency = (NIODeadline.now() - call.startedAt).nanoseconds / 1_000_000
+            let latencyNanos = (NIODeadline.now() - call.startedAt).nanoseconds
+            let latency = latencyNanos / 1_000_000
+            switch result {
+            case .timedOut, .failed: exchange.authorizerInvoked(latencyNanos: latencyNanos, status: nil)
+            case .outcome(.rejected(let error)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: error.statusCode)
+            case .outcome(.completed(let response)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: response.statusCode)
+            }
             switch result {
             case .timedOut:
                 exchange.errorMessage = "authorizer timed out"
@@ -124,24 +131,30 @@ extension RestPipeline {
         switch authorization.policy.decision(methodArn: methodArn) {
         case .allow:
             rest.authorization = authorization
+            exchange.authorizerEnded(status: 200, principalId: authorization.policy.principalId, context: authorization.policy.context)
             // `$context` was built before the authorizer ran (for `context.*` sources).
             rest.contextCache = nil
             return nil
         case .explicitDeny:
+            exchange.authorizerEnded(
+                status: 403, error: "User is not authorized to access this resource with an explicit deny", principalId: authorization.policy.principalId)
             return accessDenied("User is not authorized to access this resource with an explicit deny")
         case .implicitDeny:
+            exchange.authorizerEnded(status: 403, error: "User is not authorized to access this resource", principalId: authorization.policy.principalId)
             return accessDenied("User is not authorized to access this resource")
         }
     }
 
     func unauthorized(_ reason: String) -> RestResponse {
         exchange.errorMessage = reason
+        exchange.authorizerEnded(status: 401, error: reason)
         return gatewayResponse(.unauthorized, message: "Unauthorized")
     }
 
     /// 500 `{"message":null}`: AWS's answer to an authorizer that fails or answers nonsense.
     func authorizerConfigurationError() -> RestResponse {
-        gatewayResponse(.authorizerConfigurationError, message: nil)
+        exchange.authorizerEnded(status: 500, error: exchange.errorMessage)
+        return gatewayResponse(.authorizerConfigurationError, message: nil)
     }
 
     /// 403 ACCESS_DENIED. Not customised, AWS answers an authorizer's deny with a capitalised

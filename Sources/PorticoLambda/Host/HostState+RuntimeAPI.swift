@@ -169,16 +169,23 @@ extension HostState {
     /// with `Init Duration` on a cold start and `Status: timeout` after one, tab-separated as AWS writes it.
     private func reportLine(_ running: RunningInvocation, worker: FunctionWorker, status: String?) -> String {
         let started = running.deliveredAt ?? running.startedAt
-        let millis = Double((NIODeadline.now() - started).nanoseconds) / 1e6
+        let nanos = (NIODeadline.now() - started).nanoseconds
         let function = worker.function.configuration
-        var line = "REPORT RequestId: \(running.requestId)\tDuration: \(String(format: "%.2f", millis)) ms"
-        line += "\tBilled Duration: \(Int(millis.rounded(.up))) ms\tMemory Size: \(function.memorySizeMB) MB"
+        var line = "REPORT RequestId: \(running.requestId)\tDuration: \(Self.milliseconds(nanos)) ms"
+        line += "\tBilled Duration: \((nanos + 999_999) / 1_000_000) ms\tMemory Size: \(function.memorySizeMB) MB"
         line += "\tMax Memory Used: \(ProcessLauncher.peakMemoryMB(worker.pid) ?? 0) MB"
         if running.coldStart, let initDuration = worker.initDuration {
-            line += "\tInit Duration: \(String(format: "%.2f", Double(initDuration.nanoseconds) / 1e6)) ms"
+            line += "\tInit Duration: \(Self.milliseconds(initDuration.nanoseconds)) ms"
         }
         if let status { line += "\tStatus: \(status)" }
         return line
+    }
+
+    /// `1.23`: nanoseconds as milliseconds with two decimals (rounded), without `String(format:)`.
+    static func milliseconds(_ nanoseconds: Int64) -> String {
+        let hundredths = (max(0, nanoseconds) + 5_000) / 10_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     private func scheduleTimeout(_ running: RunningInvocation, on worker: FunctionWorker, seconds: Double) {

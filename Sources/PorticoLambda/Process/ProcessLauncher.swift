@@ -161,12 +161,46 @@ enum ProcessLauncher {
         _ = kill(-pid, SIGKILL)
     }
 
-    /// The process's peak resident size (`VmHWM` in /proc), in MB, for the REPORT line.
+    /// The process's peak resident size (`VmHWM` in /proc), in MB, for the REPORT line. Read
+    /// with plain `read(2)` into a stack buffer and scanned as bytes: it runs once per invocation
+    /// on the host's loop, where Foundation's file reading and line splitting cost more than the
+    /// rest of the invocation.
     static func peakMemoryMB(_ pid: pid_t) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
-            return kilobytes.map { max(1, ($0 + 1023) / 1024) }
+        guard pid > 0 else { return nil }
+        let fd = "/proc/\(pid)/status".withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer -> Int? in
+            var used = 0
+            while used < buffer.count {
+                let got = read(fd, buffer.baseAddress! + used, buffer.count - used)
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { break }
+                used += got
+            }
+            return vmHWMKilobytes(UnsafeBufferPointer(rebasing: buffer[..<used])).map { max(1, ($0 + 1023) / 1024) }
+        }
+    }
+
+    /// The number after `VmHWM:` at the start of a line of `/proc/{pid}/status`, in kB.
+    static func vmHWMKilobytes(_ status: UnsafeBufferPointer<UInt8>) -> Int? {
+        let key = Array("VmHWM:".utf8)
+        var index = 0
+        while index + key.count <= status.count {
+            let atLineStart = index == 0 || status[index - 1] == UInt8(ascii: "\n")
+            if atLineStart, status[index] == key[0], zip(key.indices, key).allSatisfy({ status[index + $0] == $1 }) {
+                var cursor = index + key.count
+                while cursor < status.count, status[cursor] == UInt8(ascii: " ") || status[cursor] == UInt8(ascii: "\t") { cursor += 1 }
+                var value = 0
+                var digits = 0
+                while cursor < status.count, status[cursor] >= UInt8(ascii: "0"), status[cursor] <= UInt8(ascii: "9") {
+                    value = value * 10 + Int(status[cursor] - UInt8(ascii: "0"))
+                    cursor += 1
+                    digits += 1
+                }
+                return digits > 0 ? value : nil
+            }
+            index += 1
         }
         return nil
     }

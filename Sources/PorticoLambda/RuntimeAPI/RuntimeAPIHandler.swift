@@ -10,7 +10,14 @@ final class RuntimeAPIHandler: ChannelInboundHandler {
     private let host: HostState
     private let worker: FunctionWorker
     private let maxBodyBytes: Int
+    /// The calls on this connection not answered yet (at most a `/next` waiting for an event, and
+    /// a call behind it), told when the connection goes away. Answered ones are dropped as soon as
+    /// the next call arrives: a runtime makes two calls per invocation on one keep-alive
+    /// connection, and keeping them (as this once did) made every call scan all earlier ones.
     private var responders: [RuntimeResponder] = []
+
+    /// Calls held (for tests: stays at most 2 however many invocations a connection carries).
+    var heldResponders: Int { responders.count }
     /// The request being read: its head, its body so far, and whether the body passed the limit
     /// (it is then dropped, not buffered: the call is refused as AWS refuses an oversized response).
     private var head: HTTPRequestHead?
@@ -41,7 +48,7 @@ final class RuntimeAPIHandler: ChannelInboundHandler {
             guard let head else { return }
             self.head = nil
             let responder = RuntimeResponder(context: context, keepAlive: head.isKeepAlive)
-            responders.removeAll { !$0.isUsable }
+            responders.removeAll { $0.isAnswered || $0.isClosed }
             responders.append(responder)
             host.runtimeCall(RuntimeCall(head: head, body: body, tooLarge: tooLarge), worker: worker, responder: responder)
             body = ByteBuffer()

@@ -8,6 +8,8 @@ final class RuntimeResponder {
     private let keepAlive: Bool
     /// Set by the handler when the connection goes away; a late answer is then dropped.
     var isClosed = false
+    /// The response has been written: the handler forgets this responder.
+    private(set) var isAnswered = false
 
     init(context: ChannelHandlerContext, keepAlive: Bool) {
         self.context = context
@@ -19,7 +21,8 @@ final class RuntimeResponder {
     /// Writes a whole response. Every answer carries a `Content-Type`: awslambdaric's native
     /// client crashes (SIGSEGV) on a `/next` reply without one (AWS_FACTS.md L2).
     func send(_ status: HTTPResponseStatus, headers extra: [(String, String)] = [], contentType: String = "application/json", body: ByteBuffer) {
-        guard isUsable else { return }
+        guard isUsable, !isAnswered else { return }
+        isAnswered = true
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.readableBytes))

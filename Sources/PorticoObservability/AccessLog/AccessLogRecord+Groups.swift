@@ -7,8 +7,14 @@ extension AccessLogRecord {
         public var principalId: String?
         /// `$context.authorizer.latency`.
         public var latencyMillis: Int?
-        /// `$context.authorizer.status`.
+        /// `$context.authorizer.status`: the status the authorizer step ended with (200 when it
+        /// allowed the request; 401, 403 or 500 when it stopped it).
         public var status: Int?
+        /// `$context.authorizer.integrationLatency`: the authorizer function's invocation, in ms
+        /// (nil when the answer came from the cache or no function was called).
+        public var integrationLatencyMillis: Int?
+        /// `$context.authorizer.integrationStatus`: the status of the authorizer function's invocation.
+        public var integrationStatus: Int?
         /// `$context.authorizer.claims.<name>`: JWT claims, already turned into strings.
         public var claims: [String: String]
         /// `$context.authorizer.<key>`: a Lambda authorizer's `context` map, values already turned into strings.
@@ -19,6 +25,8 @@ extension AccessLogRecord {
             principalId: String? = nil,
             latencyMillis: Int? = nil,
             status: Int? = nil,
+            integrationLatencyMillis: Int? = nil,
+            integrationStatus: Int? = nil,
             claims: [String: String] = [:],
             context: [String: String] = [:]
         ) {
@@ -26,6 +34,8 @@ extension AccessLogRecord {
             self.principalId = principalId
             self.latencyMillis = latencyMillis
             self.status = status
+            self.integrationLatencyMillis = integrationLatencyMillis
+            self.integrationStatus = integrationStatus
             self.claims = claims
             self.context = context
         }

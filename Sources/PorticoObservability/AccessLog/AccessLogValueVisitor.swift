@@ -65,6 +65,8 @@ extension AccessLogVariable {
         case .authorizerPrincipalId: visitor.optionalString(record.authorizer?.principalId)
         case .authorizerLatency: visitor.optionalNumber(record.authorizer?.latencyMillis)
         case .authorizerStatus: visitor.optionalNumber(record.authorizer?.status)
+        case .authorizerIntegrationLatency: visitor.optionalNumber(record.authorizer?.integrationLatencyMillis)
+        case .authorizerIntegrationStatus: visitor.optionalNumber(record.authorizer?.integrationStatus)
         case .authorizerClaim(let index): visitor.optionalString(record.authorizer?.claims[names[index]])
         case .authorizerProperty(let index): visitor.optionalString(record.authorizer?.context[names[index]])
         case .unavailable, .unknown: visitor.dash()

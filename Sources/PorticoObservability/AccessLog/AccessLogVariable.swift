@@ -47,6 +47,8 @@ enum AccessLogVariable: Sendable, Equatable {
     case authorizerPrincipalId
     case authorizerLatency
     case authorizerStatus
+    case authorizerIntegrationLatency
+    case authorizerIntegrationStatus
     /// `authorizer.claims.<name>`: a JWT claim; the name is `AccessLogFormat.names[index]`.
     case authorizerClaim(Int)
     /// `authorizer.<key>`: a key of a Lambda authorizer's `context` map, at `AccessLogFormat.names[index]`.
@@ -137,5 +139,10 @@ enum AccessLogVariable: Sendable, Equatable {
         "authorizer.principalId": .authorizerPrincipalId,
         "authorizer.latency": .authorizerLatency,
         "authorizer.status": .authorizerStatus,
+        // REST APIs' names (AWS's "Variables for access logging"); HTTP APIs accept them too.
+        "authorizer.integrationLatency": .authorizerIntegrationLatency,
+        "authorizer.integrationStatus": .authorizerIntegrationStatus,
+        // The authorizer function's Lambda request id: not known to Portico's data plane.
+        "authorizer.requestId": .unavailable,
     ]
 }

@@ -5,11 +5,35 @@ public import PorticoModel
 /// method ARNs, an optional `context` of string, number and boolean values, and an optional
 /// `usageIdentifierKey`. Parsed once per authorizer call; evaluated for every request the cached
 /// result serves, against that request's method ARN.
+///
+/// Statements may use IAM's `NotAction` and `NotResource` instead of `Action` and `Resource`
+/// (AWS's own authorizer types carry them, e.g. `APIGatewayCustomAuthorizerPolicy` in
+/// aws-lambda-dotnet, for "Deny everything except these methods" policies that cache well).
 public struct AuthorizerPolicy: Sendable, Equatable {
     public struct Statement: Sendable, Equatable {
         public var allow: Bool
+        /// The `Action` patterns, or with `notAction` the `NotAction` patterns.
         public var actions: [String]
         public var resources: [String]
+        /// The statement names the actions it does *not* apply to (`NotAction`).
+        public var notAction: Bool
+        /// The statement names the resources it does *not* apply to (`NotResource`).
+        public var notResource: Bool
+
+        public init(allow: Bool, actions: [String], resources: [String], notAction: Bool = false, notResource: Bool = false) {
+            self.allow = allow
+            self.actions = actions
+            self.resources = resources
+            self.notAction = notAction
+            self.notResource = notResource
+        }
+
+        /// IAM's rule for one statement: it applies when the action is (or with `NotAction`, is
+        /// not) one it lists, and the resource is (or with `NotResource`, is not) one it lists.
+        func applies(action: String, resource: String) -> Bool {
+            actions.contains(where: { AuthorizerPolicy.matches($0, action) }) != notAction
+                && resources.contains(where: { AuthorizerPolicy.matches($0, resource) }) != notResource
+        }
     }
 
     public enum Decision: Sendable, Equatable {
@@ -39,7 +63,8 @@ public struct AuthorizerPolicy: Sendable, Equatable {
 
     /// Reads the function's output. AWS answers 500 (AUTHORIZER_CONFIGURATION_ERROR) when it is
     /// not this shape: no `principalId`, no `policyDocument`, a statement without a valid
-    /// `Effect`, `Action` or `Resource`, or a `context` value that is an object or an array.
+    /// `Effect`, without exactly one of `Action`/`NotAction` or of `Resource`/`NotResource`, or a
+    /// `context` value that is an object or an array.
     public static func parse(_ output: JSONValue?) -> Result<AuthorizerPolicy, Malformed> {
         guard case .object(let members) = output else { return .failure(.init(reason: "the output is not a JSON object")) }
         let principalId: String
@@ -66,10 +91,15 @@ public struct AuthorizerPolicy: Sendable, Equatable {
             case .string("Deny"): allow = false
             default: return .failure(.init(reason: "a statement's Effect is neither Allow nor Deny"))
             }
-            guard let actions = strings(statement["Action"]), let resources = strings(statement["Resource"]) else {
-                return .failure(.init(reason: "a statement's Action or Resource is missing"))
+            // IAM refuses a statement with both elements of a pair (or neither); so does Portico.
+            // (Guess: AWS's answer to such an authorizer output is not documented; a policy IAM
+            // would not accept is treated like any other malformed output, 500.)
+            guard let (actions, notAction) = either(statement, "Action", "NotAction"),
+                let (resources, notResource) = either(statement, "Resource", "NotResource")
+            else {
+                return .failure(.init(reason: "a statement needs exactly one of Action and NotAction, and of Resource and NotResource"))
             }
-            statements.append(Statement(allow: allow, actions: actions, resources: resources))
+            statements.append(Statement(allow: allow, actions: actions, resources: resources, notAction: notAction, notResource: notResource))
         }
         var context: [String: JSONValue] = [:]
         switch members["context"] {
@@ -92,10 +122,7 @@ public struct AuthorizerPolicy: Sendable, Equatable {
     /// IAM's rule: an explicit Deny wins, then any Allow, else the request is implicitly denied.
     public func decision(methodArn: String) -> Decision {
         var allowed = false
-        for statement in statements
-        where statement.actions.contains(where: { Self.matches($0, "execute-api:Invoke") })
-            && statement.resources.contains(where: { Self.matches($0, methodArn) })
-        {
+        for statement in statements where statement.applies(action: "execute-api:Invoke", resource: methodArn) {
             if !statement.allow { return .explicitDeny }
             allowed = true
         }
@@ -130,6 +157,16 @@ public struct AuthorizerPolicy: Sendable, Equatable {
         }
         while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
         return pi == p.count
+    }
+
+    /// The patterns of `element` (and false) or of `notElement` (and true); nil when the statement
+    /// has both, neither, or a value that is not a non-empty string or list of strings.
+    private static func either(_ statement: [String: JSONValue], _ element: String, _ notElement: String) -> ([String], Bool)? {
+        switch (statement[element], statement[notElement]) {
+        case (let value?, nil): return strings(value).map { ($0, false) }
+        case (nil, let value?): return strings(value).map { ($0, true) }
+        default: return nil
+        }
     }
 
     private static func strings(_ value: JSONValue?) -> [String]? {
