@@ -22,6 +22,8 @@ public final class RestRuntimeMethod: Sendable {
     /// `CUSTOM` or `COGNITO_USER_POOLS` with no authorizer the data plane can run (a Cognito
     /// pool, a lost id): requests answer 500 AUTHORIZER_CONFIGURATION_ERROR rather than pass.
     public let authorizerUnusable: Bool
+    /// `"{resourcePath}/{httpMethod}"`, as a usage plan's per-method throttles name the method.
+    public let usagePlanMethodKey: String
 
     public init(
         httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RequestValidation,
@@ -38,6 +40,7 @@ public final class RestRuntimeMethod: Sendable {
         self.apiKeyRequired = apiKeyRequired
         self.authorizer = authorizer
         self.authorizerUnusable = authorizerUnusable
+        self.usagePlanMethodKey = (resourcePath == "/" ? "" : resourcePath) + "/" + httpMethod
     }
 }
 
