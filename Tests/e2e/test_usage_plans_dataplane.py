@@ -37,6 +37,7 @@ def test_key_required_allow_and_deny(fresh):
 
     missing = get(fresh, api)
     assert missing.status_code == 403 and missing.json() == {"message": "Forbidden"}
+    assert missing.headers["x-amzn-ErrorType"] == "ForbiddenException"
     assert get(fresh, api, "unknown-key-value-0123456789").status_code == 403
     assert call(fresh, api.id, "/prod/open").status_code == 200
 
@@ -67,6 +68,7 @@ def test_quota_is_exact_under_concurrency(fresh):
     assert statuses.count(200) == 59 and statuses.count(429) == 41
     refused = get(fresh, api, key["value"])
     assert refused.status_code == 429 and refused.json() == {"message": "Limit Exceeded"}
+    assert refused.headers["x-amzn-ErrorType"] == "LimitExceededException"
     today = __import__("datetime").datetime.now(__import__("datetime").timezone.utc).date().isoformat()
     assert client.get_usage(usagePlanId=plan_id, startDate=today, endDate=today)["items"] == {key["id"]: [[60, 0]]}
     # UpdateUsage gives the key 2 more requests in this period, live.
@@ -105,3 +107,4 @@ def test_plan_throttle_answers_429(fresh):
     assert statuses == [200, 200, 429]
     throttled = get(fresh, api, key["value"])
     assert throttled.status_code == 429 and throttled.json() == {"message": "Too Many Requests"}
+    assert throttled.headers["x-amzn-ErrorType"] == "TooManyRequestsException"
