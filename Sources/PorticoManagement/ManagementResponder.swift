@@ -16,11 +16,12 @@ struct ManagementResponder: Sendable {
     let logger: Logger
     let router: Router<Operation>
     let functionHost: any FunctionHosting
+    let liveUsage: (any LiveUsage)?
 
     init(
         configuration: ManagementConfiguration, store: any Store, verifier: SigV4Verifier,
         metricsText: @escaping @Sendable () -> String, logger: Logger,
-        functionHost: any FunctionHosting = UnavailableFunctionHost()
+        functionHost: any FunctionHosting = UnavailableFunctionHost(), liveUsage: (any LiveUsage)? = nil
     ) {
         self.configuration = configuration
         self.store = store
@@ -29,6 +30,7 @@ struct ManagementResponder: Sendable {
         self.logger = logger
         self.router = Self.makeRouter()
         self.functionHost = functionHost
+        self.liveUsage = liveUsage
     }
 
     /// Every `apigatewayv2` and `apigateway` (REST API) operation Portico serves, by method and URI
@@ -63,6 +65,10 @@ struct ManagementResponder: Sendable {
         LambdaConcurrencyOperations.register(into: &router)
         LambdaInvokeOperation.register(into: &router)
         LambdaTagOperations.register(into: &router)
+        ApiKeyOperations.register(into: &router)
+        UsagePlanOperations.register(into: &router)
+        UsagePlanKeyOperations.register(into: &router)
+        UsageOperations.register(into: &router)
         return router
     }
 
@@ -92,6 +98,7 @@ struct ManagementResponder: Sendable {
             var context = OperationContext(
                 request: request, parameters: match.parameters, configuration: configuration, store: store, now: Date())
             context.functionHost = functionHost
+            context.liveUsage = liveUsage
             context.eventLoop = eventLoop
             do {
                 return try await match.handler(context)

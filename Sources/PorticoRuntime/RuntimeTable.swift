@@ -8,12 +8,17 @@ public final class RuntimeTable: Sendable {
     /// REST APIs (`apigateway` v1), apart from HTTP APIs: an HTTP API request finds its API in
     /// `apis` and never looks here. Ids never collide (one namespace).
     public let restApis: [String: RestRuntimeApi]
+    /// API keys and usage plans (REST methods with `apiKeyRequired`).
+    public let usagePlans: UsagePlanTable
     /// Increases with every swap; useful in logs and tests.
     public let generation: Int
 
-    public init(apis: [String: RuntimeApi], restApis: [String: RestRuntimeApi] = [:], generation: Int) {
+    public init(
+        apis: [String: RuntimeApi], restApis: [String: RestRuntimeApi] = [:], usagePlans: UsagePlanTable = .empty, generation: Int
+    ) {
         self.apis = apis
         self.restApis = restApis
+        self.usagePlans = usagePlans
         self.generation = generation
     }
 

@@ -85,9 +85,11 @@ public struct PorticoApplication: Sendable {
             try? await managementGroup.shutdownGracefully()
             throw StartupError("cannot read the stored Lambda functions: \(error)")
         }
+        let usageCounters = UsageCounters()
+        let usageFlusher = UsageFlusher(counters: usageCounters, store: store, logger: logger)
         let management = ManagementServer(
             configuration: managementConfiguration, store: store, verifier: verifier,
-            metricsText: { metrics.prometheusText() }, logger: logger, functionHost: functionHost)
+            metricsText: { metrics.prometheusText() }, logger: logger, functionHost: functionHost, liveUsage: usageFlusher)
         let managementAddress: SocketAddress
         do {
             managementAddress = try await management.start(group: managementGroup)
@@ -103,7 +105,7 @@ public struct PorticoApplication: Sendable {
             metrics: metrics, accessLogs: accessLogs)
         let reloader = RuntimeReloader(
             store: store, compiler: compiler, restCompiler: RestDeploymentCompiler(metrics: metrics, accessLogs: accessLogs, cognitoEndpoint: configuration.dataPlane.cognitoEndpoint),
-            dataPlane: dataPlane, metrics: metrics, logger: logger)
+            dataPlane: dataPlane, metrics: metrics, logger: logger, usageCounters: usageCounters)
         // Subscribe before the first load so no change between the two is missed.
         let changes = store.changes()
         if configuration.seedExample, try await ExampleApi.seedIfEmpty(store: store, managementURL: managementURL) {
@@ -127,9 +129,12 @@ public struct PorticoApplication: Sendable {
 
         let reloading = Task {
             for await change in changes {
+                if change.everything { usageCounters.removeAll() }
                 await reloader.apply(change)
             }
         }
+        // The quota counts' write-behind (no SQLite write on the request path).
+        let flushing = Task { await usageFlusher.run() }
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await signal in signals {
             logger.info("received \(signal): draining in-flight requests and stopping")
@@ -137,6 +142,9 @@ public struct PorticoApplication: Sendable {
         }
         await management.shutdown()
         await dataPlane.shutdown()
+        // Every request the drained data plane admitted is now counted: write the last counts.
+        flushing.cancel()
+        await usageFlusher.flush()
         // After the data plane has drained, so invocations it was waiting for could finish.
         await functionHost.shutdown()
         reloading.cancel()

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PorticoDataPlane
 import PorticoModel
@@ -18,12 +19,16 @@ actor RuntimeReloader {
     private let logger: Logger
     private var compiled: [String: RuntimeApi] = [:]
     private var compiledRest: [String: RestRuntimeApi] = [:]
+    private var usagePlans: UsagePlanTable = .empty
+    /// The quota counters (the one place their counts live); the usage-plan table references them.
+    let usageCounters: UsageCounters
     private var generation = 0
 
     init(
         store: any Store, compiler: DeploymentCompiler, restCompiler: RestDeploymentCompiler, dataPlane: DataPlaneServer,
-        metrics: MetricsRegistry, logger: Logger
+        metrics: MetricsRegistry, logger: Logger, usageCounters: UsageCounters = UsageCounters()
     ) {
+        self.usageCounters = usageCounters
         self.store = store
         self.compiler = compiler
         self.restCompiler = restCompiler
@@ -51,6 +56,7 @@ actor RuntimeReloader {
         for (document, snapshots) in restDocuments {
             compiledRest[document.restApi.id] = compileRest(document, snapshots)
         }
+        try await compileUsagePlans()
         await install()
     }
 
@@ -61,6 +67,14 @@ actor RuntimeReloader {
             for apiId in compiledRest.keys { metrics.remove(apiId: apiId) }
             do { try await loadAll() } catch { logger.error("reloading the runtime table failed", metadata: ["error": "\(error)"]) }
             return
+        }
+        if change.usagePlans {
+            do {
+                try await compileUsagePlans()
+                if change.apiIds.isEmpty && change.restApiIds.isEmpty { await install() }
+            } catch {
+                logger.error("recompiling API keys and usage plans failed", metadata: ["error": "\(error)"])
+            }
         }
         guard !change.apiIds.isEmpty || !change.restApiIds.isEmpty else { return }
         do {
@@ -120,10 +134,32 @@ actor RuntimeReloader {
 
     private func install() async {
         generation += 1
-        await dataPlane.install(RuntimeTable(apis: compiled, restApis: compiledRest, generation: generation))
+        await dataPlane.install(RuntimeTable(apis: compiled, restApis: compiledRest, usagePlans: usagePlans, generation: generation))
         logger.debug(
             "runtime table installed",
             metadata: ["generation": "\(generation)", "apis": "\(compiled.count)", "restApis": "\(compiledRest.count)"])
+    }
+
+    /// Compiles every API key and usage plan. Counters that do not exist yet start from the stored history of
+    /// their current quota period (at most 31 days back: a MONTH period's longest span).
+    private func compileUsagePlans() async throws {
+        let today = QuotaPeriod.epochDay(of: Date())
+        let from = QuotaPeriod.dayText(today - 31)
+        let to = QuotaPeriod.dayText(today)
+        let (keys, plans, history) = try await store.transaction { transaction in
+            let plans = try transaction.allUsagePlans()
+            var history: [String: [String: [Int: Int64]]] = [:]
+            for plan in plans {
+                for record in try transaction.usage(usagePlanId: plan.plan.id, keyId: nil, from: from, to: to) {
+                    guard let day = QuotaPeriod.epochDay(ofText: record.day) else { continue }
+                    history[plan.plan.id, default: [:]][record.keyId, default: [:]][day, default: 0] += record.used
+                }
+            }
+            return (try transaction.allApiKeys(), plans, history)
+        }
+        usagePlans = UsagePlanCompiler.compile(keys: keys, plans: plans, counters: usageCounters, today: today) { planId, keyId, fromDay in
+            (history[planId]?[keyId] ?? [:]).filter { $0.key >= fromDay }.values.reduce(0, +)
+        }
     }
 
     private static func snapshots(for document: ApiDocument, _ transaction: any StoreTransaction) throws -> [String: DeploymentSnapshot] {

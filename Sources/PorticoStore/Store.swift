@@ -46,24 +46,51 @@ public protocol StoreTransaction {
     func putLambdaFunction(_ function: LambdaFunctionDocument) throws
     func deleteLambdaFunction(name: String) throws
 
+    /// An API key by id.
+    func apiKey(id: String) throws -> ApiKey?
+    /// All API keys, ordered by id.
+    func allApiKeys() throws -> [ApiKey]
+    func putApiKey(_ key: ApiKey) throws
+    func deleteApiKey(id: String) throws
+
+    /// A usage plan (with the ids of its keys) by id.
+    func usagePlan(id: String) throws -> UsagePlanDocument?
+    /// All usage plans, ordered by id.
+    func allUsagePlans() throws -> [UsagePlanDocument]
+    func putUsagePlan(_ document: UsagePlanDocument) throws
+    /// Deletes the plan and its usage history.
+    func deleteUsagePlan(id: String) throws
+
+    /// The usage history of a plan (one key's, or every key's when `keyId` is `nil`) for the days `from...to`
+    /// (`yyyy-MM-dd`, inclusive), ordered by key then day.
+    func usage(usagePlanId: String, keyId: String?, from: String, to: String) throws -> [UsageRecord]
+    /// Adds each record's `used` to the stored count of its plan, key and day. Usage is counted, not
+    /// configured: adding it announces no change.
+    func addUsage(_ records: [UsageRecord]) throws
+
     /// Deletes everything (`POST /_portico/reset`).
     func deleteEverything() throws
 }
 
 /// A committed change: the ids of the APIs whose documents or snapshots changed, HTTP APIs and
-/// REST APIs apart (they are compiled differently; their ids never collide), and the names of the
-/// Lambda functions written or deleted.
+/// REST APIs apart (they are compiled differently; their ids never collide), the names of the
+/// Lambda functions written or deleted, and whether API keys or usage plans changed.
 public struct StoreChange: Sendable, Equatable {
     public var apiIds: Set<String>
     public var restApiIds: Set<String>
     public var functionNames: Set<String>
+    /// `true` when an API key, a usage plan or a usage plan key was written or deleted.
+    public var usagePlans: Bool
     /// `true` when the change was a reset of everything.
     public var everything: Bool
 
-    public init(apiIds: Set<String>, restApiIds: Set<String> = [], functionNames: Set<String> = [], everything: Bool = false) {
+    public init(
+        apiIds: Set<String>, restApiIds: Set<String> = [], functionNames: Set<String> = [], usagePlans: Bool = false, everything: Bool = false
+    ) {
         self.apiIds = apiIds
         self.restApiIds = restApiIds
         self.functionNames = functionNames
+        self.usagePlans = usagePlans
         self.everything = everything
     }
 }

@@ -87,12 +87,33 @@ struct RestPipeline {
         return nil
     }
 
-    /// `apiKeyRequired` answers 403 "Forbidden" (INVALID_API_KEY) without `x-api-key`
-    /// (AWS_FACTS 6). Portico has no API keys or usage plans yet, so no key can be valid: every
-    /// request to such a method is refused, as AWS refuses a key that no usage plan holds.
+    /// `apiKeyRequired` (AWS_FACTS 6): the key comes from `x-api-key` (`apiKeySource` HEADER) or the
+    /// Lambda authorizer's `usageIdentifierKey` (AUTHORIZER). A missing, unknown or disabled key, or
+    /// one no usage plan holds on this stage, answers 403 "Forbidden" (INVALID_API_KEY); the plan's
+    /// throttle for this key (the method's, else the plan's) 429 "Too Many Requests" (THROTTLED); an
+    /// exhausted quota 429 "Limit Exceeded" (QUOTA_EXCEEDED). The throttle is checked first, so a
+    /// throttled request does not use quota. Everything here reads the immutable usage-plan table; the
+    /// only writes are the bucket's and the quota counter's atomics.
     func checkApiKey(_ method: RestRuntimeMethod) -> RestResponse? {
-        if method.apiKeyRequired {
+        guard method.apiKeyRequired else { return nil }
+        let value: String?
+        if rest.deployment?.apiKeyFromAuthorizer == true {
+            value = rest.authorization?.policy.usageIdentifierKey
+        } else {
+            value = exchange.head.headers.first(name: "x-api-key")
+        }
+        guard let value, let stage = rest.stage, let key = state.table.usagePlans.keysByValue[value], key.enabled,
+            let plan = key.plan(restApiId: rest.api.restApiId, stage: stage.name)
+        else {
             return gatewayResponse(.invalidApiKey, message: "Forbidden")
+        }
+        if let bucket = plan.bucket(methodKey: method.usagePlanMethodKey),
+            !bucket.take(now: Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds))
+        {
+            return gatewayResponse(.throttled, message: "Too Many Requests")
+        }
+        guard plan.admit(day: Int(WallClock.nowMillis() / 86_400_000)) else {
+            return gatewayResponse(.quotaExceeded, message: "Limit Exceeded")
         }
         return nil
     }

@@ -20,6 +20,8 @@ struct OperationContext: Sendable {
     var functionHost: any FunctionHosting = UnavailableFunctionHost()
     /// The event loop of the connection the request came on (Invoke's answer arrives on it).
     var eventLoop: (any EventLoop)? = nil
+    /// The data plane's live quota counters (GetUsage, UpdateUsage); `nil` without a data plane.
+    var liveUsage: (any LiveUsage)? = nil
 
     /// A path parameter of the operation's URI template (already percent-decoded).
     func parameter(_ name: String) -> String {

@@ -34,13 +34,13 @@ public final class ManagementServer: Sendable {
     public init(
         configuration: ManagementConfiguration, store: any Store, verifier: SigV4Verifier,
         metricsText: @escaping @Sendable () -> String, logger: Logger,
-        functionHost: any FunctionHosting = UnavailableFunctionHost()
+        functionHost: any FunctionHosting = UnavailableFunctionHost(), liveUsage: (any LiveUsage)? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
         self.responder = ManagementResponder(
             configuration: configuration, store: store, verifier: verifier, metricsText: metricsText, logger: logger,
-            functionHost: functionHost)
+            functionHost: functionHost, liveUsage: liveUsage)
     }
 
     /// Binds (port 0 = ephemeral) and starts serving; returns the bound address.

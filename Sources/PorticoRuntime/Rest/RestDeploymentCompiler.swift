@@ -97,7 +97,8 @@ public struct RestDeploymentCompiler: Sendable {
         return RestRuntimeDeployment(
             deploymentId: snapshot.deploymentId, isCanary: isCanary, stageVariables: variables, router: RestRouter(methods: methods),
             gatewayResponses: RestGatewayResponses(customised: snapshot.gatewayResponses, warnings: &warnings),
-            binaryMediaTypes: BinaryMediaTypes(snapshot.binaryMediaTypes), logStage: logStage)
+            binaryMediaTypes: BinaryMediaTypes(snapshot.binaryMediaTypes), logStage: logStage,
+            apiKeyFromAuthorizer: snapshot.apiKeySource == "AUTHORIZER")
     }
 
     func compileIntegration(_ integration: RestIntegration, variables: [String: String], context: String, warnings: inout [String]) -> RestRuntimeIntegration {

@@ -83,5 +83,9 @@ public struct RestGatewayResponses: Sendable {
         .unauthorized: "UnauthorizedException",
         .authorizerConfigurationError: "AuthorizerConfigurationException",
         .authorizerFailure: "AuthorizerFailureException",
+        // API keys and usage plans: as AWS names them (reported, not recorded here).
+        .invalidApiKey: "ForbiddenException",
+        .throttled: "TooManyRequestsException",
+        .quotaExceeded: "LimitExceededException",
     ]
 }

@@ -62,11 +62,16 @@ public final class RestRuntimeDeployment: Sendable {
     public let binaryMediaTypes: BinaryMediaTypes
     /// The stage as the shared access-log and metrics code sees it (what HTTP APIs use too).
     public let logStage: RuntimeStage
+    /// `apiKeySource`: the key comes from `x-api-key` (`HEADER`) or the Lambda authorizer's
+    /// `usageIdentifierKey` (`AUTHORIZER`).
+    public let apiKeyFromAuthorizer: Bool
 
     public init(
         deploymentId: String, isCanary: Bool, stageVariables: [String: String], router: RestRouter,
-        gatewayResponses: RestGatewayResponses, binaryMediaTypes: BinaryMediaTypes, logStage: RuntimeStage
+        gatewayResponses: RestGatewayResponses, binaryMediaTypes: BinaryMediaTypes, logStage: RuntimeStage,
+        apiKeyFromAuthorizer: Bool = false
     ) {
+        self.apiKeyFromAuthorizer = apiKeyFromAuthorizer
         self.deploymentId = deploymentId
         self.isCanary = isCanary
         self.stageVariables = stageVariables

@@ -27,6 +27,8 @@ public final class RestRuntimeMethod: Sendable {
     /// `authorizationScopes` of a Cognito method: with scopes the token must be an access token
     /// carrying one of them; without, an id token (AWS's rule for Cognito user pool authorizers).
     public let authorizationScopes: [String]
+    /// `"{resourcePath}/{httpMethod}"`, as a usage plan's per-method throttles name the method.
+    public let usagePlanMethodKey: String
 
     public init(
         httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RequestValidation,
@@ -46,6 +48,7 @@ public final class RestRuntimeMethod: Sendable {
         self.apiKeyRequired = apiKeyRequired
         self.authorizer = authorizer
         self.authorizerUnusable = authorizerUnusable
+        self.usagePlanMethodKey = (resourcePath == "/" ? "" : resourcePath) + "/" + httpMethod
     }
 }
 

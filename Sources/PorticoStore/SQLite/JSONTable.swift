@@ -24,6 +24,9 @@ struct JSONTable: Sendable {
     static let lambdaFunctions = JSONTable(
         name: "lambda_functions", keys: ["function_name"], value: "document", what: "Lambda function")
 
+    static let apiKeys = JSONTable(name: "api_keys", keys: ["key_id"], value: "document", what: "API key")
+    static let usagePlans = JSONTable(name: "usage_plans", keys: ["usage_plan_id"], value: "document", what: "usage plan")
+
     /// `a = ? AND b = ?` for the first `count` key columns.
     private func condition(_ count: Int) -> String {
         keys.prefix(count).map { "\($0) = ?" }.joined(separator: " AND ")

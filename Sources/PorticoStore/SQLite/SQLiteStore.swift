@@ -7,7 +7,9 @@ import GRDB
 /// `deployment_snapshots(api_id, deployment_id, snapshot)` holds the immutable
 /// ``DeploymentSnapshot``s. REST APIs have the same pair: `rest_api_documents(rest_api_id,
 /// document)` and `rest_deployment_snapshots(rest_api_id, deployment_id, snapshot)`. Lambda
-/// functions are in `lambda_functions(function_name, document)`. The schema is versioned with
+/// functions are in `lambda_functions(function_name, document)`. API keys and usage plans are in
+/// `api_keys(key_id, document)` and `usage_plans(usage_plan_id, document)`, and the usage history in
+/// `usage_counts(usage_plan_id, key_id, day, used)` (plain integers, added to by the data plane's write-behind). The schema is versioned with
 /// GRDB's `DatabaseMigrator`.
 ///
 /// Transactions are serialised by SQLite's single writer; each one's ``StoreChange`` is emitted
@@ -117,6 +119,26 @@ public final class SQLiteStore: Store {
                     CREATE TABLE lambda_functions (
                         function_name TEXT NOT NULL PRIMARY KEY,
                         document TEXT NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("v4: api keys, usage plans and usage counts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_keys (
+                        key_id TEXT NOT NULL PRIMARY KEY,
+                        document TEXT NOT NULL
+                    );
+                    CREATE TABLE usage_plans (
+                        usage_plan_id TEXT NOT NULL PRIMARY KEY,
+                        document TEXT NOT NULL
+                    );
+                    CREATE TABLE usage_counts (
+                        usage_plan_id TEXT NOT NULL,
+                        key_id TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        used INTEGER NOT NULL,
+                        PRIMARY KEY (usage_plan_id, key_id, day)
                     );
                     """)
         }

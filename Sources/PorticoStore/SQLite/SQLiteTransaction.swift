@@ -11,6 +11,7 @@ final class SQLiteTransaction: StoreTransaction {
     private var touchedApiIds: Set<String> = []
     var touchedRestApiIds: Set<String> = []
     var touchedFunctionNames: Set<String> = []
+    var touchedUsagePlans = false
     private var deletedEverything = false
 
     init(db: Database) {
@@ -20,10 +21,11 @@ final class SQLiteTransaction: StoreTransaction {
     /// What to announce after commit, or `nil` when nothing was written.
     var change: StoreChange? {
         guard deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty || !touchedFunctionNames.isEmpty
+            || touchedUsagePlans
         else { return nil }
         return StoreChange(
             apiIds: touchedApiIds, restApiIds: touchedRestApiIds, functionNames: touchedFunctionNames,
-            everything: deletedEverything)
+            usagePlans: touchedUsagePlans, everything: deletedEverything)
     }
 
     func apiDocument(id: String) throws -> ApiDocument? {
@@ -65,6 +67,10 @@ final class SQLiteTransaction: StoreTransaction {
         touchedRestApiIds.formUnion(try JSONTable.restApiDocuments.deleteAll(in: db))
         touchedRestApiIds.formUnion(try JSONTable.restDeploymentSnapshots.deleteAll(in: db))
         touchedFunctionNames.formUnion(try JSONTable.lambdaFunctions.deleteAll(in: db))
+        // `everything` tells the reloader that keys and plans went too.
+        _ = try JSONTable.apiKeys.deleteAll(in: db)
+        _ = try JSONTable.usagePlans.deleteAll(in: db)
+        try db.execute(sql: "DELETE FROM usage_counts")
         deletedEverything = true
     }
 }
