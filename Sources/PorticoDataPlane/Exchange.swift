@@ -36,6 +36,8 @@ final class Exchange {
     var deferredAuthorization: DeferredAuthorization?
     /// What the HTTP API route's Lambda authorizer allowed, for the proxy event.
     var httpAuthorization: HttpAuthorization?
+    /// The IAM user that signed a request to an `AWS_IAM` route.
+    var iamPrincipal: IamCredentialTable.Principal?
     /// The Lambda invocation in flight (HTTP or REST), cancelled if the client goes away.
     var lambdaCall: LambdaCall?
     /// The request body, buffered for mappings that refer to it.

@@ -98,7 +98,7 @@ extension GatewayHandler {
     }
 
     /// The integration, as `startExchange` would have started it, now with the whole body.
-    private func continueAfterAuthorization(_ exchange: Exchange, _ pending: DeferredAuthorization) {
+    func continueAfterAuthorization(_ exchange: Exchange, _ pending: DeferredAuthorization) {
         let body = exchange.bufferedRequestBody ?? []
         switch pending.integration.kind {
         case .unusable(let reason):

@@ -71,7 +71,8 @@ public struct DeploymentCompiler: Sendable {
             routes.append(
                 (key, RuntimeRoute(
                     routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
-                    authorizer: authorizer, authorizerUnusable: custom && authorizer == nil)))
+                    authorizer: authorizer, authorizerUnusable: custom && authorizer == nil,
+                    requiresSignature: route.authorizationType == "AWS_IAM")))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

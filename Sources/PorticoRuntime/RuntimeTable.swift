@@ -10,8 +10,13 @@ public final class RuntimeTable: Sendable {
     public let restApis: [String: RestRuntimeApi]
     /// Increases with every swap; useful in logs and tests.
     public let generation: Int
+    /// The access keys `AWS_IAM` methods and routes accept, with their users' policies.
+    public let iam: IamCredentialTable
 
-    public init(apis: [String: RuntimeApi], restApis: [String: RestRuntimeApi] = [:], generation: Int) {
+    public init(
+        apis: [String: RuntimeApi], restApis: [String: RestRuntimeApi] = [:], generation: Int, iam: IamCredentialTable = .empty
+    ) {
+        self.iam = iam
         self.apis = apis
         self.restApis = restApis
         self.generation = generation
@@ -110,11 +115,14 @@ public final class RuntimeRoute: Sendable {
     public let authorizer: HttpRuntimeAuthorizer?
     /// `CUSTOM` naming an authorizer the deployment does not have: requests answer 500.
     public let authorizerUnusable: Bool
+    /// `authorizationType: AWS_IAM`: SigV4 against the managed IAM users and their policies.
+    public let requiresSignature: Bool
 
     public init(
         routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics,
-        authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false
+        authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false, requiresSignature: Bool = false
     ) {
+        self.requiresSignature = requiresSignature
         self.routeKey = routeKey
         self.routeId = routeId
         self.integration = integration

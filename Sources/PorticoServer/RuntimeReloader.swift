@@ -19,11 +19,14 @@ actor RuntimeReloader {
     private var compiled: [String: RuntimeApi] = [:]
     private var compiledRest: [String: RestRuntimeApi] = [:]
     private var generation = 0
+    private var iam = IamCredentialTable.empty
+    private let accountId: String
 
     init(
         store: any Store, compiler: DeploymentCompiler, restCompiler: RestDeploymentCompiler, dataPlane: DataPlaneServer,
-        metrics: MetricsRegistry, logger: Logger
+        metrics: MetricsRegistry, logger: Logger, accountId: String = "000000000000"
     ) {
+        self.accountId = accountId
         self.store = store
         self.compiler = compiler
         self.restCompiler = restCompiler
@@ -34,15 +37,16 @@ actor RuntimeReloader {
 
     /// Compiles everything and installs it.
     func loadAll() async throws {
-        let (documents, restDocuments) = try await store.transaction { transaction in
+        let (documents, restDocuments, users) = try await store.transaction { transaction in
             let http = try transaction.allApiDocuments().map { document in
                 (document, try Self.snapshots(for: document, transaction))
             }
             let rest = try transaction.allRestApiDocuments().map { document in
                 (document, try Self.restSnapshots(for: document, transaction))
             }
-            return (http, rest)
+            return (http, rest, try transaction.allIamUsers())
         }
+        iam = IamCredentialTable(users: users, accountId: accountId)
         compiled = [:]
         for (document, snapshots) in documents {
             compiled[document.api.apiId] = compile(document, snapshots)
@@ -61,6 +65,18 @@ actor RuntimeReloader {
             for apiId in compiledRest.keys { metrics.remove(apiId: apiId) }
             do { try await loadAll() } catch { logger.error("reloading the runtime table failed", metadata: ["error": "\(error)"]) }
             return
+        }
+        if change.iamUsers {
+            do {
+                let users = try await store.transaction { try $0.allIamUsers() }
+                iam = IamCredentialTable(users: users, accountId: accountId)
+            } catch {
+                logger.error("reloading IAM credentials failed", metadata: ["error": "\(error)"])
+            }
+            if change.apiIds.isEmpty && change.restApiIds.isEmpty {
+                await install()
+                return
+            }
         }
         guard !change.apiIds.isEmpty || !change.restApiIds.isEmpty else { return }
         do {
@@ -120,7 +136,7 @@ actor RuntimeReloader {
 
     private func install() async {
         generation += 1
-        await dataPlane.install(RuntimeTable(apis: compiled, restApis: compiledRest, generation: generation))
+        await dataPlane.install(RuntimeTable(apis: compiled, restApis: compiledRest, generation: generation, iam: iam))
         logger.debug(
             "runtime table installed",
             metadata: ["generation": "\(generation)", "apis": "\(compiled.count)", "restApis": "\(compiledRest.count)"])

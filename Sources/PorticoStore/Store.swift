@@ -46,6 +46,13 @@ public protocol StoreTransaction {
     func putLambdaFunction(_ function: LambdaFunctionDocument) throws
     func deleteLambdaFunction(name: String) throws
 
+    /// An IAM user managed through the IAM-compatible API, by name.
+    func iamUser(name: String) throws -> IamUserDocument?
+    /// All IAM users, ordered by name.
+    func allIamUsers() throws -> [IamUserDocument]
+    func putIamUser(_ user: IamUserDocument) throws
+    func deleteIamUser(name: String) throws
+
     /// Deletes everything (`POST /_portico/reset`).
     func deleteEverything() throws
 }
@@ -59,8 +66,14 @@ public struct StoreChange: Sendable, Equatable {
     public var functionNames: Set<String>
     /// `true` when the change was a reset of everything.
     public var everything: Bool
+    /// `true` when an IAM user, access key or user policy changed (the data plane's credentials).
+    public var iamUsers: Bool
 
-    public init(apiIds: Set<String>, restApiIds: Set<String> = [], functionNames: Set<String> = [], everything: Bool = false) {
+    public init(
+        apiIds: Set<String>, restApiIds: Set<String> = [], functionNames: Set<String> = [], everything: Bool = false,
+        iamUsers: Bool = false
+    ) {
+        self.iamUsers = iamUsers
         self.apiIds = apiIds
         self.restApiIds = restApiIds
         self.functionNames = functionNames

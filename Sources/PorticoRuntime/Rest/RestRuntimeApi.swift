@@ -62,11 +62,15 @@ public final class RestRuntimeDeployment: Sendable {
     public let binaryMediaTypes: BinaryMediaTypes
     /// The stage as the shared access-log and metrics code sees it (what HTTP APIs use too).
     public let logStage: RuntimeStage
+    /// The REST API's resource policy as deployed; nil when it has none.
+    public let resourcePolicy: RestResourcePolicy?
 
     public init(
         deploymentId: String, isCanary: Bool, stageVariables: [String: String], router: RestRouter,
-        gatewayResponses: RestGatewayResponses, binaryMediaTypes: BinaryMediaTypes, logStage: RuntimeStage
+        gatewayResponses: RestGatewayResponses, binaryMediaTypes: BinaryMediaTypes, logStage: RuntimeStage,
+        resourcePolicy: RestResourcePolicy? = nil
     ) {
+        self.resourcePolicy = resourcePolicy
         self.deploymentId = deploymentId
         self.isCanary = isCanary
         self.stageVariables = stageVariables

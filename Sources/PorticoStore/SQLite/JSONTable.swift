@@ -23,6 +23,7 @@ struct JSONTable: Sendable {
         name: "rest_deployment_snapshots", keys: ["rest_api_id", "deployment_id"], value: "snapshot", what: "REST deployment snapshot")
     static let lambdaFunctions = JSONTable(
         name: "lambda_functions", keys: ["function_name"], value: "document", what: "Lambda function")
+    static let iamUsers = JSONTable(name: "iam_users", keys: ["user_name"], value: "document", what: "IAM user")
 
     /// `a = ? AND b = ?` for the first `count` key columns.
     private func condition(_ count: Int) -> String {

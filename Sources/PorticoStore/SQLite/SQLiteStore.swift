@@ -7,7 +7,8 @@ import GRDB
 /// `deployment_snapshots(api_id, deployment_id, snapshot)` holds the immutable
 /// ``DeploymentSnapshot``s. REST APIs have the same pair: `rest_api_documents(rest_api_id,
 /// document)` and `rest_deployment_snapshots(rest_api_id, deployment_id, snapshot)`. Lambda
-/// functions are in `lambda_functions(function_name, document)`. The schema is versioned with
+/// functions are in `lambda_functions(function_name, document)`, IAM users in
+/// `iam_users(user_name, document)`. The schema is versioned with
 /// GRDB's `DatabaseMigrator`.
 ///
 /// Transactions are serialised by SQLite's single writer; each one's ``StoreChange`` is emitted
@@ -116,6 +117,17 @@ public final class SQLiteStore: Store {
                 sql: """
                     CREATE TABLE lambda_functions (
                         function_name TEXT NOT NULL PRIMARY KEY,
+                        document TEXT NOT NULL
+                    );
+                    """)
+        }
+        // v4 is another feature's (API keys and usage plans); GRDB applies migrations by name in
+        // registration order, so v5 stays after it whichever branch lands first.
+        migrator.registerMigration("v5: iam users") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE iam_users (
+                        user_name TEXT NOT NULL PRIMARY KEY,
                         document TEXT NOT NULL
                     );
                     """)

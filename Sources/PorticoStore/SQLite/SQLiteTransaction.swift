@@ -11,6 +11,7 @@ final class SQLiteTransaction: StoreTransaction {
     private var touchedApiIds: Set<String> = []
     var touchedRestApiIds: Set<String> = []
     var touchedFunctionNames: Set<String> = []
+    var touchedIamUsers = false
     private var deletedEverything = false
 
     init(db: Database) {
@@ -19,11 +20,13 @@ final class SQLiteTransaction: StoreTransaction {
 
     /// What to announce after commit, or `nil` when nothing was written.
     var change: StoreChange? {
-        guard deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty || !touchedFunctionNames.isEmpty
+        guard
+            deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty || !touchedFunctionNames.isEmpty
+                || touchedIamUsers
         else { return nil }
         return StoreChange(
             apiIds: touchedApiIds, restApiIds: touchedRestApiIds, functionNames: touchedFunctionNames,
-            everything: deletedEverything)
+            everything: deletedEverything, iamUsers: touchedIamUsers)
     }
 
     func apiDocument(id: String) throws -> ApiDocument? {
@@ -65,6 +68,7 @@ final class SQLiteTransaction: StoreTransaction {
         touchedRestApiIds.formUnion(try JSONTable.restApiDocuments.deleteAll(in: db))
         touchedRestApiIds.formUnion(try JSONTable.restDeploymentSnapshots.deleteAll(in: db))
         touchedFunctionNames.formUnion(try JSONTable.lambdaFunctions.deleteAll(in: db))
+        touchedIamUsers = !(try JSONTable.iamUsers.deleteAll(in: db)).isEmpty
         deletedEverything = true
     }
 }
