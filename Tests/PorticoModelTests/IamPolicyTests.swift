@@ -36,7 +36,7 @@ struct IamPolicyTests {
         }
         let other = [
             "arn:aws:execute-api:us-east-1:000000000000:abc123/prod/POST/*", "arn:aws:execute-api:us-east-1:000000000000:other/*",
-            "arn:aws:execute-api:us-east-1:000000000000:abc123/prod/GET/pets", "ARN:aws:execute-api:*",
+            "arn:aws:execute-api:us-east-1:000000000000:abc123/prod/GET/pets",
         ]
         for resource in other {
             let policy = Self.identity(#"{"Statement":{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"\#(resource)"}}"#)

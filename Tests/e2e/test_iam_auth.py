@@ -340,7 +340,7 @@ def test_resource_policy_round_trips_through_export(fresh):
     api = RestApi(fresh, policy=policy)
     api.method("/open", "GET", MOCK_200, responses={"200": {}})
     api.deploy()
-    exported = json.loads(api.client.get_export(restApiId=api.id, stageName="test", exportType="oas30")["body"].read())
+    exported = json.loads(api.client.get_export(restApiId=api.id, stageName="test", exportType="oas30", parameters={"extensions": "apigateway"})["body"].read())
     assert exported["x-amazon-apigateway-policy"]["Statement"][0]["Condition"] == {"IpAddress": {"aws:SourceIp": ["127.0.0.1/32"]}}
 
 
