@@ -41,6 +41,8 @@ final class Exchange {
     /// (`Exchange+AuthorizerLog`), and when it started.
     var authorizerLog: AccessLogRecord.Authorizer?
     var authorizerStart: NIODeadline?
+    /// The IAM user that signed a request to an `AWS_IAM` route.
+    var iamPrincipal: IamCredentialTable.Principal?
     /// The Lambda invocation in flight (HTTP or REST), cancelled if the client goes away.
     var lambdaCall: LambdaCall?
     /// The request body, buffered for mappings that refer to it.

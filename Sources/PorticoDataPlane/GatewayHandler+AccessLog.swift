@@ -41,6 +41,10 @@ extension GatewayHandler {
         record.errorMessage = exchange.errorMessage
         record.errorResponseType = exchange.errorType
         record.authorizer = exchange.authorizerLog
+        if let iam = exchange.iamPrincipal ?? exchange.rest?.iamPrincipal {
+            record.callerIdentity = AccessLogRecord.CallerIdentity(
+                accountId: iam.accountId, caller: iam.userId, user: iam.userId, userArn: iam.userArn)
+        }
         logBuffer.removeAll(keepingCapacity: true)
         format.render(record, into: &logBuffer)
         accessLog.writer.write(logBuffer)

@@ -35,6 +35,7 @@ extension GatewayHandler {
         var (request, traceId) = lambdaProxyRequest(
             exchange, stage: stage, route: route, query: deferred.query, pathParameters: deferred.match.pathParameters, body: body)
         request.context.httpAuthorizer = exchange.httpAuthorization
+        request.context.iam = exchange.iamPrincipal
         var payload = context.channel.allocator.buffer(capacity: 1024 + body.count * 4 / 3)
         switch deferred.version {
         case .v1: LambdaProxyEvent.writeV1(request, isHttpApi: true, into: &payload)

@@ -84,8 +84,9 @@ extension GatewayHandler {
             exchange.errorMessage = "route \(route.routeKey) has no integration"
             return
         }
-        if route.authorizer != nil || route.jwtAuthorizer != nil || route.authorizerUnusable {
-            // The authorizer (Lambda or JWT) runs once the request is in; the body waits for its answer.
+        if route.authorizer != nil || route.jwtAuthorizer != nil || route.authorizerUnusable || route.requiresSignature {
+            // The authorizer (Lambda or JWT), or the SigV4 check (which hashes the body), runs once
+            // the request is in; the body waits for its answer.
             exchange.bufferedRequestBody = []
             exchange.deferredAuthorization = DeferredAuthorization(match: match, integration: integration, query: query)
             return
@@ -216,7 +217,11 @@ extension GatewayHandler {
         }
         if let authorization = exchange.deferredAuthorization {
             exchange.deferredAuthorization = nil
-            authorizeHttp(exchange, authorization)
+            if exchange.route?.requiresSignature == true {
+                authorizeHttpIam(exchange, authorization)
+            } else {
+                authorizeHttp(exchange, authorization)
+            }
             return
         }
         if let lambda = exchange.deferredLambda {

@@ -25,6 +25,9 @@ enum GatewayResponse {
     case integrationTimeout
     /// CORS preflight answered by the gateway: 204, no body.
     case preflight([(String, String)])
+    /// A 403 with its own JSON body (an `AWS_IAM` route's SigV4 or policy refusal, in AWS's
+    /// words) and the `x-amzn-ErrorType` AWS names it with.
+    case refused(body: String, message: String, type: String, amznErrorType: String?)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -37,6 +40,7 @@ enum GatewayResponse {
         case .internalServerError: .internalServerError
         case .integrationTimeout: .serviceUnavailable
         case .preflight: .noContent
+        case .refused: .forbidden
         }
     }
 
@@ -51,6 +55,7 @@ enum GatewayResponse {
         case .internalServerError: "Internal Server Error"
         case .integrationTimeout: "Service Unavailable"
         case .preflight: nil
+        case .refused(_, let message, _, _): message
         }
     }
 
@@ -66,13 +71,19 @@ enum GatewayResponse {
         case .internalServerError: "INTEGRATION_FAILURE"
         case .integrationTimeout: "INTEGRATION_TIMEOUT"
         case .preflight: nil
+        case .refused(_, _, let type, _): type
         }
     }
 
     func head(requestId: String?, keepAlive: Bool, extraHeaders: [(String, String)] = []) -> (HTTPResponseHead, ByteBuffer?) {
         var headers = HTTPHeaders()
         var body: ByteBuffer?
-        if let message {
+        if case .refused(let text, _, _, let amznErrorType) = self {
+            body = ByteBuffer(string: text)
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(text.utf8.count))
+            if let amznErrorType { headers.add(name: "x-amzn-ErrorType", value: amznErrorType) }
+        } else if let message {
             let text = "{\"message\":\"\(message)\"}"
             body = ByteBuffer(string: text)
             headers.add(name: "content-type", value: "application/json")

@@ -79,6 +79,9 @@ struct ManagementResponder: Sendable {
         if request.rawPath.hasPrefix("/_portico/") || request.rawPath == "/_portico" {
             return await administrative(request)
         }
+        if IamRoutes.isIamRequest(method: request.method, path: request.rawPath, contentType: request.header("content-type")) {
+            return await respondToIam(request, logger: logger)
+        }
         let lambda = LambdaRoutes.isLambdaPath(request.rawPath)
         // Lambda's operations answer errors in Lambda's shape; everything else in API Gateway's.
         let render = { (error: APIError) -> ManagementResponse in lambda ? .lambdaError(error) : .error(error) }
@@ -133,7 +136,7 @@ struct ManagementResponder: Sendable {
         return (limit, .error(APIErrorShapes.payloadTooLarge(limit: limit)))
     }
 
-    private func authenticate(_ request: ManagementRequest, service: String) -> Result<Void, APIError> {
+    func authenticate(_ request: ManagementRequest, service: String) -> Result<Void, APIError> {
         let signed = SigV4Request(
             method: request.method, path: request.rawPath, query: request.rawQuery, headers: request.headers,
             bodySHA256: SigV4Verifier.sha256Hex(request.body))

@@ -79,7 +79,8 @@ public struct DeploymentCompiler: Sendable {
                 (key, RuntimeRoute(
                     routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
                     authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (jwt && jwtAuthorizer == nil),
-                    jwtAuthorizer: jwtAuthorizer, authorizationScopes: jwt ? route.authorizationScopes ?? [] : [])))
+                    jwtAuthorizer: jwtAuthorizer, authorizationScopes: jwt ? route.authorizationScopes ?? [] : [],
+                    requiresSignature: route.authorizationType == "AWS_IAM")))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

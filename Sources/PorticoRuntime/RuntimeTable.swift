@@ -12,10 +12,14 @@ public final class RuntimeTable: Sendable {
     public let usagePlans: UsagePlanTable
     /// Increases with every swap; useful in logs and tests.
     public let generation: Int
+    /// The access keys `AWS_IAM` methods and routes accept, with their users' policies.
+    public let iam: IamCredentialTable
 
     public init(
-        apis: [String: RuntimeApi], restApis: [String: RestRuntimeApi] = [:], usagePlans: UsagePlanTable = .empty, generation: Int
+        apis: [String: RuntimeApi], restApis: [String: RestRuntimeApi] = [:], usagePlans: UsagePlanTable = .empty, generation: Int,
+        iam: IamCredentialTable = .empty
     ) {
+        self.iam = iam
         self.apis = apis
         self.restApis = restApis
         self.usagePlans = usagePlans
@@ -119,14 +123,17 @@ public final class RuntimeRoute: Sendable {
     public let jwtAuthorizer: JwtRuntimeAuthorizer?
     /// `authorizationScopes`: the token must carry one of them (JWT routes only).
     public let authorizationScopes: [String]
+    /// `authorizationType: AWS_IAM`: SigV4 against the managed IAM users and their policies.
+    public let requiresSignature: Bool
 
     public init(
         routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics,
         authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false,
-        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = []
+        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = [], requiresSignature: Bool = false
     ) {
         self.jwtAuthorizer = jwtAuthorizer
         self.authorizationScopes = authorizationScopes
+        self.requiresSignature = requiresSignature
         self.routeKey = routeKey
         self.routeId = routeId
         self.integration = integration

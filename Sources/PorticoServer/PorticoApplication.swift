@@ -103,9 +103,14 @@ public struct PorticoApplication: Sendable {
         let compiler = DeploymentCompiler(
             configuration: .init(defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis),
             metrics: metrics, accessLogs: accessLogs)
+        var restCompiler = RestDeploymentCompiler(
+            metrics: metrics, accessLogs: accessLogs, cognitoEndpoint: configuration.dataPlane.cognitoEndpoint)
+        restCompiler.region = configuration.management.region
+        restCompiler.accountId = configuration.management.accountId
         let reloader = RuntimeReloader(
-            store: store, compiler: compiler, restCompiler: RestDeploymentCompiler(metrics: metrics, accessLogs: accessLogs, cognitoEndpoint: configuration.dataPlane.cognitoEndpoint),
-            dataPlane: dataPlane, metrics: metrics, logger: logger, usageCounters: usageCounters)
+            store: store, compiler: compiler, restCompiler: restCompiler,
+            dataPlane: dataPlane, metrics: metrics, logger: logger, usageCounters: usageCounters,
+            accountId: configuration.management.accountId)
         // Subscribe before the first load so no change between the two is missed.
         let changes = store.changes()
         if configuration.seedExample, try await ExampleApi.seedIfEmpty(store: store, managementURL: managementURL) {

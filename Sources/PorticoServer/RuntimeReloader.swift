@@ -23,12 +23,16 @@ actor RuntimeReloader {
     /// The quota counters (the one place their counts live); the usage-plan table references them.
     let usageCounters: UsageCounters
     private var generation = 0
+    private var iam = IamCredentialTable.empty
+    private let accountId: String
 
     init(
         store: any Store, compiler: DeploymentCompiler, restCompiler: RestDeploymentCompiler, dataPlane: DataPlaneServer,
-        metrics: MetricsRegistry, logger: Logger, usageCounters: UsageCounters = UsageCounters()
+        metrics: MetricsRegistry, logger: Logger, usageCounters: UsageCounters = UsageCounters(),
+        accountId: String = "000000000000"
     ) {
         self.usageCounters = usageCounters
+        self.accountId = accountId
         self.store = store
         self.compiler = compiler
         self.restCompiler = restCompiler
@@ -39,15 +43,16 @@ actor RuntimeReloader {
 
     /// Compiles everything and installs it.
     func loadAll() async throws {
-        let (documents, restDocuments) = try await store.transaction { transaction in
+        let (documents, restDocuments, users) = try await store.transaction { transaction in
             let http = try transaction.allApiDocuments().map { document in
                 (document, try Self.snapshots(for: document, transaction))
             }
             let rest = try transaction.allRestApiDocuments().map { document in
                 (document, try Self.restSnapshots(for: document, transaction))
             }
-            return (http, rest)
+            return (http, rest, try transaction.allIamUsers())
         }
+        iam = IamCredentialTable(users: users, accountId: accountId)
         compiled = [:]
         for (document, snapshots) in documents {
             compiled[document.api.apiId] = compile(document, snapshots)
@@ -71,9 +76,22 @@ actor RuntimeReloader {
         if change.usagePlans {
             do {
                 try await compileUsagePlans()
-                if change.apiIds.isEmpty && change.restApiIds.isEmpty { await install() }
             } catch {
                 logger.error("recompiling API keys and usage plans failed", metadata: ["error": "\(error)"])
+            }
+        }
+        if change.iamUsers {
+            do {
+                let users = try await store.transaction { try $0.allIamUsers() }
+                iam = IamCredentialTable(users: users, accountId: accountId)
+            } catch {
+                logger.error("reloading IAM credentials failed", metadata: ["error": "\(error)"])
+            }
+        }
+        if change.usagePlans || change.iamUsers {
+            if change.apiIds.isEmpty && change.restApiIds.isEmpty {
+                await install()
+                return
             }
         }
         guard !change.apiIds.isEmpty || !change.restApiIds.isEmpty else { return }
@@ -134,7 +152,7 @@ actor RuntimeReloader {
 
     private func install() async {
         generation += 1
-        await dataPlane.install(RuntimeTable(apis: compiled, restApis: compiledRest, usagePlans: usagePlans, generation: generation))
+        await dataPlane.install(RuntimeTable(apis: compiled, restApis: compiledRest, usagePlans: usagePlans, generation: generation, iam: iam))
         logger.debug(
             "runtime table installed",
             metadata: ["generation": "\(generation)", "apis": "\(compiled.count)", "restApis": "\(compiledRest.count)"])

@@ -68,6 +68,13 @@ public protocol StoreTransaction {
     /// configured: adding it announces no change.
     func addUsage(_ records: [UsageRecord]) throws
 
+    /// An IAM user managed through the IAM-compatible API, by name.
+    func iamUser(name: String) throws -> IamUserDocument?
+    /// All IAM users, ordered by name.
+    func allIamUsers() throws -> [IamUserDocument]
+    func putIamUser(_ user: IamUserDocument) throws
+    func deleteIamUser(name: String) throws
+
     /// Deletes everything (`POST /_portico/reset`).
     func deleteEverything() throws
 }
@@ -83,10 +90,14 @@ public struct StoreChange: Sendable, Equatable {
     public var usagePlans: Bool
     /// `true` when the change was a reset of everything.
     public var everything: Bool
+    /// `true` when an IAM user, access key or user policy changed (the data plane's credentials).
+    public var iamUsers: Bool
 
     public init(
-        apiIds: Set<String>, restApiIds: Set<String> = [], functionNames: Set<String> = [], usagePlans: Bool = false, everything: Bool = false
+        apiIds: Set<String>, restApiIds: Set<String> = [], functionNames: Set<String> = [], usagePlans: Bool = false,
+        everything: Bool = false, iamUsers: Bool = false
     ) {
+        self.iamUsers = iamUsers
         self.apiIds = apiIds
         self.restApiIds = restApiIds
         self.functionNames = functionNames

@@ -58,13 +58,12 @@ def test_empty_target_detaches_a_route(api):
     client.delete_integration(ApiId=api_id, IntegrationId=integration)
 
 
-def test_iam_authorization_is_refused_until_enforced(api):
+def test_iam_authorization_is_accepted_now_that_it_is_enforced(api):
+    # AWS_IAM routes are verified on the data plane (test_iam_auth.py), so the route is kept.
     client, api_id = api
-    with pytest.raises(ClientError) as error:
-        client.create_route(ApiId=api_id, RouteKey="GET /secret", AuthorizationType="AWS_IAM")
-    assert error.value.response["Error"]["Code"] == "BadRequestException"
-    assert "AWS_IAM" in error.value.response["Error"]["Message"]
-    assert client.get_routes(ApiId=api_id)["Items"] == []
+    route = client.create_route(ApiId=api_id, RouteKey="GET /secret", AuthorizationType="AWS_IAM")
+    assert route["AuthorizationType"] == "AWS_IAM"
+    assert "AuthorizerId" not in route
 
 
 def test_deployment_id_cannot_be_set_on_an_auto_deploy_stage(api):

@@ -138,20 +138,22 @@ enum LambdaProxyEvent {
         json.member("httpMethod", request.head.method.rawValue)
         json.key("identity")
         json.beginObject()
-        // Fact 2: every identity member is present; those Portico cannot know (no IAM or Cognito
-        // callers on the data plane yet) are null.
-        for name in ["accessKey", "accountId", "caller", "cognitoAuthenticationProvider", "cognitoAuthenticationType",
-            "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId"]
+        // Fact 2: every identity member is present; those Portico cannot know (no Cognito
+        // callers) are null, and so are the IAM ones when the request was not signed by an IAM user.
+        let iam = context.iam
+        json.member("accessKey", iam?.accessKeyId)
+        json.member("accountId", iam?.accountId)
+        json.member("caller", iam?.userId)
+        for name in ["cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId",
+            "principalOrgId"]
         {
             json.key(name)
             json.null()
         }
         json.member("sourceIp", context.sourceIp)
-        json.key("user")
-        json.null()
+        json.member("user", iam?.userId)
         json.member("userAgent", request.head.headers.first(name: "user-agent"))
-        json.key("userArn")
-        json.null()
+        json.member("userArn", iam?.userArn)
         json.endObject()
         json.member("path", request.contextPath)
         json.member("protocol", request.protocolName)
@@ -219,6 +221,23 @@ enum LambdaProxyEvent {
             json.key("jwt")
             json.beginObject()
             writeJwt(jwt, into: &json)
+            json.endObject()
+            json.endObject()
+        } else if let iam = context.iam {
+            // An IAM-signed request: AWS's 2.0 event names the caller under `authorizer.iam`.
+            json.key("authorizer")
+            json.beginObject()
+            json.key("iam")
+            json.beginObject()
+            json.member("accessKey", iam.accessKeyId)
+            json.member("accountId", iam.accountId)
+            json.member("callerId", iam.userId)
+            json.key("cognitoIdentity")
+            json.null()
+            json.key("principalOrgId")
+            json.null()
+            json.member("userArn", iam.userArn)
+            json.member("userId", iam.userId)
             json.endObject()
             json.endObject()
         } else if let authorizer = context.httpAuthorizer {

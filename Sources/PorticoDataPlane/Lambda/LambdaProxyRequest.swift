@@ -24,6 +24,9 @@ struct LambdaProxyRequest {
         var authorizer: Authorizer? = nil
         /// HTTP APIs: what the route's Lambda authorizer allowed, for `requestContext.authorizer`.
         var httpAuthorizer: HttpAuthorization? = nil
+        /// The IAM user that signed an `AWS_IAM` request: REST's `requestContext.identity`,
+        /// HTTP API 2.0's `requestContext.authorizer.iam`.
+        var iam: IamCredentialTable.Principal? = nil
     }
 
     /// `requestContext.authorizer` of a REST request a Lambda authorizer allowed.

@@ -20,6 +20,8 @@ final class RestExchange {
     var call: RestUpstreamCall?
     /// What the method's Lambda authorizer allowed (`$context.authorizer`, `requestContext.authorizer`).
     var authorization: RestAuthorization?
+    /// The IAM user that signed an `AWS_IAM` request (`$context.identity.*`, `requestContext.identity`).
+    var iamPrincipal: IamCredentialTable.Principal?
     /// `$context` for templates, built once the method is known.
     var contextCache: [String: JSONValue]?
     /// The trace header: the client's, or a new X-Ray root (`Root=1-{epoch hex}-{96 bits hex}`).

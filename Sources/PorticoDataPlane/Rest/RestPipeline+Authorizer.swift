@@ -160,7 +160,7 @@ extension RestPipeline {
     /// 403 ACCESS_DENIED. Not customised, AWS answers an authorizer's deny with a capitalised
     /// `Message` member (`{"Message":"User is not authorized to access this resource with an
     /// explicit deny"}`), unlike its own default template; a customised response renders as set.
-    private func accessDenied(_ message: String) -> RestResponse {
+    func accessDenied(_ message: String) -> RestResponse {
         exchange.errorMessage = message
         var response = gatewayResponse(.accessDenied, message: message)
         if rest.deployment?.gatewayResponses.response(.accessDenied).isDefault ?? true {

@@ -89,10 +89,7 @@ extension RestPipeline {
             "accountId": .string(configuration.accountId),
             "requestTimeEpoch": .integer(exchange.startWallMillis),
             "requestTime": .string(CommonLogTime.string(epochMillis: exchange.startWallMillis)),
-            "identity": .object([
-                "sourceIp": .string(clientAddress),
-                "userAgent": exchange.head.headers.first(name: "user-agent").map(JSONValue.string) ?? .null,
-            ]),
+            "identity": .object(identityContext()),
         ]
         if let deployment = rest.deployment { map["deploymentId"] = .string(deployment.deploymentId) }
         if let method = rest.method {
@@ -113,6 +110,23 @@ extension RestPipeline {
         // AWS: present only on a stage with a canary; true when the canary serves the request.
         if rest.stage?.canary != nil { map["isCanaryRequest"] = .bool(rest.deployment?.isCanary == true) }
         return map
+    }
+
+    /// `$context.identity`: the client's address and agent, and for an IAM-signed request the
+    /// signer (AWS: `caller` and `user` are the IAM user's id, `userArn` its ARN).
+    private func identityContext() -> [String: JSONValue] {
+        var identity: [String: JSONValue] = [
+            "sourceIp": .string(clientAddress),
+            "userAgent": exchange.head.headers.first(name: "user-agent").map(JSONValue.string) ?? .null,
+        ]
+        if let iam = rest.iamPrincipal {
+            identity["accessKey"] = .string(iam.accessKeyId)
+            identity["accountId"] = .string(iam.accountId)
+            identity["caller"] = .string(iam.userId)
+            identity["user"] = .string(iam.userId)
+            identity["userArn"] = .string(iam.userArn)
+        }
+        return identity
     }
 
     func templateContext(body: [UInt8], error: RestError? = nil) -> MappingTemplateContext {

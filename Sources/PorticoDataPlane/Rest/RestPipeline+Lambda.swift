@@ -30,7 +30,7 @@ extension RestPipeline {
                 accountId: configuration.accountId, apiId: rest.api.restApiId, deploymentId: deployment?.deploymentId,
                 domainName: rest.domainName, extendedRequestId: exchange.requestId, requestId: rest.requestId, stage: stageName,
                 requestTimeEpochMillis: exchange.startWallMillis, sourceIp: clientAddress, resourceId: method.resourceId,
-                resourcePath: method.resourcePath, authorizer: rest.authorization?.eventAuthorizer),
+                resourcePath: method.resourcePath, authorizer: rest.authorization?.eventAuthorizer, iam: rest.iamPrincipal),
             body: rest.body,
             bodyIsBinary: deployment?.binaryMediaTypes.contains(exchange.head.headers.first(name: "content-type")) ?? false)
     }

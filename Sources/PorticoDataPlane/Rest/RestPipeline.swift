@@ -74,17 +74,11 @@ struct RestPipeline {
 
     // MARK: authorization
 
-    /// `AWS_IAM` without a signature (no `Authorization` header, no `X-Amz-Signature` query
-    /// parameter) answers 403 "Missing Authentication Token", as AWS does. A signed request is let
-    /// through: Portico does not verify data-plane signatures yet. Lambda authorizers run next
-    /// (RestPipeline+Authorizer.swift).
+    /// `AWS_IAM` (SigV4 against the managed IAM users, then their identity policies) and the
+    /// REST API's resource policy, combined as AWS combines them (RestPipeline+Iam.swift,
+    /// ``RestResourcePolicy``). Lambda authorizers run next (RestPipeline+Authorizer.swift).
     func authorize(_ method: RestRuntimeMethod) -> RestResponse? {
-        if method.requiresSignature, !exchange.head.headers.contains(name: "authorization"),
-            !rest.rawQuery.contains("X-Amz-Signature=")
-        {
-            return gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token")
-        }
-        return nil
+        authorizeWithPolicies(method)
     }
 
     /// `apiKeyRequired` (AWS_FACTS 6): the key comes from `x-api-key` (`apiKeySource` HEADER) or the

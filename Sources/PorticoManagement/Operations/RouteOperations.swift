@@ -161,11 +161,6 @@ enum RouteOperations {
                 throw AWSMessages.integrationNotFound(integrationId)
             }
         }
-        if route.authorizationType == "AWS_IAM" {
-            // Accepting it would leave the route open: the data plane does not verify IAM
-            // signatures yet (issue 5). Refusing is the safe answer until it does.
-            throw APIError.badRequest("Portico does not support AWS_IAM authorization yet; the route would not be protected.")
-        }
         if route.authorizationType == "JWT" || route.authorizationType == "CUSTOM" {
             guard let authorizerId = route.authorizerId else {
                 throw APIError.badRequest("An authorizerId is required when authorizationType is \(route.authorizationType ?? "").")

@@ -40,6 +40,7 @@ enum RestApiOperations {
             template.endpointConfiguration = try readEndpointConfiguration(configuration)
         }
         template.policy = try body.string("policy")
+        try RestResourcePolicyValidation.check(template.policy)
         if let flag = try body.bool("disableExecuteApiEndpoint") { template.disableExecuteApiEndpoint = flag }
         if let tags = try body.stringMap("tags") { template.tags = try TagValidation.merged([:], with: tags) }
         let restApi = template

@@ -13,6 +13,9 @@ public struct RestDeploymentCompiler: Sendable {
     public let accessLogs: AccessLogWriters
     /// Where Cognito user pools' tokens come from when not AWS (`--cognito-endpoint`).
     public let cognitoEndpoint: String?
+    /// Region and account of the method ARNs a resource policy's `execute-api:/...` shorthand names.
+    public var region = "us-east-1"
+    public var accountId = "000000000000"
 
     public init(metrics: MetricsRegistry, accessLogs: AccessLogWriters, cognitoEndpoint: String? = nil) {
         self.metrics = metrics
@@ -91,6 +94,7 @@ public struct RestDeploymentCompiler: Sendable {
                         jwtAuthorizer: cognitoAuthorizer, authorizationScopes: cognito ? method.authorizationScopes ?? [] : []))
             }
         }
+        let resourcePolicy = compileResourcePolicy(snapshot, warnings: &warnings)
         let logStage = RuntimeStage(
             name: stage, apiId: snapshot.restApiId, deploymentId: snapshot.deploymentId, stageVariables: variables,
             router: Router(routes: []), cors: nil, accessLog: accessLog)
@@ -98,7 +102,22 @@ public struct RestDeploymentCompiler: Sendable {
             deploymentId: snapshot.deploymentId, isCanary: isCanary, stageVariables: variables, router: RestRouter(methods: methods),
             gatewayResponses: RestGatewayResponses(customised: snapshot.gatewayResponses, warnings: &warnings),
             binaryMediaTypes: BinaryMediaTypes(snapshot.binaryMediaTypes), logStage: logStage,
-            apiKeyFromAuthorizer: snapshot.apiKeySource == "AUTHORIZER")
+            apiKeyFromAuthorizer: snapshot.apiKeySource == "AUTHORIZER", resourcePolicy: resourcePolicy)
+    }
+
+    /// The deployed `policy` (AWS applies a resource policy only once the API is deployed again).
+    /// One that does not parse (the management API refuses such documents; an old store might
+    /// hold one) denies every request rather than leave the API open.
+    func compileResourcePolicy(_ snapshot: RestDeploymentSnapshot, warnings: inout [String]) -> RestResourcePolicy? {
+        guard let text = snapshot.policy, !text.isEmpty else { return nil }
+        switch IamPolicy.parse(text, resourcePolicy: true) {
+        case .success(let policy):
+            let prefix = "arn:aws:execute-api:\(region):\(accountId):\(snapshot.restApiId)"
+            return RestResourcePolicy(policy: policy.expandingExecuteApiShorthand(arnPrefix: prefix))
+        case .failure(let malformed):
+            warnings.append("resource policy does not parse (\(malformed.reason)); every request is denied")
+            return RestResourcePolicy(policy: .denyEverything)
+        }
     }
 
     func compileIntegration(_ integration: RestIntegration, variables: [String: String], context: String, warnings: inout [String]) -> RestRuntimeIntegration {

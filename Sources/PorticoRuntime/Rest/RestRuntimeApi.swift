@@ -65,13 +65,17 @@ public final class RestRuntimeDeployment: Sendable {
     /// `apiKeySource`: the key comes from `x-api-key` (`HEADER`) or the Lambda authorizer's
     /// `usageIdentifierKey` (`AUTHORIZER`).
     public let apiKeyFromAuthorizer: Bool
+    /// The REST API's resource policy as deployed; nil when it has none.
+    public let resourcePolicy: RestResourcePolicy?
 
     public init(
         deploymentId: String, isCanary: Bool, stageVariables: [String: String], router: RestRouter,
         gatewayResponses: RestGatewayResponses, binaryMediaTypes: BinaryMediaTypes, logStage: RuntimeStage,
-        apiKeyFromAuthorizer: Bool = false
+        apiKeyFromAuthorizer: Bool = false,
+        resourcePolicy: RestResourcePolicy? = nil
     ) {
         self.apiKeyFromAuthorizer = apiKeyFromAuthorizer
+        self.resourcePolicy = resourcePolicy
         self.deploymentId = deploymentId
         self.isCanary = isCanary
         self.stageVariables = stageVariables

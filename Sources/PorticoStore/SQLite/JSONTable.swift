@@ -23,6 +23,7 @@ struct JSONTable: Sendable {
         name: "rest_deployment_snapshots", keys: ["rest_api_id", "deployment_id"], value: "snapshot", what: "REST deployment snapshot")
     static let lambdaFunctions = JSONTable(
         name: "lambda_functions", keys: ["function_name"], value: "document", what: "Lambda function")
+    static let iamUsers = JSONTable(name: "iam_users", keys: ["user_name"], value: "document", what: "IAM user")
 
     static let apiKeys = JSONTable(name: "api_keys", keys: ["key_id"], value: "document", what: "API key")
     static let usagePlans = JSONTable(name: "usage_plans", keys: ["usage_plan_id"], value: "document", what: "usage plan")

@@ -9,7 +9,8 @@ import GRDB
 /// document)` and `rest_deployment_snapshots(rest_api_id, deployment_id, snapshot)`. Lambda
 /// functions are in `lambda_functions(function_name, document)`. API keys and usage plans are in
 /// `api_keys(key_id, document)` and `usage_plans(usage_plan_id, document)`, and the usage history in
-/// `usage_counts(usage_plan_id, key_id, day, used)` (plain integers, added to by the data plane's write-behind). The schema is versioned with
+/// `usage_counts(usage_plan_id, key_id, day, used)` (plain integers, added to by the data plane's write-behind).
+/// IAM users are in `iam_users(user_name, document)`. The schema is versioned with
 /// GRDB's `DatabaseMigrator`.
 ///
 /// Transactions are serialised by SQLite's single writer; each one's ``StoreChange`` is emitted
@@ -139,6 +140,17 @@ public final class SQLiteStore: Store {
                         day TEXT NOT NULL,
                         used INTEGER NOT NULL,
                         PRIMARY KEY (usage_plan_id, key_id, day)
+                    );
+                    """)
+        }
+        // v4 is another feature's (API keys and usage plans); GRDB applies migrations by name in
+        // registration order, so v5 stays after it whichever branch lands first.
+        migrator.registerMigration("v5: iam users") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE iam_users (
+                        user_name TEXT NOT NULL PRIMARY KEY,
+                        document TEXT NOT NULL
                     );
                     """)
         }

@@ -12,6 +12,7 @@ final class SQLiteTransaction: StoreTransaction {
     var touchedRestApiIds: Set<String> = []
     var touchedFunctionNames: Set<String> = []
     var touchedUsagePlans = false
+    var touchedIamUsers = false
     private var deletedEverything = false
 
     init(db: Database) {
@@ -20,12 +21,13 @@ final class SQLiteTransaction: StoreTransaction {
 
     /// What to announce after commit, or `nil` when nothing was written.
     var change: StoreChange? {
-        guard deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty || !touchedFunctionNames.isEmpty
-            || touchedUsagePlans
+        guard
+            deletedEverything || !touchedApiIds.isEmpty || !touchedRestApiIds.isEmpty || !touchedFunctionNames.isEmpty
+                || touchedUsagePlans || touchedIamUsers
         else { return nil }
         return StoreChange(
             apiIds: touchedApiIds, restApiIds: touchedRestApiIds, functionNames: touchedFunctionNames,
-            usagePlans: touchedUsagePlans, everything: deletedEverything)
+            usagePlans: touchedUsagePlans, everything: deletedEverything, iamUsers: touchedIamUsers)
     }
 
     func apiDocument(id: String) throws -> ApiDocument? {
@@ -71,6 +73,7 @@ final class SQLiteTransaction: StoreTransaction {
         _ = try JSONTable.apiKeys.deleteAll(in: db)
         _ = try JSONTable.usagePlans.deleteAll(in: db)
         try db.execute(sql: "DELETE FROM usage_counts")
+        touchedIamUsers = !(try JSONTable.iamUsers.deleteAll(in: db)).isEmpty
         deletedEverything = true
     }
 }

@@ -20,6 +20,7 @@ enum RestApiPatch {
         case "policy" where segments.count == 1:
             try operation.requireReplace()
             api.policy = operation.value.flatMap { $0.isEmpty ? nil : $0 }
+            try RestResourcePolicyValidation.check(api.policy)
         case "apiKeySource" where segments.count == 1:
             try operation.requireReplace()
             let source = try operation.requiredValue()
