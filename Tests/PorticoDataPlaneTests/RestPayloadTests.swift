@@ -24,8 +24,8 @@ struct RestPayloadTests {
     }
 
     @Test func messageStringIsAQuotedJSONString() {
-        #expect(RestPipeline.quoted("Missing Authentication Token") == "\"Missing Authentication Token\"")
-        #expect(RestPipeline.quoted("a \"b\"\\\n\u{1}") == "\"a \\\"b\\\"\\\\\\n\\u0001\"")
+        #expect(JSONText.quoted("Missing Authentication Token") == "\"Missing Authentication Token\"")
+        #expect(JSONText.quoted("a \"b\"\\\n\u{1}") == "\"a \\\"b\\\"\\\\\\n\\u0001\"")
     }
 }
 

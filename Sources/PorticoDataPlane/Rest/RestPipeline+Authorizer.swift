@@ -164,7 +164,7 @@ extension RestPipeline {
         exchange.errorMessage = message
         var response = gatewayResponse(.accessDenied, message: message)
         if rest.deployment?.gatewayResponses.response(.accessDenied).isDefault ?? true {
-            response.body = Array("{\"Message\":\(Self.quoted(message))}".utf8)
+            response.body = Array("{\"Message\":\(JSONText.quoted(message))}".utf8)
         }
         return response
     }

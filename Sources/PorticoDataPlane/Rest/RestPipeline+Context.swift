@@ -65,7 +65,7 @@ extension RestPipeline {
             // `{"message":null}` for AUTHORIZER_CONFIGURATION_ERROR shows.
             var members: [String: JSONValue] = [
                 "message": error.message.map(JSONValue.string) ?? .null,
-                "messageString": .string(error.message.map(Self.quoted) ?? "null"),
+                "messageString": .string(error.message.map(JSONText.quoted) ?? "null"),
                 "responseType": .string(error.type.rawValue),
             ]
             if let details = error.validationErrorString { members["validationErrorString"] = .string(details) }
@@ -141,21 +141,6 @@ extension RestPipeline {
             stageVariables: rest.deployment?.stageVariables ?? [:])
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// A gateway-generated error as `$context.error` shows it.
