@@ -10,6 +10,7 @@ import requests
 from botocore.exceptions import ClientError
 
 import lambda_helpers
+from dataplane_helpers import wait_until_served
 from lambda_helpers import function_arn, invocation_uri
 
 ACCOUNT = "000000000000"
@@ -63,12 +64,8 @@ def build(portico, function, version="2.0", simple_responses=True, ttl=0, identi
                         AuthorizationType="CUSTOM", AuthorizerId=authorizer["AuthorizerId"])
     client.create_route(ApiId=api_id, RouteKey="GET /open", Target=f"integrations/{integration}")
     client.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if get(portico, api_id, "/open").status_code == 200:
-            return api_id, authorizer
-        time.sleep(0.02)
-    raise AssertionError("the HTTP API was not served")
+    wait_until_served(portico, api_id, "$default")
+    return api_id, authorizer
 
 
 def get(portico, api_id, path, **headers):

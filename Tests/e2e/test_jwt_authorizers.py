@@ -12,6 +12,7 @@ import requests
 from botocore.exceptions import ClientError
 
 import jwt_helpers
+from dataplane_helpers import wait_until_served
 from conftest import Portico
 from jwt_helpers import Key, OpenIdProvider, claims, sign
 from lambda_helpers import KEY_ID, SECRET, function_arn, invocation_uri
@@ -60,12 +61,8 @@ def build(env, issuer=None, scopes=("read",)):
     client.create_route(ApiId=api_id, RouteKey="GET /http", Target=f"integrations/{http}", **jwt_route)
     client.create_route(ApiId=api_id, RouteKey="GET /open", Target=f"integrations/{v2}")
     client.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if get(portico, api_id, "/open").status_code == 200:
-            return api_id, authorizer
-        time.sleep(0.02)
-    raise AssertionError("the HTTP API was not served")
+    wait_until_served(portico, api_id, "$default")
+    return api_id, authorizer
 
 
 def get(portico, api_id, path, token=None, header="Authorization", prefix="Bearer "):
