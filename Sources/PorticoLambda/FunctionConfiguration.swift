@@ -15,7 +15,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var environment: [String: String]
     /// Lambda's `Timeout` (seconds, 1–900, default 3).
     public var timeoutSeconds: Int
-    /// Lambda's `MemorySize` (MB, 128–10240, default 128); told to the process, not enforced.
+    /// Lambda's `MemorySize` (MB, 128–10240, default 128): told to the process and enforced on
+    /// its resident memory (`FunctionHostConfiguration.memoryCheckMilliseconds`).
     public var memorySizeMB: Int
     /// Reserved concurrency; nil means the host's default limit.
     public var reservedConcurrency: Int?

@@ -25,6 +25,12 @@ public struct FunctionHostConfiguration: Sendable {
     /// The largest body a process may post to the Runtime API. AWS's synchronous response limit is
     /// 6,291,556 bytes; a larger response fails with `Function.ResponseSizeTooLarge`.
     public var maxRuntimeBodyBytes: Int = 6_291_556
+    /// How often the host compares each process's resident memory with its function's memory
+    /// size, in milliseconds (`--function-memory-check-ms`); 0 turns enforcement off. AWS
+    /// enforces the limit with a cgroup; Portico runs without root, so it samples `VmRSS` and
+    /// kills a process over its size (the invocation fails with `Runtime.OutOfMemory`). A burst
+    /// shorter than the interval can go unseen.
+    public var memoryCheckMilliseconds: Int = 100
     /// Variables every process starts with, before the function's own and Lambda's.
     /// By default `PATH`, `LANG` and `LD_LIBRARY_PATH` from Portico's environment.
     public var baseEnvironment: [String: String] = FunctionHostConfiguration.inheritedEnvironment()

@@ -59,6 +59,13 @@ enum LambdaMessages {
         return errorPayload(type: "Runtime.ExitError", message: "RequestId: \(requestId) Error: \(reason)")
     }
 
+    /// A process killed for using more than its memory size. AWS answers
+    /// `{"errorType":"Runtime.OutOfMemory","errorMessage":"RequestId: … Error: Runtime exited with
+    /// error: signal: killed"}` (its cgroup's OOM killer sends SIGKILL).
+    static func outOfMemory(requestId: String) -> ByteBuffer {
+        errorPayload(type: "Runtime.OutOfMemory", message: "RequestId: \(requestId) Error: Runtime exited with error: signal: killed")
+    }
+
     /// A response over the limit: `{"errorMessage":"Response payload size exceeded maximum allowed
     /// payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}` (moto's
     /// recording of AWS; key order as AWS writes it).

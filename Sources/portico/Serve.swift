@@ -104,6 +104,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("function-concurrency"), help: "Processes per function without reserved concurrency. [PORTICO_FUNCTION_CONCURRENCY, default: 10]")
     var functionConcurrency: Int?
 
+    @Option(name: .customLong("function-memory-check-ms"), help: "How often a function process's resident memory is compared with its memory size; 0 turns enforcement off. [PORTICO_FUNCTION_MEMORY_CHECK_MS, default: 100]")
+    var functionMemoryCheckMs: Int?
+
     @Option(name: .customLong("python-runtime-command"), help: "Runs python3.x functions; the handler is appended. [PORTICO_PYTHON_RUNTIME_COMMAND, default: python3 -m awslambdaric]")
     var pythonRuntimeCommand: String?
 
@@ -224,6 +227,10 @@ struct Serve: AsyncParsableCommand {
         if let count = try number(functionConcurrency, "PORTICO_FUNCTION_CONCURRENCY", "--function-concurrency") {
             guard count > 0 else { throw ValidationError("--function-concurrency must be positive") }
             configuration.functionHost.defaultConcurrency = count
+        }
+        if let interval = try number(functionMemoryCheckMs, "PORTICO_FUNCTION_MEMORY_CHECK_MS", "--function-memory-check-ms") {
+            guard interval >= 0 else { throw ValidationError("--function-memory-check-ms must not be negative") }
+            configuration.functionHost.memoryCheckMilliseconds = interval
         }
         if let command = value(pythonRuntimeCommand, "PORTICO_PYTHON_RUNTIME_COMMAND") {
             let argv = command.split(separator: " ", omittingEmptySubsequences: true).map(String.init)

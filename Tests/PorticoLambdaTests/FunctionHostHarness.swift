@@ -65,13 +65,14 @@ enum Harness {
     /// Runs `body` with a fresh host, shut down afterwards whatever happens.
     static func withHost(
         idleSeconds: Double = 60, defaultConcurrency: Int = 4, initTimeoutSeconds: Double = 10, maxResponseBytes: Int = 6_291_556,
-        _ body: (FunctionHost) async throws -> Void
+        memoryCheckMilliseconds: Int = 100, _ body: (FunctionHost) async throws -> Void
     ) async throws {
         var configuration = FunctionHostConfiguration()
         configuration.maxRuntimeBodyBytes = maxResponseBytes
         configuration.idleSeconds = idleSeconds
         configuration.initTimeoutSeconds = initTimeoutSeconds
         configuration.defaultConcurrency = defaultConcurrency
+        configuration.memoryCheckMilliseconds = memoryCheckMilliseconds
         if let python { configuration.pythonRuntimeCommand = [python, "-m", "awslambdaric"] }
         var logger = Logger(label: "PorticoLambdaTests")
         logger.logLevel = .warning

@@ -110,6 +110,36 @@ extension FunctionHostTests {
             }
         }
 
+        @Test func aProcessOverItsMemorySizeIsKilledWithRuntimeOutOfMemory() async throws {
+            _ = try Harness.requirePython()
+            try await Harness.withHost { host in
+                host.upsert(Harness.python("py-hog", handler: "handlers.hog", timeout: 30))
+                // 200 MB resident against the default 128 MB, held for 20 s: only the watch ends it early.
+                let response = try Harness.completed(try await Harness.invoke(host, "py-hog", #"{"mb": 200, "hold": 20}"#, tail: true))
+                #expect(response.functionError == "Unhandled")
+                let error = try Harness.json(response)
+                #expect(error["errorType"] as? String == "Runtime.OutOfMemory")
+                let message = try #require(error["errorMessage"] as? String)
+                #expect(message.hasPrefix("RequestId: ") && message.hasSuffix(" Error: Runtime exited with error: signal: killed"))
+                let tail = String(decoding: Data(base64Encoded: response.logResult ?? "") ?? Data(), as: UTF8.self)
+                #expect(tail.contains("Status: error\tError Type: Runtime.OutOfMemory"))
+
+                // A fresh process serves the next invocation.
+                let next = try Harness.completed(try await Harness.invoke(host, "py-hog", #"{"mb": 1, "hold": 0}"#))
+                #expect(next.functionError == nil)
+            }
+        }
+
+        @Test func withTheMemoryWatchOffAProcessMayUseMoreThanItsSize() async throws {
+            _ = try Harness.requirePython()
+            try await Harness.withHost(memoryCheckMilliseconds: 0) { host in
+                host.upsert(Harness.python("py-hog-free", handler: "handlers.hog", timeout: 30))
+                let response = try Harness.completed(try await Harness.invoke(host, "py-hog-free", #"{"mb": 200, "hold": 0.5}"#))
+                #expect(response.functionError == nil)
+                #expect(try Harness.json(response)["bytes"] as? Int == 200 * 1024 * 1024)
+            }
+        }
+
         @Test func aWarmPythonProcessServesSuccessiveInvocations() async throws {
             _ = try Harness.requirePython()
             try await Harness.withHost { host in

@@ -48,10 +48,12 @@ struct RuntimeAPIHandlerTests {
 
     @Test func peakMemoryIsReadFromProcStatus() {
         let status = Array("Name:\tx\nVmPeak:\t  9000 kB\nVmHWM:\t    2049 kB\nVmRSS:\t 100 kB\n".utf8)
-        #expect(status.withUnsafeBufferPointer { ProcessLauncher.vmHWMKilobytes($0) } == 2049)
+        #expect(status.withUnsafeBufferPointer { ProcessLauncher.kilobytes(after: ProcessLauncher.vmHWM, in: $0) } == 2049)
+        #expect(status.withUnsafeBufferPointer { ProcessLauncher.kilobytes(after: ProcessLauncher.vmRSS, in: $0) } == 100)
         let missing = Array("Name:\tx\nXVmHWM:\t 5 kB\n".utf8)
-        #expect(missing.withUnsafeBufferPointer { ProcessLauncher.vmHWMKilobytes($0) } == nil)
-        // This test process's own peak, read the way REPORT lines read a function's.
+        #expect(missing.withUnsafeBufferPointer { ProcessLauncher.kilobytes(after: ProcessLauncher.vmHWM, in: $0) } == nil)
+        // This test process's own figures, read the way the host reads a function's.
         #expect((ProcessLauncher.peakMemoryMB(getpid()) ?? 0) > 0)
+        #expect((ProcessLauncher.residentKilobytes(getpid()) ?? 0) > 0)
     }
 }

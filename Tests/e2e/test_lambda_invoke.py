@@ -3,7 +3,7 @@ awslambdaric and a `provided.al2023` bootstrap, created from zips through the La
 import base64
 import json
 
-from lambda_function_helpers import ARN_PREFIX, ROLE, bootstrap_zip, create_python_function
+from lambda_function_helpers import ARN_PREFIX, ROLE, bootstrap_zip, create_python_function, python_zip
 from management_helpers import aws_error
 
 
@@ -72,3 +72,32 @@ def test_updated_code_is_what_the_next_invocation_runs(fresh):
     client.update_function_code(FunctionName="py-update", ZipFile=python_zip("def handler(e, c):\n    return 'v2'\n"))
     response = client.invoke(FunctionName="py-update", Payload=b"{}")
     assert json.loads(response["Payload"].read()) == "v2"
+
+
+HOG_HANDLER = '''import os, time
+
+def handler(event, context):
+    data = b"x" * (int(event["mb"]) * 1024 * 1024)
+    time.sleep(event.get("hold", 0))
+    return {"bytes": len(data), "pid": os.getpid()}
+'''
+
+
+def test_memory_size_is_enforced_as_lambdas_out_of_memory(fresh):
+    # AWS kills a function over its MemorySize and answers Runtime.OutOfMemory; raising the
+    # memory size with update-function-configuration lets the same work through.
+    client = lambda_client(fresh)
+    create_python_function(client, "py-hog", zip_bytes=python_zip(HOG_HANDLER), MemorySize=128, Timeout=30)
+    # Held for 10 s of a 30 s timeout: only the memory watch ends it early.
+    response = client.invoke(FunctionName="py-hog", LogType="Tail", Payload=b'{"mb": 400, "hold": 10}')
+    assert response["FunctionError"] == "Unhandled"
+    error = json.loads(response["Payload"].read())
+    assert error["errorType"] == "Runtime.OutOfMemory"
+    assert error["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")
+    log = base64.b64decode(response["LogResult"]).decode()
+    assert "Memory Size: 128 MB" in log and "Error Type: Runtime.OutOfMemory" in log
+
+    client.update_function_configuration(FunctionName="py-hog", MemorySize=1024)
+    response = client.invoke(FunctionName="py-hog", Payload=b'{"mb": 400}')
+    assert "FunctionError" not in response
+    assert json.loads(response["Payload"].read())["bytes"] == 400 * 1024 * 1024

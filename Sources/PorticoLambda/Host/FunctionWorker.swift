@@ -37,6 +37,8 @@ final class FunctionWorker {
     var retireAfterInvocation = false
     /// The body of `/runtime/init/error`, when the runtime posted one.
     var initError: ByteBuffer?
+    /// Killed by the memory watch: an unanswered invocation fails with `Runtime.OutOfMemory`.
+    var outOfMemory = false
     /// From launch to the first `/next` (the REPORT line's `Init Duration`).
     var initDuration: TimeAmount?
 

@@ -141,13 +141,16 @@ extension HostState {
 
     /// Completes an invocation: `END` and `REPORT` lines, the caller's answer, then the process
     /// either takes the next queued event, waits warm, or is retired.
-    func finish(_ running: RunningInvocation, on worker: FunctionWorker, payload: ByteBuffer, functionError: String?, status: String? = nil) {
+    func finish(
+        _ running: RunningInvocation, on worker: FunctionWorker, payload: ByteBuffer, functionError: String?, status: String? = nil,
+        errorType: String? = nil
+    ) {
         guard !running.completed else { return }
         running.completed = true
         running.timeout?.cancel()
         let function = worker.function.configuration
         logLine("END RequestId: \(running.requestId)", worker: worker, running: running)
-        logLine(reportLine(running, worker: worker, status: status), worker: worker, running: running)
+        logLine(reportLine(running, worker: worker, status: status, errorType: errorType), worker: worker, running: running)
         if worker.current === running { worker.current = nil }
         running.promise?.succeed(
             .completed(
@@ -166,8 +169,9 @@ extension HostState {
     }
 
     /// `REPORT RequestId: … Duration: 1.23 ms Billed Duration: 2 ms Memory Size: 128 MB Max Memory Used: 40 MB`,
-    /// with `Init Duration` on a cold start and `Status: timeout` after one, tab-separated as AWS writes it.
-    private func reportLine(_ running: RunningInvocation, worker: FunctionWorker, status: String?) -> String {
+    /// with `Init Duration` on a cold start, `Status: timeout` after one and `Status: error` with
+    /// `Error Type: …` after a runtime failure such as running out of memory, tab-separated as AWS writes it.
+    private func reportLine(_ running: RunningInvocation, worker: FunctionWorker, status: String?, errorType: String?) -> String {
         let started = running.deliveredAt ?? running.startedAt
         let nanos = (NIODeadline.now() - started).nanoseconds
         let function = worker.function.configuration
@@ -178,6 +182,7 @@ extension HostState {
             line += "\tInit Duration: \(Self.milliseconds(initDuration.nanoseconds)) ms"
         }
         if let status { line += "\tStatus: \(status)" }
+        if let errorType { line += "\tError Type: \(errorType)" }
         return line
     }
 

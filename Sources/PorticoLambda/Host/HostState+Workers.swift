@@ -82,6 +82,7 @@ extension HostState {
             return
         }
         worker.pid = process.pid
+        startMemoryWatchIfNeeded()
         logger.debug(
             "started a function process",
             metadata: ["function": "\(function.name)", "pid": "\(process.pid)", "runtime-api": "\(runtimeAPI)"])
@@ -156,7 +157,19 @@ extension HostState {
         worker.idleTimer?.cancel()
         if let running = worker.current, !running.answered {
             running.answered = true
-            if let initError = worker.initError, running.deliveredAt == nil {
+            if worker.outOfMemory {
+                // AWS logs the runtime's death and the error type, and its REPORT line ends with
+                // `Status: error  Error Type: Runtime.OutOfMemory`.
+                afterOutputDrains(worker) {
+                    guard !running.completed else { return }
+                    self.logLine(
+                        "RequestId: \(running.requestId) Error: Runtime exited with error: signal: killed\nRuntime.OutOfMemory",
+                        worker: worker, running: running)
+                    self.finish(
+                        running, on: worker, payload: LambdaMessages.outOfMemory(requestId: running.requestId),
+                        functionError: "Unhandled", status: "error", errorType: "Runtime.OutOfMemory")
+                }
+            } else if let initError = worker.initError, running.deliveredAt == nil {
                 finish(running, on: worker, payload: initError, functionError: "Unhandled")
             } else {
                 let payload = LambdaMessages.exited(requestId: running.requestId, exit: exit)
@@ -207,6 +220,30 @@ extension HostState {
         let bytes = Array((line + "\n").utf8)
         logs.append(bytes, to: worker.functionName)
         if let running = running ?? worker.current { running.appendLog(bytes) }
+    }
+
+    /// Starts the memory watch with the first process (it runs while the host does).
+    func startMemoryWatchIfNeeded() {
+        let interval = configuration.memoryCheckMilliseconds
+        guard memoryWatch == nil, interval > 0, !isShutDown else { return }
+        let host = NIOLoopBound(self, eventLoop: loop)
+        let period = TimeAmount.milliseconds(Int64(interval))
+        memoryWatch = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in host.value.checkMemory() }
+    }
+
+    /// Kills every process whose resident memory is over its function's memory size, as
+    /// Lambda's cgroup does (the process's own memory: children it starts are not counted).
+    func checkMemory() {
+        for worker in workers.values where worker.pid > 0 && (worker.phase == .starting || worker.phase == .ready) {
+            guard let resident = ProcessLauncher.residentKilobytes(worker.pid) else { continue }
+            let limit = worker.function.configuration.memorySizeMB * 1024
+            guard resident > limit else { continue }
+            worker.outOfMemory = true
+            logger.info(
+                "a function process used more than its memory size and was killed",
+                metadata: ["function": "\(worker.functionName)", "pid": "\(worker.pid)", "resident-kb": "\(resident)", "limit-kb": "\(limit)"])
+            stop(worker, reason: "out of memory")
+        }
     }
 
     /// A process with nothing to do stays warm for the idle time, then is stopped.

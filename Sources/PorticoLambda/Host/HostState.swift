@@ -17,6 +17,8 @@ final class HostState {
     var isShutDown = false
     /// Completed when the last process has exited after `shutdown()`.
     var drained: EventLoopPromise<Void>?
+    /// Compares processes' resident memory with their memory size (`checkMemory`).
+    var memoryWatch: RepeatedTask?
 
     init(loop: any EventLoop, configuration: FunctionHostConfiguration, logs: FunctionLogs, logger: Logger) {
         self.loop = loop
@@ -172,6 +174,8 @@ final class HostState {
     /// completes when every process has been reaped (or after a few seconds regardless).
     func shutdown() -> EventLoopFuture<Void> {
         isShutDown = true
+        memoryWatch?.cancel()
+        memoryWatch = nil
         let refusal = Self.stopping
         for function in functions.values {
             function.queuedEvents.removeAll()

@@ -161,11 +161,24 @@ enum ProcessLauncher {
         _ = kill(-pid, SIGKILL)
     }
 
-    /// The process's peak resident size (`VmHWM` in /proc), in MB, for the REPORT line. Read
-    /// with plain `read(2)` into a stack buffer and scanned as bytes: it runs once per invocation
-    /// on the host's loop, where Foundation's file reading and line splitting cost more than the
-    /// rest of the invocation.
+    /// The process's peak resident size (`VmHWM` in /proc), in MB, for the REPORT line.
     static func peakMemoryMB(_ pid: pid_t) -> Int? {
+        statusKilobytes(pid, key: vmHWM).map { max(1, ($0 + 1023) / 1024) }
+    }
+
+    /// The process's resident size now (`VmRSS`), in kB: what the memory watch compares with
+    /// the function's memory size.
+    static func residentKilobytes(_ pid: pid_t) -> Int? {
+        statusKilobytes(pid, key: vmRSS)
+    }
+
+    static let vmHWM = Array("VmHWM:".utf8)
+    static let vmRSS = Array("VmRSS:".utf8)
+
+    /// A kB figure of `/proc/{pid}/status`. Read with plain `read(2)` into a stack buffer and
+    /// scanned as bytes: it runs once per invocation (and per memory check) on the host's loop,
+    /// where Foundation's file reading and line splitting cost more than the rest of the invocation.
+    private static func statusKilobytes(_ pid: pid_t, key: [UInt8]) -> Int? {
         guard pid > 0 else { return nil }
         let fd = "/proc/\(pid)/status".withCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
@@ -178,13 +191,12 @@ enum ProcessLauncher {
                 guard got > 0 else { break }
                 used += got
             }
-            return vmHWMKilobytes(UnsafeBufferPointer(rebasing: buffer[..<used])).map { max(1, ($0 + 1023) / 1024) }
+            return kilobytes(after: key, in: UnsafeBufferPointer(rebasing: buffer[..<used]))
         }
     }
 
-    /// The number after `VmHWM:` at the start of a line of `/proc/{pid}/status`, in kB.
-    static func vmHWMKilobytes(_ status: UnsafeBufferPointer<UInt8>) -> Int? {
-        let key = Array("VmHWM:".utf8)
+    /// The number after `key` (e.g. `VmHWM:`) at the start of a line of `/proc/{pid}/status`, in kB.
+    static func kilobytes(after key: [UInt8], in status: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         while index + key.count <= status.count {
             let atLineStart = index == 0 || status[index - 1] == UInt8(ascii: "\n")

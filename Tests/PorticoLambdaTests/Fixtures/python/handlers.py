@@ -48,3 +48,10 @@ def hang(event, context):
 def crash(event, context):
     print("about to crash", flush=True)
     os._exit(7)
+
+
+def hog(event, context):
+    """Touches `mb` megabytes (written, so they are resident), then answers."""
+    data = b"x" * (int(event.get("mb", 200)) * 1024 * 1024)
+    time.sleep(float(event.get("hold", 2)))
+    return {"pid": os.getpid(), "bytes": len(data)}
