@@ -9,7 +9,7 @@ import PorticoObservability
 ///   (401, 403, 500); `error`: why it was stopped, in Portico's words;
 /// - `latency`: the whole authorizer step (a cached answer takes ~0 ms); `integrationLatency` and
 ///   `integrationStatus`: the function's invocation, absent when the cache answered or no
-///   function was called;
+///   function was called; `requestId`: that invocation's Lambda request id;
 /// - `principalId` and the `context` values (as strings, as REST passes them) once allowed.
 extension Exchange {
     func authorizerStarted() {
@@ -18,9 +18,10 @@ extension Exchange {
     }
 
     /// The authorizer function answered (or was refused); nil status when the call timed out or failed.
-    func authorizerInvoked(latencyNanos: Int64, status: Int?) {
+    func authorizerInvoked(latencyNanos: Int64, status: Int?, requestId: String? = nil) {
         authorizerLog?.integrationLatencyMillis = Int(latencyNanos / 1_000_000)
         authorizerLog?.integrationStatus = status
+        authorizerLog?.requestId = requestId
     }
 
     func authorizerEnded(status: Int, error: String? = nil, principalId: String? = nil, context: [String: JSONValue] = [:]) {

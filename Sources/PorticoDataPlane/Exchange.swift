@@ -71,6 +71,8 @@ final class Exchange {
     var integrationStart: NIODeadline?
     var integrationLatencyNanos: Int64?
     var integrationStatus: Int?
+    /// The Lambda invocation's request id (`$context.integration.requestId`).
+    var integrationRequestId: String?
     var integrationError: String?
     /// When the integration times out; checked by the loop's tick.
     var deadline: NIODeadline?

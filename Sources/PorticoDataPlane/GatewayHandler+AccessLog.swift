@@ -37,6 +37,7 @@ extension GatewayHandler {
         record.responseLatencyMillis = Int(latencyNanos / 1_000_000)
         record.integrationLatencyMillis = exchange.integrationLatencyNanos.map { Int($0 / 1_000_000) }
         record.integrationStatus = exchange.integrationStatus
+        record.awsEndpointRequestId = exchange.integrationRequestId
         record.integrationErrorMessage = exchange.integrationError
         record.errorMessage = exchange.errorMessage
         record.errorResponseType = exchange.errorType

@@ -58,7 +58,7 @@ extension GatewayHandler {
             switch result {
             case .timedOut, .failed: exchange.authorizerInvoked(latencyNanos: latencyNanos, status: nil)
             case .outcome(.rejected(let error)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: error.statusCode)
-            case .outcome(.completed(let response)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: response.statusCode)
+            case .outcome(.completed(let response)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: response.statusCode, requestId: response.requestId)
             }
             switch result {
             case .timedOut:

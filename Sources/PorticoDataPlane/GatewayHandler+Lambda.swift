@@ -94,6 +94,7 @@ extension GatewayHandler {
             lambdaFailed(exchange, integrationError: "\(error.type): \(error.message)")
         case .outcome(.completed(let response)):
             exchange.integrationStatus = response.statusCode
+            exchange.integrationRequestId = response.requestId
             let payload = Array(response.payload.readableBytesView)
             if response.functionError != nil {
                 lambdaFailed(exchange, integrationError: LambdaFunctionError.errorMessage(payload) ?? "function error")

@@ -60,16 +60,20 @@ public struct LambdaInvocationResponse: Sendable {
     public var logResult: String?
     /// `X-Amz-Executed-Version`.
     public var executedVersion: String
+    /// The invocation's request id (`x-amzn-RequestId` of the Invoke answer; the id in its
+    /// START/END/REPORT lines), when known: API Gateway logs it as `$context.integration.requestId`.
+    public var requestId: String?
 
     public init(
         statusCode: Int = 200, payload: ByteBuffer, functionError: String? = nil, logResult: String? = nil,
-        executedVersion: String = "$LATEST"
+        executedVersion: String = "$LATEST", requestId: String? = nil
     ) {
         self.statusCode = statusCode
         self.payload = payload
         self.functionError = functionError
         self.logResult = logResult
         self.executedVersion = executedVersion
+        self.requestId = requestId
     }
 }
 

@@ -248,7 +248,8 @@ public final class RemoteLambdaInvoker: LambdaInvoking {
             return .completed(
                 LambdaInvocationResponse(
                     statusCode: status, payload: payload, functionError: functionError, logResult: headers.first(name: "x-amz-log-result"),
-                    executedVersion: headers.first(name: "x-amz-executed-version") ?? "$LATEST"))
+                    executedVersion: headers.first(name: "x-amz-executed-version") ?? "$LATEST",
+                    requestId: headers.first(name: "x-amzn-requestid")))
         }
         var type = headers.first(name: "x-amzn-errortype").map { String($0.prefix { $0 != ":" }) }
         var message = ""

@@ -18,6 +18,7 @@ A function with no script answers 404 ResourceNotFoundException, as Lambda does.
 import json
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
@@ -68,7 +69,10 @@ class InvokeHandler(BaseHTTPRequestHandler):
             event = json.loads(body) if body else None
         except ValueError:
             event = body.decode("utf-8", "replace")
-        record = {"client": self.client_address, "function": name, "headers": dict(self.headers), "event": event, "signature_ok": signed, "query": split.query}
+        # Lambda answers Invoke with the invocation's request id in x-amzn-RequestId.
+        self.request_id = str(uuid.uuid4())
+        record = {"client": self.client_address, "function": name, "headers": dict(self.headers), "event": event, "signature_ok": signed,
+                  "query": split.query, "request_id": self.request_id}
         with server.lock:
             server.received.append(record)
         if server.credentials and not signed:
@@ -106,6 +110,8 @@ class InvokeHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Amz-Executed-Version", "$LATEST")
+        if getattr(self, "request_id", None):
+            self.send_header("x-amzn-RequestId", self.request_id)
         for key, header_value in (headers or {}).items():
             self.send_header(key, header_value)
         self.end_headers()

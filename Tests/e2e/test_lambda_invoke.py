@@ -27,6 +27,8 @@ def test_invoke_with_tail_returns_the_log(fresh):
     response = client.invoke(FunctionName="py-tail", LogType="Tail", Payload=b'{"n": 1}')
     log = base64.b64decode(response["LogResult"]).decode()
     assert 'handling {"n": 1}' in log
+    # Lambda's x-amzn-RequestId is the invocation's own id, the one in its log lines.
+    assert f'START RequestId: {response["ResponseMetadata"]["RequestId"]} ' in log
 
 
 def test_invoke_function_error_is_unhandled_with_status_200(fresh):

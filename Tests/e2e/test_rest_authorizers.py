@@ -391,14 +391,15 @@ def test_imported_authorizers_protect_their_methods(env):
 def test_access_log_authorizer_variables(env, tmp_path):
     """`$context.authorizer.*` in a REST stage's access log (AWS's "Variables for access logging")."""
     from rest_dataplane_helpers import wait_for
-    _, portico = env
+    server, portico = env
+    server.clear()
     api, _ = build(portico)  # TTL 300: the second allow-l call is answered from the cache
     log = tmp_path / "rest-authorizer-access.log"
     fmt = ('{"requestId":"$context.requestId","status":"$context.status","authStatus":"$context.authorizer.status",'
            '"principal":"$context.authorizer.principalId","tenant":"$context.authorizer.tenant","level":"$context.authorizer.level",'
            '"admin":"$context.authorizer.admin","error":"$context.authorizer.error","latency":"$context.authorizer.latency",'
            '"integrationLatency":"$context.authorizer.integrationLatency","integrationStatus":"$context.authorizer.integrationStatus",'
-           '"authorizerRequestId":"$context.authorizer.requestId"}')
+           '"authorizerRequestId":"$context.authorizer.requestId","integrationRequestId":"$context.integration.requestId"}')
     api.client.update_stage(restApiId=api.id, stageName="test", patchOperations=[
         {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": f"file:{log}"},
         {"op": "replace", "path": "/accessLogSettings/format", "value": fmt}])
@@ -416,7 +417,12 @@ def test_access_log_authorizer_variables(env, tmp_path):
     assert (allowed["tenant"], allowed["level"], allowed["admin"]) == ("t1", "3", "true")
     assert allowed["error"] == "-" and allowed["latency"].isdigit()
     assert allowed["integrationLatency"].isdigit() and allowed["integrationStatus"] == "200"
-    assert allowed["authorizerRequestId"] == "-"
+    # The authorizer function invocation's request id, as the Invoke endpoint answered it.
+    assert allowed["authorizerRequestId"] == invocations(server, "authz")[0]["request_id"]
+    # And the AWS_PROXY backend invocation's own id as `$context.integration.requestId`.
+    assert allowed["integrationRequestId"] == invocations(server, "backend")[0]["request_id"]
+    assert allowed["integrationRequestId"] != allowed["authorizerRequestId"]
+    assert cached["authorizerRequestId"] == "-"
     assert cached["authStatus"] == "200" and cached["principal"] == "user-allow-l" and cached["integrationStatus"] == "-"
     assert denied["status"] == "403" and denied["authStatus"] == "403" and denied["principal"] == "user-deny"
     assert denied["error"] == "User is not authorized to access this resource with an explicit deny"

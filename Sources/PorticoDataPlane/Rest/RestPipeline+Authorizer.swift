@@ -70,7 +70,7 @@ extension RestPipeline {
             switch result {
             case .timedOut, .failed: exchange.authorizerInvoked(latencyNanos: latencyNanos, status: nil)
             case .outcome(.rejected(let error)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: error.statusCode)
-            case .outcome(.completed(let response)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: response.statusCode)
+            case .outcome(.completed(let response)): exchange.authorizerInvoked(latencyNanos: latencyNanos, status: response.statusCode, requestId: response.requestId)
             }
             switch result {
             case .timedOut:

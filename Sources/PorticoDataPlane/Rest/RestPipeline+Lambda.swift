@@ -120,6 +120,7 @@ extension RestPipeline {
                 completion(.failure(.init(lambdaFailure(status: 500))))
             case .outcome(.completed(let response)):
                 exchange.integrationStatus = response.statusCode
+                exchange.integrationRequestId = response.requestId
                 completion(.success(response))
             }
         }

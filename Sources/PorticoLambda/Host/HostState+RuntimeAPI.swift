@@ -156,7 +156,8 @@ extension HostState {
             .completed(
                 LambdaInvocationResponse(
                     statusCode: 200, payload: payload, functionError: functionError,
-                    logResult: running.wantsTail ? running.logResult() : nil, executedVersion: function.version)))
+                    logResult: running.wantsTail ? running.logResult() : nil, executedVersion: function.version,
+                    requestId: running.requestId)))
 
         guard worker.phase == .ready || worker.phase == .starting else { return }
         let current = functions[function.name] === worker.function && worker.revision == worker.function.configuration.revision

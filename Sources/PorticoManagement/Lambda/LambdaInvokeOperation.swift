@@ -71,6 +71,8 @@ enum LambdaInvokeOperation {
             var headers: [(name: String, value: String)] = [("X-Amz-Executed-Version", response.executedVersion)]
             if let functionError = response.functionError { headers.append(("X-Amz-Function-Error", functionError)) }
             if let logResult = response.logResult { headers.append(("X-Amz-Log-Result", logResult)) }
+            // Lambda answers Invoke with the invocation's own request id (the one in its log lines).
+            if let requestId = response.requestId { headers.append(("x-amzn-RequestId", requestId)) }
             let body = Array(response.payload.readableBytesView)
             if !body.isEmpty { headers.append(("Content-Type", ManagementResponse.jsonContentType)) }
             return ManagementResponse(status: response.statusCode, headers: headers, body: body)

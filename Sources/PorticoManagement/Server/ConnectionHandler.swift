@@ -93,7 +93,8 @@ struct ConnectionHandler: Sendable {
         for (name, value) in response.headers {
             headers.add(name: name, value: value)
         }
-        headers.add(name: "x-amzn-RequestId", value: requestId)
+        // An operation may answer with its own id (Invoke: the invocation's).
+        if !headers.contains(name: "x-amzn-RequestId") { headers.add(name: "x-amzn-RequestId", value: requestId) }
         if response.status != 204 && response.status != 304 {
             headers.add(name: "Content-Length", value: String(response.body.count))
         }

@@ -15,6 +15,8 @@ extension AccessLogRecord {
         public var integrationLatencyMillis: Int?
         /// `$context.authorizer.integrationStatus`: the status of the authorizer function's invocation.
         public var integrationStatus: Int?
+        /// `$context.authorizer.requestId`: the authorizer function invocation's request id.
+        public var requestId: String?
         /// `$context.authorizer.claims.<name>`: JWT claims, already turned into strings.
         public var claims: [String: String]
         /// `$context.authorizer.<key>`: a Lambda authorizer's `context` map, values already turned into strings.

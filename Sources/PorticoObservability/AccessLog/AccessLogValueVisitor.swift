@@ -67,6 +67,7 @@ extension AccessLogVariable {
         case .authorizerStatus: visitor.optionalNumber(record.authorizer?.status)
         case .authorizerIntegrationLatency: visitor.optionalNumber(record.authorizer?.integrationLatencyMillis)
         case .authorizerIntegrationStatus: visitor.optionalNumber(record.authorizer?.integrationStatus)
+        case .authorizerRequestId: visitor.optionalString(record.authorizer?.requestId)
         case .authorizerClaim(let index): visitor.optionalString(record.authorizer?.claims[names[index]])
         case .authorizerProperty(let index): visitor.optionalString(record.authorizer?.context[names[index]])
         case .unavailable, .unknown: visitor.dash()

@@ -49,6 +49,7 @@ enum AccessLogVariable: Sendable, Equatable {
     case authorizerStatus
     case authorizerIntegrationLatency
     case authorizerIntegrationStatus
+    case authorizerRequestId
     /// `authorizer.claims.<name>`: a JWT claim; the name is `AccessLogFormat.names[index]`.
     case authorizerClaim(Int)
     /// `authorizer.<key>`: a key of a Lambda authorizer's `context` map, at `AccessLogFormat.names[index]`.
@@ -142,7 +143,7 @@ enum AccessLogVariable: Sendable, Equatable {
         // REST APIs' names (AWS's "Variables for access logging"); HTTP APIs accept them too.
         "authorizer.integrationLatency": .authorizerIntegrationLatency,
         "authorizer.integrationStatus": .authorizerIntegrationStatus,
-        // The authorizer function's Lambda request id: not known to Portico's data plane.
-        "authorizer.requestId": .unavailable,
+        // The authorizer function invocation's Lambda request id.
+        "authorizer.requestId": .authorizerRequestId,
     ]
 }
