@@ -33,6 +33,9 @@ public struct DataPlaneConfiguration: Sendable {
     /// At most one JWKS refresh per issuer this often for tokens with an unknown `kid`
     /// (`--jwks-min-refresh-seconds`); 0 allows one per such token (tests).
     public var jwksMinRefreshSeconds: Int64 = 10
+    /// Tokens whose signature each event loop remembers as verified (`--jwt-verified-tokens`),
+    /// so a repeated token skips the RSA check (claims are still checked on every request); 0 = off.
+    public var jwtVerifiedTokens: Int = 4_096
     /// `--cognito-endpoint`: user pools' tokens are issued by `{endpoint}/{poolId}` (a local
     /// Cognito such as cognito-local) instead of `https://cognito-idp.{region}.amazonaws.com`.
     public var cognitoEndpoint: String?

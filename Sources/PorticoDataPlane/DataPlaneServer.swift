@@ -3,6 +3,7 @@ public import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import PorticoJWT
 public import PorticoLambda
 public import PorticoRuntime
 import Synchronization
@@ -37,7 +38,9 @@ public final class DataPlaneServer: Sendable {
                 idleTimeout: .seconds(configuration.upstreamIdleTimeoutSeconds),
                 connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis), tlsContext: tlsContext)
             // Made here, used only on `loop` from now on.
-            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys), eventLoop: loop)
+            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(
+                    table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys,
+                    verifiedTokens: VerifiedTokenCache(capacity: configuration.jwtVerifiedTokens)), eventLoop: loop)
         }
         self.loops = loops
     }

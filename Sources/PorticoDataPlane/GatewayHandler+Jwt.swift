@@ -26,9 +26,13 @@ extension GatewayHandler {
             return
         }
         let jws: CompactJWS
-        switch CompactJWS.parse(token) {
-        case .success(let parsed): jws = parsed
-        case .failure(let failure): return refuseJwt(exchange, failure)
+        if let known = state.verifiedTokens.parsed(token) {
+            jws = known
+        } else {
+            switch CompactJWS.parse(token) {
+            case .success(let parsed): jws = parsed
+            case .failure(let failure): return refuseJwt(exchange, failure)
+            }
         }
         // The unverified `iss` only picks which trusted issuer's verifier (and keys) to use.
         guard case .string(let issuer)? = jws.claims["iss"], let verifier = authorizer.verifier(forIssuer: issuer) else {
@@ -47,7 +51,7 @@ extension GatewayHandler {
                 self.refuseJwt(exchange, .unknownKey)
                 return
             }
-            self.finishJwt(exchange, pending, token: token, verifier: verifier, keys: keys, scopes: scopes)
+            self.finishJwt(exchange, pending, jws: jws, token: token, verifier: verifier, keys: keys, scopes: scopes)
         }
         if let keys = state.jwtKeys.cachedKeys(issuer, on: loop), keys.keys[kid] != nil {
             finish(keys)
@@ -63,10 +67,11 @@ extension GatewayHandler {
     }
 
     private func finishJwt(
-        _ exchange: Exchange, _ pending: DeferredAuthorization, token: Substring, verifier: JWTVerifier, keys: JSONWebKeySet, scopes: [String]
+        _ exchange: Exchange, _ pending: DeferredAuthorization, jws: CompactJWS, token: Substring, verifier: JWTVerifier,
+        keys: JSONWebKeySet, scopes: [String]
     ) {
         let now = WallClock.nowMillis() / 1000
-        switch verifier.verify(token, keys: keys, now: now) {
+        switch verifier.verify(jws, token: token, keys: keys, now: now, cache: state.verifiedTokens) {
         case .failure(let failure):
             refuseJwt(exchange, failure)
         case .success(let jws):

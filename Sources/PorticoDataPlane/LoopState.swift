@@ -1,4 +1,5 @@
 import NIOCore
+import PorticoJWT
 import PorticoLambda
 import PorticoRuntime
 
@@ -13,6 +14,8 @@ final class LoopState {
     let lambda: any LambdaInvoking
     /// The JWT/Cognito issuers' keys, one store shared by every loop.
     let jwtKeys: JwtKeyStore
+    /// JWT signatures already verified on this loop.
+    let verifiedTokens: VerifiedTokenCache
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
@@ -20,8 +23,12 @@ final class LoopState {
     private var tick: Scheduled<Void>?
     private var ticks = 0
 
-    init(table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore) {
+    init(
+        table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore,
+        verifiedTokens: VerifiedTokenCache = VerifiedTokenCache(capacity: 0)
+    ) {
         self.jwtKeys = jwtKeys
+        self.verifiedTokens = verifiedTokens
         self.table = table
         self.pool = pool
         self.lambda = lambda

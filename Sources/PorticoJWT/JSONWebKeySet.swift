@@ -16,6 +16,16 @@ public struct JSONWebKey: Sendable {
     /// The key's `alg`, when the JWKS names one: a token must then use exactly that algorithm.
     public let algorithm: String?
     let material: Material
+    /// The public key as published (`n` then `e`, or `x` then `y`): what tells two keys with the
+    /// same `kid` apart (``VerifiedTokenCache``).
+    let publicBytes: [UInt8]
+
+    init(kid: String, algorithm: String?, material: Material, publicBytes: [UInt8] = []) {
+        self.kid = kid
+        self.algorithm = algorithm
+        self.material = material
+        self.publicBytes = publicBytes
+    }
 
     var keyType: String {
         switch material {
@@ -76,16 +86,16 @@ public struct JSONWebKeySet: Sendable {
         switch type {
         case "RSA":
             guard let n = bytes("n"), let e = bytes("e"), let key = try? _RSA.Signing.PublicKey(n: n, e: e) else { return nil }
-            return JSONWebKey(kid: kid, algorithm: algorithm, material: .rsa(key))
+            return JSONWebKey(kid: kid, algorithm: algorithm, material: .rsa(key), publicBytes: n + e)
         case "EC":
             guard case .string(let curve)? = members["crv"], let x = bytes("x"), let y = bytes("y") else { return nil }
             switch curve {
             case "P-256":
                 guard x.count == 32, y.count == 32, let key = try? P256.Signing.PublicKey(rawRepresentation: x + y) else { return nil }
-                return JSONWebKey(kid: kid, algorithm: algorithm, material: .p256(key))
+                return JSONWebKey(kid: kid, algorithm: algorithm, material: .p256(key), publicBytes: x + y)
             case "P-384":
                 guard x.count == 48, y.count == 48, let key = try? P384.Signing.PublicKey(rawRepresentation: x + y) else { return nil }
-                return JSONWebKey(kid: kid, algorithm: algorithm, material: .p384(key))
+                return JSONWebKey(kid: kid, algorithm: algorithm, material: .p384(key), publicBytes: x + y)
             default:
                 return nil
             }

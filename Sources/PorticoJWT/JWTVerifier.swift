@@ -54,11 +54,18 @@ public struct JWTVerifier: Sendable {
 
     /// The whole verification. `now` is seconds since the epoch.
     public func verify(_ token: Substring, keys: JSONWebKeySet, now: Int64, tokenUse: TokenUse = .any) -> Result<CompactJWS, JWTFailure> {
-        let jws: CompactJWS
         switch CompactJWS.parse(token) {
-        case .success(let parsed): jws = parsed
-        case .failure(let failure): return .failure(failure)
+        case .success(let jws): verify(jws, token: token, keys: keys, now: now, tokenUse: tokenUse, cache: nil)
+        case .failure(let failure): .failure(failure)
         }
+    }
+
+    /// The whole verification of a token already parsed (`jws` is `token` taken apart, perhaps
+    /// by `cache`). With a cache, a signature it has seen verified with the same key is not
+    /// checked again, and a newly verified one is remembered; everything else is checked as always.
+    public func verify(
+        _ jws: CompactJWS, token: Substring, keys: JSONWebKeySet, now: Int64, tokenUse: TokenUse = .any, cache: VerifiedTokenCache?
+    ) -> Result<CompactJWS, JWTFailure> {
         let algorithm: JWTAlgorithm
         let kid: String
         switch checkHeader(jws) {
@@ -71,7 +78,12 @@ public struct JWTVerifier: Sendable {
         guard key.keyType == algorithm.keyType, key.algorithm == nil || key.algorithm == algorithm.rawValue else {
             return .failure(.algorithmNotAllowed(algorithm.rawValue))
         }
-        guard Self.signatureIsValid(jws, algorithm: algorithm, key: key) else { return .failure(.badSignature) }
+        if let cache, cache.signatureKnownValid(token, kid: kid, key: key) {
+            // Verified before with this very key: only the claims below can have changed their answer.
+        } else {
+            guard Self.signatureIsValid(jws, algorithm: algorithm, key: key) else { return .failure(.badSignature) }
+            cache?.remember(token, kid: kid, key: key)
+        }
         if let failure = checkClaims(jws.claims, now: now, tokenUse: tokenUse) { return .failure(failure) }
         return .success(jws)
     }

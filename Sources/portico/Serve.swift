@@ -74,6 +74,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("cognito-endpoint"), help: "Base URL of a local Cognito (cognito-local, moto): user pool issuers become URL/{poolId}. [PORTICO_COGNITO_ENDPOINT]")
     var cognitoEndpoint: String?
 
+    @Option(name: .customLong("jwt-verified-tokens"), help: "JWT signatures each event loop remembers as verified (claims are checked on every request); 0 turns this off. [PORTICO_JWT_VERIFIED_TOKENS, default: 4096]")
+    var jwtVerifiedTokens: Int?
+
     @Option(name: .customLong("jwks-cache-ttl"), help: "Seconds an issuer's JWKS is kept before it is fetched again. [PORTICO_JWKS_CACHE_TTL, default: 7200]")
     var jwksCacheTtl: Int?
 
@@ -173,6 +176,10 @@ struct Serve: AsyncParsableCommand {
         if let seconds = try number(jwksMinRefreshSeconds, "PORTICO_JWKS_MIN_REFRESH_SECONDS", "--jwks-min-refresh-seconds") {
             guard seconds >= 0 else { throw ValidationError("--jwks-min-refresh-seconds must not be negative") }
             configuration.dataPlane.jwksMinRefreshSeconds = Int64(seconds)
+        }
+        if let count = try number(jwtVerifiedTokens, "PORTICO_JWT_VERIFIED_TOKENS", "--jwt-verified-tokens") {
+            guard count >= 0 else { throw ValidationError("--jwt-verified-tokens must not be negative") }
+            configuration.dataPlane.jwtVerifiedTokens = count
         }
         if let endpoint = value(cognitoEndpoint, "PORTICO_COGNITO_ENDPOINT") {
             let loopback = ["http://127.", "http://localhost", "http://[::1]"].contains { endpoint.hasPrefix($0) }

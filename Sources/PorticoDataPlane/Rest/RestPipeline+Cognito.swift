@@ -23,12 +23,17 @@ extension RestPipeline {
         }
         if value.count > 7, value.prefix(7).lowercased() == "bearer " { value = value.dropFirst(7) }
         let token = value
+        let cache = state.verifiedTokens
         let jws: CompactJWS
-        switch CompactJWS.parse(token) {
-        case .success(let parsed): jws = parsed
-        case .failure(let failure):
-            next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
-            return
+        if let known = cache.parsed(token) {
+            jws = known
+        } else {
+            switch CompactJWS.parse(token) {
+            case .success(let parsed): jws = parsed
+            case .failure(let failure):
+                next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
+                return
+            }
         }
         guard case .string(let issuer)? = jws.claims["iss"], let verifier = authorizer.verifier(forIssuer: issuer) else {
             next(unauthorized("Cognito token refused: \(JWTFailure.wrongIssuer.errorDescription)"))
@@ -48,7 +53,7 @@ extension RestPipeline {
                 return
             }
             let use: JWTVerifier.TokenUse = scopes.isEmpty ? .id : .access
-            switch verifier.verify(token, keys: keys, now: WallClock.nowMillis() / 1000, tokenUse: use) {
+            switch verifier.verify(jws, token: token, keys: keys, now: WallClock.nowMillis() / 1000, tokenUse: use, cache: cache) {
             case .failure(let failure):
                 next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
             case .success(let verified):

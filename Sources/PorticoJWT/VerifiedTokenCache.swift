@@ -1,0 +1,58 @@
+/// Tokens whose signature has already been checked, so that a client sending the same token on
+/// every request (the usual case: a token lives for minutes or hours) costs one RSA verification
+/// rather than one per request. A gateway-side cache AWS does not document; Portico's JWT and
+/// Cognito authorizers use it (docs/JWT_AUTHORIZERS.md).
+///
+/// Only the signature is remembered. On every use the token must still name a key that its
+/// issuer's current key set holds with the same public bytes (a rotated-out key ends the entry's
+/// use), the verifier's header rules are applied again, and every claim (`exp`, `nbf`, `iss`,
+/// `aud`, `token_use`) is checked against the current time. Keys are the exact token text.
+///
+/// Confined to one event loop (no lock); bounded by `capacity` entries, the oldest going first.
+public final class VerifiedTokenCache {
+    struct Entry {
+        let jws: CompactJWS
+        let kid: String
+        let keyBytes: [UInt8]
+    }
+
+    public let capacity: Int
+    private var entries: [Substring: Entry] = [:]
+    /// Insertion order, as a ring: the slot `next` holds the oldest token once the ring is full.
+    private var order: [Substring] = []
+    private var next = 0
+
+    /// `capacity` 0 turns the cache off.
+    public init(capacity: Int) {
+        self.capacity = max(0, capacity)
+    }
+
+    public var count: Int { entries.count }
+
+    /// The token as parsed when its signature was verified, if it is remembered.
+    public func parsed(_ token: Substring) -> CompactJWS? {
+        entries[token]?.jws
+    }
+
+    /// Whether `token` was verified with exactly this key (same `kid`, same public bytes).
+    func signatureKnownValid(_ token: Substring, kid: String, key: JSONWebKey) -> Bool {
+        guard let entry = entries[token] else { return false }
+        return entry.kid == kid && entry.keyBytes == key.publicBytes
+    }
+
+    func remember(_ token: Substring, kid: String, key: JSONWebKey) {
+        guard capacity > 0, entries[token] == nil else { return }
+        // The entry owns its own copy of the text (parsed again from it, once), so the request
+        // the token came in does not stay alive with it.
+        let owned = Substring(String(token))
+        guard case .success(let jws) = CompactJWS.parse(owned) else { return }
+        if order.count < capacity {
+            order.append(owned)
+        } else {
+            entries[order[next]] = nil
+            order[next] = owned
+            next = (next + 1) % capacity
+        }
+        entries[owned] = Entry(jws: jws, kid: kid, keyBytes: key.publicBytes)
+    }
+}
