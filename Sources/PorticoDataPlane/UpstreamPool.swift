@@ -22,7 +22,16 @@ final class UpstreamPool {
     let connectTimeout: TimeAmount
     /// Shared by every https connection (building one is expensive); nil if it could not be made.
     let tlsContext: NIOSSLContext?
-    private var idle: [Key: [UpstreamConnection]] = [:]
+    /// The idle connections to one backend. One object per key, kept while the pool lives (the
+    /// sweep drops empty ones), so that taking and giving back a connection is one dictionary read
+    /// each: no copy-on-write of the dictionary's storage, no array freed when the last idle
+    /// connection is taken and allocated again when one comes back (three allocations per
+    /// request in the profile before).
+    final class IdleList {
+        var connections: [UpstreamConnection] = []
+    }
+
+    private var idle: [Key: IdleList] = [:]
     private var sweep: Scheduled<Void>?
 
     init(eventLoop: any EventLoop, maxIdlePerKey: Int, idleTimeout: TimeAmount, connectTimeout: TimeAmount, tlsContext: NIOSSLContext?) {
@@ -35,9 +44,9 @@ final class UpstreamPool {
 
     /// An idle connection to `key` if one is open, else nil.
     func takeIdle(_ key: Key) -> UpstreamConnection? {
+        guard let list = idle[key] else { return nil }
         let now = NIODeadline.now()
-        while let connection = idle[key]?.popLast() {
-            if idle[key]?.isEmpty == true { idle[key] = nil }
+        while let connection = list.connections.popLast() {
             let expired = connection.idleSince.map { now - $0 > idleTimeout } ?? false
             connection.idleSince = nil
             // `isClosed` follows the channel (set on close and on channelInactive, on this loop),
@@ -89,14 +98,22 @@ final class UpstreamPool {
     func release(_ connection: UpstreamConnection) {
         connection.delegate = nil
         guard !connection.isClosed else { return }
-        guard (idle[connection.key]?.count ?? 0) < maxIdlePerKey else {
+        let list: IdleList
+        if let existing = idle[connection.key] {
+            list = existing
+        } else {
+            list = IdleList()
+            list.connections.reserveCapacity(min(maxIdlePerKey, 64))
+            idle[connection.key] = list
+        }
+        guard list.connections.count < maxIdlePerKey else {
             connection.close()
             return
         }
         // Reads stay on while idle so that a backend closing the connection is noticed.
         connection.setAutoRead(true)
         connection.idleSince = .now()
-        idle[connection.key, default: []].append(connection)
+        list.connections.append(connection)
         scheduleSweep()
     }
 
@@ -107,8 +124,9 @@ final class UpstreamPool {
             guard let self else { return }
             self.sweep = nil
             let now = NIODeadline.now()
+            var empty: [Key] = []
             for (key, list) in self.idle {
-                let (expired, kept) = list.reduce(into: ([UpstreamConnection](), [UpstreamConnection]())) { result, connection in
+                let (expired, kept) = list.connections.reduce(into: ([UpstreamConnection](), [UpstreamConnection]())) { result, connection in
                     if let since = connection.idleSince, now - since >= self.idleTimeout {
                         result.0.append(connection)
                     } else {
@@ -116,8 +134,10 @@ final class UpstreamPool {
                     }
                 }
                 for connection in expired { connection.close() }
-                self.idle[key] = kept.isEmpty ? nil : kept
+                list.connections = kept
+                if kept.isEmpty { empty.append(key) }
             }
+            for key in empty { self.idle[key] = nil }
             if !self.idle.isEmpty { self.scheduleSweep() }
         }
     }
@@ -126,7 +146,7 @@ final class UpstreamPool {
         sweep?.cancel()
         sweep = nil
         for (_, list) in idle {
-            for connection in list { connection.close() }
+            for connection in list.connections { connection.close() }
         }
         idle.removeAll()
     }
