@@ -57,20 +57,32 @@ public struct Router<Value: Sendable>: Sendable {
 
     /// Matches `method` and the raw (still percent-encoded) `path`, e.g. `/pets/6`.
     public func match(method: String, path: Substring) -> Match? {
-        var segments: [Substring] = []
-        segments.reserveCapacity(8)
-        var rest = path.droppingLeadingSlashes()
-        while !rest.isEmpty {
-            if let slash = rest.firstIndex(ofByte: UInt8(ascii: "/")) {
-                segments.append(rest[rest.startIndex..<slash])
-                rest = rest[rest.utf8.index(after: slash)...]
-            } else {
-                segments.append(rest)
-                break
+        let trimmed = path.droppingLeadingSlashes()
+        // One slot per `/` and one more: at least as many as there are segments. The segments
+        // live on the stack for the search (an array of them was an allocation per request).
+        var capacity = 1
+        for byte in trimmed.utf8 where byte == UInt8(ascii: "/") { capacity += 1 }
+        let found: (Value, [(name: String, value: String)])? = withUnsafeTemporaryAllocation(of: Substring.self, capacity: capacity) {
+            buffer in
+            var count = 0
+            var rest = trimmed
+            while !rest.isEmpty {
+                if let slash = rest.firstIndex(ofByte: UInt8(ascii: "/")) {
+                    buffer.initializeElement(at: count, to: rest[rest.startIndex..<slash])
+                    rest = rest[rest.utf8.index(after: slash)...]
+                } else {
+                    buffer.initializeElement(at: count, to: rest)
+                    rest = rest[rest.endIndex...]
+                }
+                count += 1
             }
+            defer { buffer.baseAddress!.deinitialize(count: count) }
+            var parameters: [(name: String, value: String)] = []
+            let segments = UnsafeBufferPointer(rebasing: buffer[..<count])
+            guard let value = Self.search(root, segments[...], method: method, rawPath: path, parameters: &parameters) else { return nil }
+            return (value, parameters)
         }
-        var parameters: [(name: String, value: String)] = []
-        if let value = Self.search(root, segments[...], method: method, rawPath: path, parameters: &parameters) {
+        if let (value, parameters) = found {
             return Match(value: value, pathParameters: parameters)
         }
         if let defaultRoute {
@@ -80,7 +92,7 @@ public struct Router<Value: Sendable>: Sendable {
     }
 
     private static func search(
-        _ node: Node, _ segments: ArraySlice<Substring>, method: String, rawPath: Substring,
+        _ node: Node, _ segments: Slice<UnsafeBufferPointer<Substring>>, method: String, rawPath: Substring,
         parameters: inout [(name: String, value: String)]
     ) -> Value? {
         guard let segment = segments.first else {
