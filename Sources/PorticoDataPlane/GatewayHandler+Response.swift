@@ -11,6 +11,7 @@ extension GatewayHandler {
         guard exchange.responseFraming != .none, let context else { return }
         outbound.appendBody(buffer, chunked: exchange.responseFraming == .chunked) {
             context.write(wrapOutboundOut($0), promise: nil)
+            clientUnflushed = true
         }
     }
 
@@ -18,15 +19,19 @@ extension GatewayHandler {
     func flushClient(thenClose: Bool = false) {
         guard let context else { return }
         let pending = outbound.take()
+        let hadUnflushed = clientUnflushed
         if thenClose {
+            clientUnflushed = false
             let last = pending ?? context.channel.allocator.buffer(capacity: 0)
             context.writeAndFlush(wrapOutboundOut(last)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
             return
         }
-        // One pipeline pass (writeAndFlush) rather than two when there is something to write.
+        clientUnflushed = false
+        // One pipeline pass (writeAndFlush) rather than two when there is something to write, and
+        // none when nothing was written since the last flush.
         if let pending {
             context.writeAndFlush(wrapOutboundOut(pending), promise: nil)
-        } else {
+        } else if hadUnflushed {
             context.flush()
         }
     }

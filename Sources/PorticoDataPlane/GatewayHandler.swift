@@ -49,6 +49,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     var inFlightRegistered = false
     /// What goes to the client next (response heads and small bodies), in one reused buffer.
     var outbound = OutboundBytes(allocator: ByteBufferAllocator())
+    /// A large body part went to the channel without a flush (`writeClientBody`).
+    var clientUnflushed = false
     /// The upstream request head of the current exchange, encoded once (and again only if a stale
     /// pooled connection makes the exchange retry); reused from exchange to exchange.
     var upstreamHead = ByteBuffer()

@@ -133,8 +133,14 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A part of the request body (unflushed).
     func writeBody(_ buffer: ByteBuffer) {
-        outbound.appendBody(buffer, chunked: chunkedRequest) { context?.write(wrapOutboundOut($0), promise: nil) }
+        outbound.appendBody(buffer, chunked: chunkedRequest) {
+            context?.write(wrapOutboundOut($0), promise: nil)
+            unflushed = true
+        }
     }
+
+    /// Something was written to the channel and not flushed yet.
+    private var unflushed = false
 
     /// The end of the request: the last chunk if chunked, then everything goes out.
     func writeEnd() {
@@ -148,9 +154,14 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         guard let context else { return }
         if let pending = outbound.take() {
             context.writeAndFlush(wrapOutboundOut(pending), promise: nil)
-        } else {
+        } else if unflushed {
             context.flush()
+        } else {
+            // Nothing to send: the client's read batch ended after the request was already out
+            // (the usual case), and a flush through the pipeline would only cost time.
+            return
         }
+        unflushed = false
     }
 
     private var autoRead = true
