@@ -26,6 +26,8 @@ extension GatewayHandler {
         // Strong capture, as for Lambda calls: the pipeline always answers.
         pipeline.run { response in
             guard self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }
+            var response = response
+            response.compress(acceptEncoding: exchange.head.headers["accept-encoding"], minimumSize: rest.deployment?.minimumCompressionSize)
             let head = response.head(exchange: exchange, rest: rest, keepAlive: exchange.keepAlive && !self.closeAfterResponse)
             exchange.responseHeadSent = true
             exchange.responseStatus = response.status

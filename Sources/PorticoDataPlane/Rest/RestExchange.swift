@@ -17,6 +17,8 @@ final class RestExchange {
     var stagePath: Substring = "/"
     var pathParameters: [(name: String, value: String)] = []
     var body: [UInt8] = []
+    /// The body arrived with a `Content-Encoding` and was decoded (`RestPipeline+Compression`).
+    var bodyWasDecoded = false
     var call: RestUpstreamCall?
     /// What the method's Lambda authorizer allowed (`$context.authorizer`, `requestContext.authorizer`).
     var authorization: RestAuthorization?

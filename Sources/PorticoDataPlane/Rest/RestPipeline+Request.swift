@@ -77,7 +77,10 @@ extension RestPipeline {
                 switch HeaderName.classify(name) {
                 case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect, .xForwardedProto, .xForwardedPort: continue
                 case .xForwardedFor: forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
-                case .other: headers.add(name: name, value: value)
+                case .other:
+                    // A body decoded by the gateway goes on decoded, so its coding does not.
+                    if rest.bodyWasDecoded, name.lowercased() == "content-encoding" { continue }
+                    headers.add(name: name, value: value)
                 }
             }
             // As for HTTP APIs: the client's address is appended to the chain it sent.

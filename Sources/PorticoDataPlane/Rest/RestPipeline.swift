@@ -37,6 +37,10 @@ struct RestPipeline {
         rest.stagePath = stagePath
         exchange.stage = deployment.logStage
         exchange.stagePath = stagePath
+        if let failure = decodeRequestBody() {
+            done(failure)
+            return
+        }
         guard let match = deployment.router.match(method: exchange.head.method.rawValue, path: stagePath) else {
             done(gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token"))
             return

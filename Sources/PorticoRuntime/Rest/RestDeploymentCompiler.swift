@@ -102,7 +102,8 @@ public struct RestDeploymentCompiler: Sendable {
             deploymentId: snapshot.deploymentId, isCanary: isCanary, stageVariables: variables, router: RestRouter(methods: methods),
             gatewayResponses: RestGatewayResponses(customised: snapshot.gatewayResponses, warnings: &warnings),
             binaryMediaTypes: BinaryMediaTypes(snapshot.binaryMediaTypes), logStage: logStage,
-            apiKeyFromAuthorizer: snapshot.apiKeySource == "AUTHORIZER", resourcePolicy: resourcePolicy)
+            apiKeyFromAuthorizer: snapshot.apiKeySource == "AUTHORIZER", resourcePolicy: resourcePolicy,
+            minimumCompressionSize: snapshot.minimumCompressionSize)
     }
 
     /// The deployed `policy` (AWS applies a resource policy only once the API is deployed again).

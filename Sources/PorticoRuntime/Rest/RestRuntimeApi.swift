@@ -67,13 +67,17 @@ public final class RestRuntimeDeployment: Sendable {
     public let apiKeyFromAuthorizer: Bool
     /// The REST API's resource policy as deployed; nil when it has none.
     public let resourcePolicy: RestResourcePolicy?
+    /// `minimumCompressionSize` as deployed: payload compression is on when it is set.
+    public let minimumCompressionSize: Int?
 
     public init(
         deploymentId: String, isCanary: Bool, stageVariables: [String: String], router: RestRouter,
         gatewayResponses: RestGatewayResponses, binaryMediaTypes: BinaryMediaTypes, logStage: RuntimeStage,
         apiKeyFromAuthorizer: Bool = false,
-        resourcePolicy: RestResourcePolicy? = nil
+        resourcePolicy: RestResourcePolicy? = nil,
+        minimumCompressionSize: Int? = nil
     ) {
+        self.minimumCompressionSize = minimumCompressionSize
         self.apiKeyFromAuthorizer = apiKeyFromAuthorizer
         self.resourcePolicy = resourcePolicy
         self.deploymentId = deploymentId
