@@ -366,3 +366,40 @@ def test_http_api_iam_route(fresh, upstream):
     assert "is not authorized to perform: execute-api:Invoke" in message(refused)
     wrong = signed(fresh, api_id, "/secure", (reader[0], "y" * 40), style="host")
     assert wrong.status_code == 403 and message(wrong).startswith("The request signature we calculated")
+
+
+def test_http_api_iam_routes_through_openapi(fresh, upstream):
+    # AWS's x-amazon-apigateway-authtype example: one awsSigv4 scheme shared by several operations.
+    definition = {
+        "openapi": "3.0.1", "info": {"title": "iam-import", "version": "1.0"},
+        "paths": {
+            "/secure": {"get": {"security": [{"sigv4Reference": []}], "responses": {"default": {"description": "ok"}},
+                                "x-amazon-apigateway-integration": {"type": "http_proxy", "httpMethod": "ANY",
+                                                                    "uri": upstream.url + "/echo", "payloadFormatVersion": "1.0"}}},
+            "/open": {"get": {"responses": {"default": {"description": "ok"}},
+                              "x-amazon-apigateway-integration": {"type": "http_proxy", "httpMethod": "ANY",
+                                                                  "uri": upstream.url + "/echo", "payloadFormatVersion": "1.0"}}},
+        },
+        "components": {"securitySchemes": {"sigv4Reference": {
+            "type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}}},
+    }
+    client = fresh.client("apigatewayv2")
+    api_id = client.import_api(Body=json.dumps(definition))["ApiId"]
+    routes = {r["RouteKey"]: r for r in client.get_routes(ApiId=api_id)["Items"]}
+    assert routes["GET /secure"]["AuthorizationType"] == "AWS_IAM"
+    assert routes["GET /open"]["AuthorizationType"] == "NONE"
+    client.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    iam = fresh.client("iam")
+    reader = user_with_key(iam, "import-reader", allow(f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{api_id}/$default/GET/secure"))
+    wait_for(lambda: call(fresh, api_id, "/open").status_code == 200)
+    assert call(fresh, api_id, "/secure").status_code == 403
+    assert signed(fresh, api_id, "/secure", reader, style="host").status_code == 200
+
+    exported = json.loads(client.export_api(ApiId=api_id, OutputType="JSON", Specification="OAS30", IncludeExtensions=True)["body"].read())
+    assert exported["paths"]["/secure"]["get"]["security"] == [{"sigv4": []}]
+    assert "security" not in exported["paths"]["/open"]["get"]
+    assert exported["components"]["securitySchemes"]["sigv4"] == {
+        "type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
+    # The export imports again to the same protection.
+    again = client.import_api(Body=json.dumps(exported))["ApiId"]
+    assert {r["RouteKey"]: r["AuthorizationType"] for r in client.get_routes(ApiId=again)["Items"]}["GET /secure"] == "AWS_IAM"

@@ -45,6 +45,10 @@ enum DefinitionReader {
                 reader.schemaNames.insert(entry.key)
             }
             for entry in try components.child("securitySchemes")?.entries() ?? [] {
+                if let authType = try entry.value.child("x-amazon-apigateway-authtype"), try authType.string().lowercased() == "awssigv4" {
+                    reader.iamSchemes.insert(entry.key)
+                    continue
+                }
                 guard let settings = try entry.value.child("x-amazon-apigateway-authorizer") else { continue }
                 switch try settings.child("type")?.string().lowercased() {
                 case "request":

@@ -148,6 +148,10 @@ struct ExportDocumentBuilder {
     /// `[{name: []}]` for a route a Lambda authorizer protects (with the extensions only: the scheme
     /// means nothing without its `x-amazon-apigateway-authorizer`).
     private func security(for route: Route) -> ExportValue? {
+        if includeExtensions, route.authorizationType == "AWS_IAM" {
+            // An IAM route names the shared `sigv4` scheme (AWS: "x-amazon-apigateway-authtype property").
+            return .array([.object([(Self.iamSchemeName, .array([]))])])
+        }
         guard includeExtensions, route.authorizationType == "CUSTOM" || route.authorizationType == "JWT",
             let authorizer = route.authorizerId.flatMap({ id in authorizers.first { $0.authorizerId == id } })
         else {
@@ -159,10 +163,22 @@ struct ExportDocumentBuilder {
 
     /// The Lambda authorizers as `apiKey` security schemes with their `x-amazon-apigateway-authorizer`
     /// (AWS: "x-amazon-apigateway-authorizer object"; `identitySource` as a comma-separated string).
+    static let iamSchemeName = "sigv4"
+
     private func securitySchemes() -> ExportValue? {
-        guard includeExtensions, !authorizers.isEmpty else { return nil }
+        var schemes: [(String, ExportValue?)] = []
+        if includeExtensions, routes.contains(where: { $0.authorizationType == "AWS_IAM" }) {
+            schemes.append((
+                Self.iamSchemeName,
+                .object([
+                    ("type", .string("apiKey")), ("name", .string("Authorization")), ("in", .string("header")),
+                    ("x-amazon-apigateway-authtype", .string("awsSigv4")),
+                ])
+            ))
+        }
+        guard includeExtensions, !authorizers.isEmpty else { return schemes.isEmpty ? nil : .object(schemes) }
         return .object(
-            authorizers.map { authorizer in
+            schemes + authorizers.map { authorizer in
                 if authorizer.authorizerType == "JWT" {
                     // AWS exports a JWT authorizer as an `oauth2` scheme.
                     let configuration = authorizer.jwtConfiguration

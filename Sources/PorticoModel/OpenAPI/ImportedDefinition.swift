@@ -10,6 +10,8 @@ struct ImportedDefinition: Sendable {
         var authorizerName: String?
         /// A JWT authorizer's scopes, from the security requirement's list.
         var authorizationScopes: [String] = []
+        /// The requirement names an `awsSigv4` scheme: the route uses IAM authorization.
+        var usesIam = false
     }
 
     var name: String

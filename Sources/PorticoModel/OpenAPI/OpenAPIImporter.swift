@@ -84,7 +84,9 @@ public enum OpenAPIImporter {
             let target = imported.integrationIndex.map { "integrations/\(integrations[$0].integrationId)" }
             var route = Route(routeId: freshId(length: Identifier.routeLength), routeKey: imported.routeKey, target: target)
             route.operationName = imported.operationName
-            if let name = imported.authorizerName, let authorizer = authorizers.first(where: { $0.name == name }) {
+            if imported.usesIam {
+                route.authorizationType = "AWS_IAM"
+            } else if let name = imported.authorizerName, let authorizer = authorizers.first(where: { $0.name == name }) {
                 route.authorizationType = authorizer.authorizerType == "JWT" ? "JWT" : "CUSTOM"
                 route.authorizerId = authorizer.authorizerId
                 if authorizer.authorizerType == "JWT", !imported.authorizationScopes.isEmpty {

@@ -12,6 +12,8 @@ struct PathsReader {
     var lambdaAuthorizers: Set<String> = []
     /// The JWT authorizers among them (their requirements carry scopes).
     var jwtAuthorizers: Set<String> = []
+    /// `apiKey` schemes marked `x-amazon-apigateway-authtype: awsSigv4`: IAM authorization.
+    var iamSchemes: Set<String> = []
 
     /// AWS's quota of routes per API.
     static let maxRoutes = 300
@@ -95,9 +97,14 @@ struct PathsReader {
         var route = ImportedDefinition.ImportedRoute(routeKey: routeKey)
         route.operationName = try operation.child("operationId")?.string()
         if let security = try operation.child("security") ?? rootSecurity {
-            if let (name, scopes) = try checkSecurity(security, routeKey: routeKey, diagnostics: &definition.diagnostics) {
+            switch try checkSecurity(security, routeKey: routeKey, diagnostics: &definition.diagnostics) {
+            case .authorizer(let name, let scopes)?:
                 route.authorizerName = name
                 route.authorizationScopes = scopes
+            case .iam?:
+                route.usesIam = true
+            case nil:
+                break
             }
         }
         if let node = try operation.child("x-amazon-apigateway-integration"),
@@ -139,12 +146,13 @@ struct PathsReader {
 
     /// AWS allows one authorization per route: IAM, a Lambda authorizer or a JWT authorizer. More
     /// than one security requirement is an error. A Lambda (`request`) authorizer protects the
-    /// route (its name is returned); for IAM and JWT, which Portico does not enforce yet, AWS would
-    /// warn and create the route without authorization, but silently opening a route the
-    /// definition protects is not safe by default, so Portico refuses the import.
+    /// route (its name is returned), as does a JWT authorizer (with the requirement's scopes); an
+    /// `awsSigv4` scheme (AWS: "x-amazon-apigateway-authtype property") makes it an `AWS_IAM` route.
+    /// A scheme Portico cannot enforce would, on AWS, be a warning and an open route; silently
+    /// opening a route the definition protects is not safe by default, so Portico refuses the import.
     private func checkSecurity(
         _ security: DefinitionNode, routeKey: String, diagnostics: inout ImportDiagnostics
-    ) throws(APIError) -> (String, [String])? {
+    ) throws(APIError) -> RouteSecurity? {
         let requirements = try security.elements()
         var schemes: [String] = []
         var scopes: [String] = []
@@ -161,13 +169,22 @@ struct PathsReader {
         }
         if let scheme = schemes.first, lambdaAuthorizers.contains(scheme) {
             // A JWT authorizer's requirement lists the route's scopes; a Lambda one's is empty.
-            return (scheme, jwtAuthorizers.contains(scheme) ? scopes : [])
+            return .authorizer(scheme, jwtAuthorizers.contains(scheme) ? scopes : [])
         }
+        if let scheme = schemes.first, iamSchemes.contains(scheme) { return .iam }
         if let scheme = schemes.first {
             throw security.fail(
-                "route '\(routeKey)' requires security scheme '\(scheme)', but Portico supports only Lambda and JWT authorizers; remove the requirement to import the route without authorization"
+                "route '\(routeKey)' requires security scheme '\(scheme)', but Portico supports only Lambda and JWT authorizers and awsSigv4 (IAM); remove the requirement to import the route without authorization"
             )
         }
         return nil
     }
+}
+
+/// What a route's security requirement asks for.
+enum RouteSecurity {
+    /// A Lambda or JWT authorizer by scheme name, with a JWT requirement's scopes.
+    case authorizer(String, [String])
+    /// IAM authorization (`AWS_IAM`).
+    case iam
 }
