@@ -13,6 +13,8 @@ final class LoopState {
     let lambda: any LambdaInvoking
     /// The JWT/Cognito issuers' keys, one store shared by every loop.
     let jwtKeys: JwtKeyStore
+    /// The account-level throttle: one bucket for the whole process, shared by every loop (nil when it is off).
+    let accountThrottle: SharedTokenBucket?
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
@@ -20,7 +22,8 @@ final class LoopState {
     private var tick: Scheduled<Void>?
     private var ticks = 0
 
-    init(table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore) {
+    init(table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore, accountThrottle: SharedTokenBucket? = nil) {
+        self.accountThrottle = accountThrottle
         self.jwtKeys = jwtKeys
         self.table = table
         self.pool = pool

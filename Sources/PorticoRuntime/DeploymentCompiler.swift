@@ -10,8 +10,11 @@ public struct DeploymentCompiler: Sendable {
     public struct Configuration: Sendable {
         /// Used when an integration has no `timeoutInMillis` (AWS's HTTP API default: 30 s).
         public var defaultTimeoutMillis: Int
-        public init(defaultTimeoutMillis: Int = Integration.defaultTimeoutMillis) {
+        /// Fills the members a stage's route throttle leaves unset (``StageThrottles``).
+        public var accountThrottle: ThrottleLimit
+        public init(defaultTimeoutMillis: Int = Integration.defaultTimeoutMillis, accountThrottle: ThrottleLimit = .awsAccountDefault) {
             self.defaultTimeoutMillis = defaultTimeoutMillis
+            self.accountThrottle = accountThrottle
         }
     }
 
@@ -75,12 +78,13 @@ public struct DeploymentCompiler: Sendable {
             let authorizer = custom ? route.authorizerId.flatMap { authorizers[$0] } : nil
             let jwt = route.authorizationType == "JWT"
             let jwtAuthorizer = jwt ? route.authorizerId.flatMap { jwtAuthorizers[$0] } : nil
+            let throttle = StageThrottles.httpRoute(routeKey: route.routeKey, stage: stage, account: configuration.accountThrottle)
             routes.append(
                 (key, RuntimeRoute(
                     routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
                     authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (jwt && jwtAuthorizer == nil),
                     jwtAuthorizer: jwtAuthorizer, authorizationScopes: jwt ? route.authorizationScopes ?? [] : [],
-                    requiresSignature: route.authorizationType == "AWS_IAM")))
+                    requiresSignature: route.authorizationType == "AWS_IAM", throttle: throttle?.makeBucket())))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

@@ -101,12 +101,15 @@ public struct PorticoApplication: Sendable {
         let managementURL = "http://\(Self.hostText(managementAddress)):\(managementAddress.port ?? 0)"
 
         let compiler = DeploymentCompiler(
-            configuration: .init(defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis),
+            configuration: .init(
+                defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis,
+                accountThrottle: configuration.dataPlane.accountThrottle ?? .awsAccountDefault),
             metrics: metrics, accessLogs: accessLogs)
         var restCompiler = RestDeploymentCompiler(
             metrics: metrics, accessLogs: accessLogs, cognitoEndpoint: configuration.dataPlane.cognitoEndpoint)
         restCompiler.region = configuration.management.region
         restCompiler.accountId = configuration.management.accountId
+        restCompiler.accountThrottle = configuration.dataPlane.accountThrottle ?? .awsAccountDefault
         let reloader = RuntimeReloader(
             store: store, compiler: compiler, restCompiler: restCompiler,
             dataPlane: dataPlane, metrics: metrics, logger: logger, usageCounters: usageCounters,
