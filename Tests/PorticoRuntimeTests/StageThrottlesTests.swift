@@ -104,3 +104,55 @@ struct StageThrottlesTests {
         #expect(main.rate == 1 && main.burst == 3)
     }
 }
+
+/// Stage buckets kept across recompilation by a ``ThrottleBuckets`` registry.
+struct ThrottleBucketsTests {
+    static func document(routeSettings: [String: RouteSettings]) -> (ApiDocument, [String: DeploymentSnapshot]) {
+        var document = ApiDocument(api: Api(apiId: "api1234", name: "t", protocolType: .http))
+        document.routes = [Route(routeId: "r1", routeKey: "GET /a"), Route(routeId: "r2", routeKey: "GET /b")]
+        var stage = Stage(stageName: "dev")
+        stage.deploymentId = "dep1"
+        stage.routeSettings = routeSettings
+        document.stages = [stage]
+        return (document, ["dep1": DeploymentSnapshot(deploymentId: "dep1", of: document)])
+    }
+
+    @Test func aRecompiledRouteKeepsItsBucketUntilItsLimitChanges() throws {
+        let registry = ThrottleBuckets()
+        let compiler = DeploymentCompiler(
+            configuration: .init(), metrics: MetricsRegistry(), accessLogs: AccessLogWriters(logDirectory: "/tmp"), throttleBuckets: registry)
+        func bucket(_ settings: [String: RouteSettings], _ path: Substring) throws -> SharedTokenBucket? {
+            let (document, snapshots) = Self.document(routeSettings: settings)
+            let stage = try #require(compiler.compile(document, snapshots: snapshots).0.stages["dev"])
+            return stage.router.match(method: "GET", path: path)?.value.throttle
+        }
+        let limited = ["GET /a": RouteSettings(throttlingBurstLimit: 1, throttlingRateLimit: 0.01)]
+        let first = try #require(try bucket(limited, "/a"))
+        #expect(first.take(now: 0))
+        // The same limit after a recompilation: the same, empty bucket.
+        let second = try #require(try bucket(limited, "/a"))
+        #expect(second === first && !second.take(now: 1))
+        // A new limit: a new, full bucket, and the old one is forgotten.
+        let changed = try #require(try bucket(["GET /a": RouteSettings(throttlingBurstLimit: 2, throttlingRateLimit: 0.01)], "/a"))
+        #expect(changed !== first && changed.take(now: 2))
+        #expect(registry.count == 1)
+        #expect(try bucket([:], "/a") == nil)
+        #expect(registry.count == 0)
+    }
+
+    @Test func restStagesUseTheRegistryToo() throws {
+        let registry = ThrottleBuckets()
+        var compiler = RestDeploymentCompilerTests.compiler
+        compiler.throttleBuckets = registry
+        var document = RestDeploymentCompilerTests.document(integration: RestIntegration(type: "MOCK"))
+        var stage = RestStage(stageName: "prod", deploymentId: "dep001", createdDate: nil)
+        stage.methodSettings = ["*/*": StageThrottlesTests.setting(rate: 1, burst: 3)]
+        document.stages = [stage]
+        let snapshots = ["dep001": RestDeploymentSnapshot(deploymentId: "dep001", of: document)]
+        let first = try #require(compiler.compile(document, snapshots: snapshots).0.stages["prod"]?.main.router.match(method: "GET", path: "/7")?.value.route.throttle)
+        let again = try #require(compiler.compile(document, snapshots: snapshots).0.stages["prod"]?.main.router.match(method: "GET", path: "/7")?.value.route.throttle)
+        #expect(first === again && registry.count == 1)
+        registry.remove(apiId: document.restApi.id)
+        #expect(registry.count == 0)
+    }
+}

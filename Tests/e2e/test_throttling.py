@@ -142,10 +142,16 @@ def test_updates_and_redeploys_change_the_limit(fresh, upstream):
     patch_stage(client, api.id, "prod", **{"*/*": (0.01, 3)})
     wait_for(lambda: call(fresh, api.id, "/prod/a").status_code == 200)  # the first of 3
     assert [call(fresh, api.id, "/prod/a").status_code for _ in range(3)] == [200, 200, 429]
-    # A redeploy compiles the stage again: the same limit, with a full bucket (docs/THROTTLING.md).
+    # A redeploy (here with a new method, to see when it is live) keeps the method's bucket, tokens and all, while
+    # its limit is the same; the new method has a full bucket of its own.
+    api.method("/d", "GET", MOCK_200, OK)
     client.create_deployment(restApiId=api.id, stageName="prod")
+    wait_for(lambda: call(fresh, api.id, "/prod/d").status_code == 200)
+    assert call(fresh, api.id, "/prod/a").status_code == 429
+    # A new limit is a new bucket, full.
+    patch_stage(client, api.id, "prod", **{"*/*": (0.01, 4)})
     wait_for(lambda: call(fresh, api.id, "/prod/a").status_code == 200)
-    assert [call(fresh, api.id, "/prod/a").status_code for _ in range(3)] == [200, 200, 429]
+    assert [call(fresh, api.id, "/prod/a").status_code for _ in range(4)] == [200, 200, 200, 429]
     # Back to AWS's default values: no stage limit any more.
     patch_stage(client, api.id, "prod", **{"*/*": (10000, 5000)})
     wait_for(lambda: call(fresh, api.id, "/prod/a").status_code == 200)

@@ -18,6 +18,8 @@ public struct RestDeploymentCompiler: Sendable {
     public var accountId = "000000000000"
     /// Fills the members a stage's method throttle leaves unset (``StageThrottles``).
     public var accountThrottle = ThrottleLimit.awsAccountDefault
+    /// Where method buckets live across compilations; nil makes fresh ones every time.
+    public var throttleBuckets: ThrottleBuckets?
 
     public init(metrics: MetricsRegistry, accessLogs: AccessLogWriters, cognitoEndpoint: String? = nil) {
         self.metrics = metrics
@@ -29,6 +31,7 @@ public struct RestDeploymentCompiler: Sendable {
         var warnings: [String] = []
         var stages: [String: RestRuntimeStage] = [:]
         var disabled = false
+        var liveBuckets = Set<ThrottleBuckets.Key>()
         for stage in document.stages {
             guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
             disabled = disabled || snapshot.disableExecuteApiEndpoint
@@ -38,7 +41,9 @@ public struct RestDeploymentCompiler: Sendable {
             let variables = stage.variables ?? [:]
             // One bucket per method and stage, shared by the main deployment and the canary: the stage's method
             // settings limit the method whichever deployment serves a request.
-            var throttles = MethodThrottles(settings: stage.methodSettings, account: accountThrottle)
+            var throttles = MethodThrottles(
+                settings: stage.methodSettings, account: accountThrottle, apiId: document.restApi.id, stage: stage.stageName,
+                registry: throttleBuckets)
             let main = compileDeployment(
                 snapshot, stage: stage.stageName, variables: variables, isCanary: false, accessLog: accessLog, throttles: &throttles,
                 warnings: &warnings)
@@ -52,7 +57,9 @@ public struct RestDeploymentCompiler: Sendable {
                 canary = .init(percentTraffic: settings.percentTraffic ?? 0, deployment: deployment)
             }
             stages[stage.stageName] = RestRuntimeStage(name: stage.stageName, main: main, canary: canary)
+            liveBuckets.formUnion(throttles.live)
         }
+        throttleBuckets?.retain(apiId: document.restApi.id, live: liveBuckets)
         return (RestRuntimeApi(restApiId: document.restApi.id, stages: stages, executeApiEndpointDisabled: disabled), warnings)
     }
 
