@@ -1,3 +1,5 @@
+public import PorticoRuntime
+
 /// Limits and addresses of the data plane. Every limit exists and is configurable; the defaults
 /// are Amazon API Gateway's where AWS has one.
 public struct DataPlaneConfiguration: Sendable {
@@ -39,6 +41,9 @@ public struct DataPlaneConfiguration: Sendable {
     /// `--cognito-endpoint`: user pools' tokens are issued by `{endpoint}/{poolId}` (a local
     /// Cognito such as cognito-local) instead of `https://cognito-idp.{region}.amazonaws.com`.
     public var cognitoEndpoint: String?
+    /// The account-level throttle every REST and HTTP API request takes a token from (`--account-rate-limit`,
+    /// `--account-burst-limit`): AWS's 10,000 rps / 5,000 burst by default; nil (`--no-account-throttle`) turns it off.
+    public var accountThrottle: ThrottleLimit? = .awsAccountDefault
 
     public init() {}
 }

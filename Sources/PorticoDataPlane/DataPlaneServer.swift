@@ -32,14 +32,17 @@ public final class DataPlaneServer: Sendable {
             fetcher: JwksFetcher(group: group, tlsContext: tlsContext),
             settings: .init(ttlSeconds: configuration.jwksCacheTtlSeconds, minRefreshIntervalSeconds: configuration.jwksMinRefreshSeconds),
             logger: logger)
+        // AWS: the account throttle is one token bucket "across all APIs within an AWS account, per Region".
+        let accountThrottle = configuration.accountThrottle?.makeBucket()
         for loop in group.makeIterator() {
             let pool = UpstreamPool(
                 eventLoop: loop, maxIdlePerKey: configuration.maxIdleUpstreamConnections,
                 idleTimeout: .seconds(configuration.upstreamIdleTimeoutSeconds),
                 connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis), tlsContext: tlsContext)
             // Made here, used only on `loop` from now on.
-            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(
-                    table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys,
+            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
+                LoopState(
+                    table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys, accountThrottle: accountThrottle,
                     verifiedTokens: VerifiedTokenCache(capacity: configuration.jwtVerifiedTokens)), eventLoop: loop)
         }
         self.loops = loops

@@ -51,11 +51,11 @@ extension GatewayHandler {
             return
         }
         if api.executeApiEndpointDisabled {
-            exchange.deferred = .forbidden
+            exchange.deferred = accountAdmitted(.forbidden)
             return
         }
         guard let (stage, stagePath) = api.stage(forPath: apiPath) else {
-            exchange.deferred = .notFound
+            exchange.deferred = accountAdmitted(.notFound)
             return
         }
         exchange.stage = stage
@@ -67,17 +67,22 @@ extension GatewayHandler {
             exchange.corsAllowOrigin = allowOrigin
             if head.method == .OPTIONS, head.headers.contains(name: "access-control-request-method") {
                 // Preflight: answered by the gateway, even without an OPTIONS route.
-                exchange.deferred = .preflight(allowOrigin.map { cors.preflightHeaders(allowOrigin: $0) } ?? [])
+                exchange.deferred = accountAdmitted(.preflight(allowOrigin.map { cors.preflightHeaders(allowOrigin: $0) } ?? []))
                 return
             }
         }
 
         guard let match = stage.router.match(method: head.method.rawValue, path: stagePath) else {
-            exchange.deferred = .notFound
+            exchange.deferred = accountAdmitted(.notFound)
             return
         }
         let route = match.value
         exchange.route = route
+        // Throttling comes before authorization (a throttled request costs no authorizer call or JWT check).
+        guard state.admits(stageThrottle: route.throttle) else {
+            exchange.deferred = .tooManyRequests
+            return
+        }
         guard let integration = route.integration else {
             // A route with no integration attached answers 404 Not Found on AWS's HTTP APIs.
             exchange.deferred = .notFound
@@ -148,6 +153,12 @@ extension GatewayHandler {
             outbound.append { $0.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n") }
             flushClient()
         }
+    }
+
+    /// A request to an API that ends before a route (no stage, no route, a disabled endpoint, a CORS preflight)
+    /// still counts against the account throttle: `answer`, or 429 when the account's bucket is empty.
+    func accountAdmitted(_ answer: GatewayResponse) -> GatewayResponse {
+        state.admits(stageThrottle: nil) ? answer : .tooManyRequests
     }
 
     static let pathStylePrefix = "/_aws/execute-api/"

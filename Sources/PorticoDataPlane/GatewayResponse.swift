@@ -23,6 +23,9 @@ enum GatewayResponse {
     /// for `httpApi` integration timeouts, and sst#2232 quoting the body); REST APIs answer 504
     /// "Endpoint request timed out".
     case integrationTimeout
+    /// A stage (route) or account throttle refused the request: `429 {"message":"Too Many Requests"}`, as AWS's
+    /// HTTP APIs answer ("Clients may receive 429 Too Many Requests error responses", HTTP API throttling guide).
+    case tooManyRequests
     /// CORS preflight answered by the gateway: 204, no body.
     case preflight([(String, String)])
     /// A 403 with its own JSON body (an `AWS_IAM` route's SigV4 or policy refusal, in AWS's
@@ -39,6 +42,7 @@ enum GatewayResponse {
         case .unauthorized: .unauthorized
         case .internalServerError: .internalServerError
         case .integrationTimeout: .serviceUnavailable
+        case .tooManyRequests: .tooManyRequests
         case .preflight: .noContent
         case .refused: .forbidden
         }
@@ -54,6 +58,7 @@ enum GatewayResponse {
         case .unauthorized: "Unauthorized"
         case .internalServerError: "Internal Server Error"
         case .integrationTimeout: "Service Unavailable"
+        case .tooManyRequests: "Too Many Requests"
         case .preflight: nil
         case .refused(_, let message, _, _): message
         }
@@ -70,6 +75,7 @@ enum GatewayResponse {
         case .unauthorized: "UNAUTHORIZED"
         case .internalServerError: "INTEGRATION_FAILURE"
         case .integrationTimeout: "INTEGRATION_TIMEOUT"
+        case .tooManyRequests: "THROTTLED"
         case .preflight: nil
         case .refused(_, _, let type, _): type
         }

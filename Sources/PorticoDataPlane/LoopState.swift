@@ -16,6 +16,8 @@ final class LoopState {
     let jwtKeys: JwtKeyStore
     /// JWT signatures already verified on this loop.
     let verifiedTokens: VerifiedTokenCache
+    /// The account-level throttle: one bucket for the whole process, shared by every loop (nil when it is off).
+    let accountThrottle: SharedTokenBucket?
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
@@ -24,9 +26,10 @@ final class LoopState {
     private var ticks = 0
 
     init(
-        table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore,
+        table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore, accountThrottle: SharedTokenBucket? = nil,
         verifiedTokens: VerifiedTokenCache = VerifiedTokenCache(capacity: 0)
     ) {
+        self.accountThrottle = accountThrottle
         self.jwtKeys = jwtKeys
         self.verifiedTokens = verifiedTokens
         self.table = table

@@ -10,19 +10,25 @@ public struct DeploymentCompiler: Sendable {
     public struct Configuration: Sendable {
         /// Used when an integration has no `timeoutInMillis` (AWS's HTTP API default: 30 s).
         public var defaultTimeoutMillis: Int
-        public init(defaultTimeoutMillis: Int = Integration.defaultTimeoutMillis) {
+        /// Fills the members a stage's route throttle leaves unset (``StageThrottles``).
+        public var accountThrottle: ThrottleLimit
+        public init(defaultTimeoutMillis: Int = Integration.defaultTimeoutMillis, accountThrottle: ThrottleLimit = .awsAccountDefault) {
             self.defaultTimeoutMillis = defaultTimeoutMillis
+            self.accountThrottle = accountThrottle
         }
     }
 
     public let configuration: Configuration
     public let metrics: MetricsRegistry
     public let accessLogs: AccessLogWriters
+    /// Where route buckets live across compilations; nil makes fresh ones every time.
+    public let throttleBuckets: ThrottleBuckets?
 
-    public init(configuration: Configuration, metrics: MetricsRegistry, accessLogs: AccessLogWriters) {
+    public init(configuration: Configuration, metrics: MetricsRegistry, accessLogs: AccessLogWriters, throttleBuckets: ThrottleBuckets? = nil) {
         self.configuration = configuration
         self.metrics = metrics
         self.accessLogs = accessLogs
+        self.throttleBuckets = throttleBuckets
     }
 
     /// Compiles every deployed stage of `document`. `snapshots` holds the deployments the stages
@@ -32,16 +38,20 @@ public struct DeploymentCompiler: Sendable {
     public func compile(_ document: ApiDocument, snapshots: [String: DeploymentSnapshot]) -> (RuntimeApi, warnings: [String]) {
         var stages: [String: RuntimeStage] = [:]
         var warnings: [String] = []
+        var liveBuckets = Set<ThrottleBuckets.Key>()
         for stage in document.stages {
             guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
-            stages[stage.stageName] = compileStage(stage, snapshot: snapshot, warnings: &warnings)
+            stages[stage.stageName] = compileStage(stage, snapshot: snapshot, liveBuckets: &liveBuckets, warnings: &warnings)
         }
+        throttleBuckets?.retain(apiId: document.api.apiId, live: liveBuckets)
         // The switch takes effect with a deployment, as on AWS; an API with no deployed stage is not served at all.
         let disabled = document.stages.compactMap { $0.deploymentId.flatMap { snapshots[$0] } }.first?.disableExecuteApiEndpoint ?? false
         return (RuntimeApi(apiId: document.api.apiId, stages: stages, executeApiEndpointDisabled: disabled), warnings)
     }
 
-    func compileStage(_ stage: Stage, snapshot: DeploymentSnapshot, warnings: inout [String]) -> RuntimeStage {
+    func compileStage(
+        _ stage: Stage, snapshot: DeploymentSnapshot, liveBuckets: inout Set<ThrottleBuckets.Key>, warnings: inout [String]
+    ) -> RuntimeStage {
         let variables = stage.stageVariables ?? [:]
         var integrations: [String: RuntimeIntegration] = [:]
         var routes: [(key: RouteKey, value: RuntimeRoute)] = []
@@ -75,12 +85,22 @@ public struct DeploymentCompiler: Sendable {
             let authorizer = custom ? route.authorizerId.flatMap { authorizers[$0] } : nil
             let jwt = route.authorizationType == "JWT"
             let jwtAuthorizer = jwt ? route.authorizerId.flatMap { jwtAuthorizers[$0] } : nil
+            var throttle: SharedTokenBucket?
+            if let limit = StageThrottles.httpRoute(routeKey: route.routeKey, stage: stage, account: configuration.accountThrottle) {
+                if let throttleBuckets {
+                    let key = ThrottleBuckets.Key(apiId: snapshot.apiId, stage: stage.stageName, target: route.routeKey, limit: limit)
+                    liveBuckets.insert(key)
+                    throttle = throttleBuckets.bucket(key)
+                } else {
+                    throttle = limit.makeBucket()
+                }
+            }
             routes.append(
                 (key, RuntimeRoute(
                     routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
                     authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (jwt && jwtAuthorizer == nil),
                     jwtAuthorizer: jwtAuthorizer, authorizationScopes: jwt ? route.authorizationScopes ?? [] : [],
-                    requiresSignature: route.authorizationType == "AWS_IAM")))
+                    requiresSignature: route.authorizationType == "AWS_IAM", throttle: throttle)))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

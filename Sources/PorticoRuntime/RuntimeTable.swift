@@ -125,12 +125,18 @@ public final class RuntimeRoute: Sendable {
     public let authorizationScopes: [String]
     /// `authorizationType: AWS_IAM`: SigV4 against the managed IAM users and their policies.
     public let requiresSignature: Bool
+    /// The stage's throttle for this route (HTTP API `routeSettings`/`defaultRouteSettings`) or REST method
+    /// (`methodSettings`), see ``StageThrottles``; nil when only the account throttle applies. Made with the
+    /// compiled stage, so it starts full when the API is recompiled.
+    public let throttle: SharedTokenBucket?
 
     public init(
         routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics,
         authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false,
-        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = [], requiresSignature: Bool = false
+        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = [], requiresSignature: Bool = false,
+        throttle: SharedTokenBucket? = nil
     ) {
+        self.throttle = throttle
         self.jwtAuthorizer = jwtAuthorizer
         self.authorizationScopes = authorizationScopes
         self.requiresSignature = requiresSignature

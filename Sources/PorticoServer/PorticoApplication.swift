@@ -100,13 +100,19 @@ public struct PorticoApplication: Sendable {
         }
         let managementURL = "http://\(Self.hostText(managementAddress)):\(managementAddress.port ?? 0)"
 
+        // Stage buckets outlive recompilation (one registry: HTTP and REST API ids share a namespace).
+        let throttleBuckets = ThrottleBuckets()
         let compiler = DeploymentCompiler(
-            configuration: .init(defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis),
-            metrics: metrics, accessLogs: accessLogs)
+            configuration: .init(
+                defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis,
+                accountThrottle: configuration.dataPlane.accountThrottle ?? .awsAccountDefault),
+            metrics: metrics, accessLogs: accessLogs, throttleBuckets: throttleBuckets)
         var restCompiler = RestDeploymentCompiler(
             metrics: metrics, accessLogs: accessLogs, cognitoEndpoint: configuration.dataPlane.cognitoEndpoint)
         restCompiler.region = configuration.management.region
         restCompiler.accountId = configuration.management.accountId
+        restCompiler.accountThrottle = configuration.dataPlane.accountThrottle ?? .awsAccountDefault
+        restCompiler.throttleBuckets = throttleBuckets
         let reloader = RuntimeReloader(
             store: store, compiler: compiler, restCompiler: restCompiler,
             dataPlane: dataPlane, metrics: metrics, logger: logger, usageCounters: usageCounters,

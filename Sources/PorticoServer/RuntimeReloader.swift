@@ -68,8 +68,10 @@ actor RuntimeReloader {
     /// Applies one committed change.
     func apply(_ change: StoreChange) async {
         if change.everything {
-            for apiId in compiled.keys { metrics.remove(apiId: apiId) }
-            for apiId in compiledRest.keys { metrics.remove(apiId: apiId) }
+            for apiId in Array(compiled.keys) + Array(compiledRest.keys) {
+                metrics.remove(apiId: apiId)
+                compiler.throttleBuckets?.remove(apiId: apiId)
+            }
             do { try await loadAll() } catch { logger.error("reloading the runtime table failed", metadata: ["error": "\(error)"]) }
             return
         }
@@ -130,6 +132,7 @@ actor RuntimeReloader {
             } else {
                 table[id] = nil
                 metrics.remove(apiId: id)
+                compiler.throttleBuckets?.remove(apiId: id)
             }
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PorticoAuth
 import PorticoLambda
+import PorticoRuntime
 import PorticoServer
 
 /// `portico serve`: every option also has an environment variable (named in its help), and a
@@ -79,6 +80,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("jwks-cache-ttl"), help: "Seconds an issuer's JWKS is kept before it is fetched again. [PORTICO_JWKS_CACHE_TTL, default: 7200]")
     var jwksCacheTtl: Int?
+
+    @Option(name: .customLong("account-rate-limit"), help: "Account-level throttle: requests per second across every REST and HTTP API. [PORTICO_ACCOUNT_RATE_LIMIT, default: 10000]")
+    var accountRateLimit: Double?
+
+    @Option(name: .customLong("account-burst-limit"), help: "Account-level throttle: the token bucket's size. [PORTICO_ACCOUNT_BURST_LIMIT, default: 5000]")
+    var accountBurstLimit: Int?
+
+    @Flag(name: .customLong("no-account-throttle"), help: "Turn the account-level throttle off (stage, route and usage plan throttles still apply). [PORTICO_NO_ACCOUNT_THROTTLE=1]")
+    var noAccountThrottle = false
 
     @Option(help: "Region shown in ARNs. [PORTICO_REGION, default: us-east-1]")
     var region: String?
@@ -192,6 +202,7 @@ struct Serve: AsyncParsableCommand {
             guard seconds > 0 else { throw ValidationError("--jwks-cache-ttl must be positive") }
             configuration.dataPlane.jwksCacheTtlSeconds = Int64(seconds)
         }
+        try applyAccountThrottle(to: &configuration, environment: environment, number: number, truthy: truthy)
         if let region = value(region, "PORTICO_REGION") {
             configuration.management.region = region
             configuration.dataPlane.region = region
@@ -257,6 +268,25 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("portico: \(error.description)\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// `--account-rate-limit`, `--account-burst-limit`, `--no-account-throttle` and their environment variables.
+    func applyAccountThrottle(
+        to configuration: inout PorticoConfiguration, environment: [String: String],
+        number: (Int?, String, String) throws -> Int?, truthy: (String) -> Bool
+    ) throws {
+        var limit = ThrottleLimit.awsAccountDefault
+        if let rate = accountRateLimit ?? environment["PORTICO_ACCOUNT_RATE_LIMIT"].flatMap({ $0.isEmpty ? nil : $0 }).map({ text in Double(text) ?? .nan }) {
+            // A rate of 0 would refuse every request; --no-account-throttle is the way to turn the limit off.
+            guard rate.isFinite, rate > 0 else { throw ValidationError("--account-rate-limit must be a positive number of requests per second") }
+            limit.rate = rate
+        }
+        if let burst = try number(accountBurstLimit, "PORTICO_ACCOUNT_BURST_LIMIT", "--account-burst-limit") {
+            guard burst > 0 else { throw ValidationError("--account-burst-limit must be positive") }
+            limit.burst = burst
+        }
+        let off = noAccountThrottle || truthy("PORTICO_NO_ACCOUNT_THROTTLE")
+        configuration.dataPlane.accountThrottle = off ? nil : limit
     }
 
     /// Management credentials from flags, environment and/or a credentials file.

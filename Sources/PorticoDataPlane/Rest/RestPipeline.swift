@@ -8,9 +8,10 @@ import PorticoSchema
 import PorticoTemplates
 
 /// A REST API request from its resolved API to its answer, in AWS's order: stage (and canary
-/// choice) → method → authorization (IAM signature presence, Lambda authorizer) → API key →
-/// request validation → integration (MOCK, HTTP, HTTP_PROXY) → integration
-/// response → method response. Every error the gateway produces goes through the deployment's
+/// choice) → method → throttling (the stage's method throttle, then the account's) → authorization
+/// (IAM signature presence, Lambda authorizer) → API key (with the usage plan's throttle first, for
+/// methods that require a key) → request validation → integration (MOCK, HTTP, HTTP_PROXY) →
+/// integration response → method response. Every error the gateway produces goes through the deployment's
 /// gateway responses. Runs on the connection's event loop once the whole request body is in.
 struct RestPipeline {
     let state: LoopState
@@ -23,12 +24,15 @@ struct RestPipeline {
     func run(_ done: @escaping (RestResponse) -> Void) {
         if rest.api.executeApiEndpointDisabled {
             // AWS: a disabled default endpoint answers 403 Forbidden.
-            done(gatewayResponse(.accessDenied, message: "Forbidden", responses: .defaults))
+            done(accountAdmitted(gatewayResponse(.accessDenied, message: "Forbidden", responses: .defaults), responses: .defaults))
             return
         }
         guard let (stage, stagePath) = rest.api.stage(forPath: rest.apiPath) else {
             // AWS_FACTS 1: no such stage, resource or method → 403 "Missing Authentication Token".
-            done(gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token", responses: .defaults))
+            done(
+                accountAdmitted(
+                    gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token", responses: .defaults),
+                    responses: .defaults))
             return
         }
         let deployment = stage.deployment(roll: Double.random(in: 0..<100))
@@ -42,13 +46,20 @@ struct RestPipeline {
             return
         }
         guard let match = deployment.router.match(method: exchange.head.method.rawValue, path: stagePath) else {
-            done(gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token"))
+            done(accountAdmitted(gatewayResponse(.missingAuthenticationToken, message: "Missing Authentication Token")))
             return
         }
         let method = match.value
         rest.method = method
         rest.pathParameters = match.pathParameters
         exchange.route = method.route
+        // A method without an API key is throttled here, before authorization (a throttled request costs no
+        // authorizer call). One that requires a key is throttled after the key is known, in AWS's order:
+        // the usage plan's limit for the key, then the stage's, then the account's (`checkApiKey`).
+        if !method.apiKeyRequired, !state.admits(stageThrottle: method.route.throttle) {
+            done(gatewayResponse(.throttled, message: "Too Many Requests"))
+            return
+        }
         if let failure = authorize(method) {
             done(failure)
             return
@@ -89,9 +100,10 @@ struct RestPipeline {
     /// Lambda authorizer's `usageIdentifierKey` (AUTHORIZER). A missing, unknown or disabled key, or
     /// one no usage plan holds on this stage, answers 403 "Forbidden" (INVALID_API_KEY); the plan's
     /// throttle for this key (the method's, else the plan's) 429 "Too Many Requests" (THROTTLED); an
-    /// exhausted quota 429 "Limit Exceeded" (QUOTA_EXCEEDED). The throttle is checked first, so a
+    /// exhausted quota 429 "Limit Exceeded" (QUOTA_EXCEEDED). The throttles are checked first (the
+    /// plan's for this key, then the stage's for this method, then the account's: AWS's order), so a
     /// throttled request does not use quota. Everything here reads the immutable usage-plan table; the
-    /// only writes are the bucket's and the quota counter's atomics.
+    /// only writes are the buckets' and the quota counter's atomics.
     func checkApiKey(_ method: RestRuntimeMethod) -> RestResponse? {
         guard method.apiKeyRequired else { return nil }
         let value: String?
@@ -105,15 +117,22 @@ struct RestPipeline {
         else {
             return gatewayResponse(.invalidApiKey, message: "Forbidden")
         }
-        if let bucket = plan.bucket(methodKey: method.usagePlanMethodKey),
-            !bucket.take(now: Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds))
-        {
+        if let bucket = plan.bucket(methodKey: method.usagePlanMethodKey), !bucket.take(now: LoopState.throttleClock()) {
+            return gatewayResponse(.throttled, message: "Too Many Requests")
+        }
+        guard state.admits(stageThrottle: method.route.throttle) else {
             return gatewayResponse(.throttled, message: "Too Many Requests")
         }
         guard plan.admit(day: Int(WallClock.nowMillis() / 86_400_000)) else {
             return gatewayResponse(.quotaExceeded, message: "Limit Exceeded")
         }
         return nil
+    }
+
+    /// A request that ends before a method (no stage, no method, a disabled endpoint) still counts against the
+    /// account throttle: `answer`, or 429 THROTTLED when the account's bucket is empty.
+    func accountAdmitted(_ answer: RestResponse, responses: RestGatewayResponses? = nil) -> RestResponse {
+        state.admits(stageThrottle: nil) ? answer : gatewayResponse(.throttled, message: "Too Many Requests", responses: responses)
     }
 
     // MARK: validation

@@ -16,6 +16,10 @@ public struct RestDeploymentCompiler: Sendable {
     /// Region and account of the method ARNs a resource policy's `execute-api:/...` shorthand names.
     public var region = "us-east-1"
     public var accountId = "000000000000"
+    /// Fills the members a stage's method throttle leaves unset (``StageThrottles``).
+    public var accountThrottle = ThrottleLimit.awsAccountDefault
+    /// Where method buckets live across compilations; nil makes fresh ones every time.
+    public var throttleBuckets: ThrottleBuckets?
 
     public init(metrics: MetricsRegistry, accessLogs: AccessLogWriters, cognitoEndpoint: String? = nil) {
         self.metrics = metrics
@@ -27,6 +31,7 @@ public struct RestDeploymentCompiler: Sendable {
         var warnings: [String] = []
         var stages: [String: RestRuntimeStage] = [:]
         var disabled = false
+        var liveBuckets = Set<ThrottleBuckets.Key>()
         for stage in document.stages {
             guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
             disabled = disabled || snapshot.disableExecuteApiEndpoint
@@ -34,24 +39,33 @@ public struct RestDeploymentCompiler: Sendable {
                 destinationArn: stage.accessLogSettings?.destinationArn, format: stage.accessLogSettings?.format, stage: stage.stageName,
                 warnings: &warnings)
             let variables = stage.variables ?? [:]
-            let main = compileDeployment(snapshot, stage: stage.stageName, variables: variables, isCanary: false, accessLog: accessLog, warnings: &warnings)
+            // One bucket per method and stage, shared by the main deployment and the canary: the stage's method
+            // settings limit the method whichever deployment serves a request.
+            var throttles = MethodThrottles(
+                settings: stage.methodSettings, account: accountThrottle, apiId: document.restApi.id, stage: stage.stageName,
+                registry: throttleBuckets)
+            let main = compileDeployment(
+                snapshot, stage: stage.stageName, variables: variables, isCanary: false, accessLog: accessLog, throttles: &throttles,
+                warnings: &warnings)
             var canary: RestRuntimeStage.Canary?
             if let settings = stage.canarySettings, let canaryId = settings.deploymentId, let canarySnapshot = snapshots[canaryId] {
                 // AWS: the canary serves with the stage's variables, overridden by its own.
                 let canaryVariables = variables.merging(settings.stageVariableOverrides ?? [:]) { _, override in override }
                 let deployment = compileDeployment(
                     canarySnapshot, stage: stage.stageName, variables: canaryVariables, isCanary: true, accessLog: accessLog,
-                    warnings: &warnings)
+                    throttles: &throttles, warnings: &warnings)
                 canary = .init(percentTraffic: settings.percentTraffic ?? 0, deployment: deployment)
             }
             stages[stage.stageName] = RestRuntimeStage(name: stage.stageName, main: main, canary: canary)
+            liveBuckets.formUnion(throttles.live)
         }
+        throttleBuckets?.retain(apiId: document.restApi.id, live: liveBuckets)
         return (RestRuntimeApi(restApiId: document.restApi.id, stages: stages, executeApiEndpointDisabled: disabled), warnings)
     }
 
     func compileDeployment(
         _ snapshot: RestDeploymentSnapshot, stage: String, variables: [String: String], isCanary: Bool,
-        accessLog: RuntimeStage.AccessLog?, warnings: inout [String]
+        accessLog: RuntimeStage.AccessLog?, throttles: inout MethodThrottles, warnings: inout [String]
     ) -> RestRuntimeDeployment {
         // Every model's schema compiled once per deployment, `$ref`s between models resolved.
         let models = ModelSchemas(models: snapshot.models, restApiId: snapshot.restApiId)
@@ -83,7 +97,8 @@ public struct RestDeploymentCompiler: Sendable {
                 }
                 let route = RuntimeRoute(
                     routeKey: routeKey, routeId: resource.id, integration: nil,
-                    metrics: metrics.routeMetrics(apiId: snapshot.restApiId, stage: stage, route: routeKey))
+                    metrics: metrics.routeMetrics(apiId: snapshot.restApiId, stage: stage, route: routeKey),
+                    throttle: throttles.bucket(resourcePath: resource.path, httpMethod: httpMethod))
                 methods.append(
                     RestRuntimeMethod(
                         httpMethod: httpMethod, resourcePath: resource.path, resourceId: resource.id, route: route,
