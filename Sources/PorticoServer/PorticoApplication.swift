@@ -155,6 +155,7 @@ public struct PorticoApplication: Sendable {
         await dataPlane.shutdown()
         // Every request the drained data plane admitted is now counted: write the last counts.
         flushing.cancel()
+        await flushing.value
         await usageFlusher.flush()
         // After the data plane has drained, so invocations it was waiting for could finish.
         await functionHost.shutdown()

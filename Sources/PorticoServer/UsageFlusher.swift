@@ -4,6 +4,7 @@ import PorticoManagement
 import PorticoModel
 import PorticoRuntime
 import PorticoStore
+import Synchronization
 
 /// The durable side of the quota counters: every `interval` it takes the counts the data plane admitted and has
 /// not yet written (``QuotaCounter/takePending()``) and adds them to the store's usage history in one transaction.
@@ -16,6 +17,10 @@ final class UsageFlusher: LiveUsage, Sendable {
     let counters: UsageCounters
     let store: any Store
     let logger: Logger
+    /// The last flush started. Flushes run one after another: a flush that found nothing pending
+    /// because another had just taken the counts must not return before those are written (the
+    /// final flush at shutdown, and GetUsage's, rely on that).
+    private let last = Mutex<Task<Void, Never>?>(nil)
 
     init(counters: UsageCounters, store: any Store, logger: Logger) {
         self.counters = counters
@@ -24,6 +29,19 @@ final class UsageFlusher: LiveUsage, Sendable {
     }
 
     func flush() async {
+        let task = last.withLock { last -> Task<Void, Never> in
+            let previous = last
+            let task = Task {
+                await previous?.value
+                await self.writePending()
+            }
+            last = task
+            return task
+        }
+        await task.value
+    }
+
+    private func writePending() async {
         var taken: [(QuotaCounter, [Int: Int64])] = []
         var records: [UsageRecord] = []
         for counter in counters.drainForFlush() {
