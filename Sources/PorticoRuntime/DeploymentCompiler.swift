@@ -18,6 +18,8 @@ public struct DeploymentCompiler: Sendable {
     public let configuration: Configuration
     public let metrics: MetricsRegistry
     public let accessLogs: AccessLogWriters
+    /// The stages' response caches, which outlive compilations (shared with the REST compiler).
+    public var responseCaches = ResponseCaches()
 
     public init(configuration: Configuration, metrics: MetricsRegistry, accessLogs: AccessLogWriters) {
         self.configuration = configuration
@@ -36,6 +38,8 @@ public struct DeploymentCompiler: Sendable {
             guard let deploymentId = stage.deploymentId, let snapshot = snapshots[deploymentId] else { continue }
             stages[stage.stageName] = compileStage(stage, snapshot: snapshot, warnings: &warnings)
         }
+        responseCaches.retain(
+            apiId: document.api.apiId, stages: Set(document.stages.filter { $0.tags?[Self.cacheSizeTag] != nil }.map(\.stageName)))
         // The switch takes effect with a deployment, as on AWS; an API with no deployed stage is not served at all.
         let disabled = document.stages.compactMap { $0.deploymentId.flatMap { snapshots[$0] } }.first?.disableExecuteApiEndpoint ?? false
         return (RuntimeApi(apiId: document.api.apiId, stages: stages, executeApiEndpointDisabled: disabled), warnings)
@@ -48,6 +52,7 @@ public struct DeploymentCompiler: Sendable {
         // One compiled authorizer (and result cache) per stage and authorizer.
         var authorizers: [String: HttpRuntimeAuthorizer] = [:]
         var jwtAuthorizers: [String: JwtRuntimeAuthorizer] = [:]
+        let stageCache = httpStageCache(apiId: snapshot.apiId, stage, warnings: &warnings)
         for authorizer in snapshot.authorizers ?? [] {
             switch authorizer.authorizerType {
             case "REQUEST": authorizers[authorizer.authorizerId] = HttpRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
@@ -75,12 +80,17 @@ public struct DeploymentCompiler: Sendable {
             let authorizer = custom ? route.authorizerId.flatMap { authorizers[$0] } : nil
             let jwt = route.authorizationType == "JWT"
             let jwtAuthorizer = jwt ? route.authorizerId.flatMap { jwtAuthorizers[$0] } : nil
+            var caching: RouteCaching?
+            if let stageCache {
+                caching = routeCaching(route, stage: stage, cache: stageCache, apiId: snapshot.apiId, warnings: &warnings)
+            }
             routes.append(
                 (key, RuntimeRoute(
                     routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
                     authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (jwt && jwtAuthorizer == nil),
                     jwtAuthorizer: jwtAuthorizer, authorizationScopes: jwt ? route.authorizationScopes ?? [] : [],
-                    requiresSignature: route.authorizationType == "AWS_IAM")))
+                    requiresSignature: route.authorizationType == "AWS_IAM",
+                    caching: caching)))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

@@ -125,12 +125,17 @@ public final class RuntimeRoute: Sendable {
     public let authorizationScopes: [String]
     /// `authorizationType: AWS_IAM`: SigV4 against the managed IAM users and their policies.
     public let requiresSignature: Bool
+    /// The stage's response cache and how the route uses it (Portico's HTTP API caching, docs/CACHING.md); nil
+    /// when the route is not cached.
+    public let caching: RouteCaching?
 
     public init(
         routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics,
         authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false,
-        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = [], requiresSignature: Bool = false
+        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = [], requiresSignature: Bool = false,
+        caching: RouteCaching? = nil
     ) {
+        self.caching = caching
         self.jwtAuthorizer = jwtAuthorizer
         self.authorizationScopes = authorizationScopes
         self.requiresSignature = requiresSignature

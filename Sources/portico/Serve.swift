@@ -77,6 +77,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("jwks-cache-ttl"), help: "Seconds an issuer's JWKS is kept before it is fetched again. [PORTICO_JWKS_CACHE_TTL, default: 7200]")
     var jwksCacheTtl: Int?
 
+    @Option(name: .customLong("response-cache-max-bytes"), help: "Most bytes one stage's response cache holds, whatever its cache cluster size. [PORTICO_RESPONSE_CACHE_MAX_BYTES, default: 67108864]")
+    var responseCacheMaxBytes: Int?
+
     @Option(help: "Region shown in ARNs. [PORTICO_REGION, default: us-east-1]")
     var region: String?
 
@@ -181,6 +184,10 @@ struct Serve: AsyncParsableCommand {
         if let seconds = try number(jwksCacheTtl, "PORTICO_JWKS_CACHE_TTL", "--jwks-cache-ttl") {
             guard seconds > 0 else { throw ValidationError("--jwks-cache-ttl must be positive") }
             configuration.dataPlane.jwksCacheTtlSeconds = Int64(seconds)
+        }
+        if let bytes = try number(responseCacheMaxBytes, "PORTICO_RESPONSE_CACHE_MAX_BYTES", "--response-cache-max-bytes") {
+            guard bytes >= 0 else { throw ValidationError("--response-cache-max-bytes must not be negative") }
+            configuration.responseCacheMaxBytes = bytes
         }
         if let region = value(region, "PORTICO_REGION") {
             configuration.management.region = region
