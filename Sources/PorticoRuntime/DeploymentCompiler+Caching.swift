@@ -37,8 +37,7 @@ extension DeploymentCompiler {
             warnings.append("stage \(stage.stageName): tag \(Self.cacheSizeTag)=\(size) is not a cache cluster size; no cache")
             return nil
         }
-        return responseCaches.cache(
-            apiId: apiId, stage: stage.stageName, capacityBytes: responseCaches.capacityBytes(clusterSize: size))
+        return responseCaches.cache(apiId: apiId, stage: stage.stageName, clusterSize: size)
     }
 
     func routeCaching(_ route: Route, stage: Stage, cache: ResponseCache, apiId: String, warnings: inout [String]) -> RouteCaching? {

@@ -155,20 +155,21 @@ struct ResponseCacheTests {
         let caches = ResponseCaches(maxBytesPerStage: 1 << 20)
         #expect(caches.capacityBytes(clusterSize: "0.5") == 1 << 20)
         #expect(ResponseCaches(maxBytesPerStage: 1 << 40).capacityBytes(clusterSize: "1.6") == Int(1.6 * Double(1 << 30)))
-        let first = caches.cache(apiId: "api", stage: "prod", capacityBytes: 1000)
+        let first = caches.cache(apiId: "api", stage: "prod", clusterSize: "0.5")
         first.store("k", Self.response("v"), ttlNanos: Self.second, nowNanos: 0)
         // A recompilation with the same capacity keeps the cache and its entries.
-        #expect(caches.cache(apiId: "api", stage: "prod", capacityBytes: 1000) === first)
+        #expect(caches.cache(apiId: "api", stage: "prod", clusterSize: "0.5") === first)
         #expect(caches.flushResponses(apiId: "api", stage: "prod"))
         #expect(first.count == 0)
-        // Resizing makes a new, empty cache.
-        let resized = caches.cache(apiId: "api", stage: "prod", capacityBytes: 2000)
+        // Resizing makes a new, empty cache, even when the bound keeps the capacity the same.
+        let resized = caches.cache(apiId: "api", stage: "prod", clusterSize: "1.6")
+        #expect(resized.capacityBytes == first.capacityBytes)
         #expect(resized !== first)
         // Turning it off forgets it: turned on again, it starts empty.
         resized.store("k", Self.response("v"), ttlNanos: Self.second, nowNanos: 0)
         caches.retain(apiId: "api", stages: [])
         #expect(caches.existingCache(apiId: "api", stage: "prod") == nil)
-        #expect(caches.cache(apiId: "api", stage: "prod", capacityBytes: 2000) !== resized)
+        #expect(caches.cache(apiId: "api", stage: "prod", clusterSize: "1.6") !== resized)
         #expect(!caches.flushResponses(apiId: "api", stage: "other"))
     }
 

@@ -13,8 +13,8 @@ extension AuthorizerResultCache: FlushableCache {}
 /// AWS's cache belongs to the stage, not to a deployment: redeploying keeps what is cached (AWS tells users to
 /// flush after a deployment), while turning the cache cluster off, resizing it or deleting the stage throws it
 /// away ("API Gateway changes caching capacity by removing the existing cache instance and creating a new one").
-/// The compiler asks for a stage's cache by capacity (``cache(apiId:stage:capacityBytes:)``: the same object
-/// while the capacity stays) and tells which stages of an API still have one (``retain(apiId:stages:)``). The
+/// The compiler asks for a stage's cache by cluster size (``cache(apiId:stage:clusterSize:)``: the same object
+/// while the size stays) and tells which stages of an API still have one (``retain(apiId:stages:)``). The
 /// registry holds caches weakly: a cache lives as long as a compiled table holds it, so a deleted API's caches
 /// go with its last table. It also knows each stage's Lambda authorizer result caches, for
 /// FlushStageAuthorizersCache. Nothing on the request path touches it.
@@ -29,6 +29,9 @@ public final class ResponseCaches: Sendable {
 
     private struct WeakResponseCache {
         weak var cache: ResponseCache?
+        /// The `cacheClusterSize` it was made for: a new size is a new cache even when the capacity, bounded by
+        /// ``maxBytesPerStage``, stays the same.
+        var clusterSize: String
     }
 
     private struct WeakFlushable {
@@ -56,15 +59,15 @@ public final class ResponseCaches: Sendable {
         return bytes >= Double(maxBytesPerStage) ? maxBytesPerStage : Int(bytes)
     }
 
-    /// The stage's cache: the one it has while its capacity stays the same, else a new, empty one.
-    public func cache(apiId: String, stage: String, capacityBytes: Int) -> ResponseCache {
+    /// The stage's cache: the one it has while its cluster size stays the same, else a new, empty one.
+    public func cache(apiId: String, stage: String, clusterSize: String) -> ResponseCache {
         let key = StageKey(apiId: apiId, stage: stage)
         return state.withLock { state in
-            if let existing = state.responses[key]?.cache, existing.capacityBytes == capacityBytes {
+            if let entry = state.responses[key], let existing = entry.cache, entry.clusterSize == clusterSize {
                 return existing
             }
-            let cache = ResponseCache(capacityBytes: capacityBytes)
-            state.responses[key] = WeakResponseCache(cache: cache)
+            let cache = ResponseCache(capacityBytes: capacityBytes(clusterSize: clusterSize))
+            state.responses[key] = WeakResponseCache(cache: cache, clusterSize: clusterSize)
             return cache
         }
     }

@@ -7,8 +7,7 @@ extension RestDeploymentCompiler {
     /// The stage's cache when `cacheClusterEnabled`, sized from `cacheClusterSize`.
     func stageCache(_ restApiId: String, _ stage: RestStage) -> ResponseCache? {
         guard stage.cacheClusterEnabled else { return nil }
-        return responseCaches.cache(
-            apiId: restApiId, stage: stage.stageName, capacityBytes: responseCaches.capacityBytes(clusterSize: stage.cacheClusterSize))
+        return responseCaches.cache(apiId: restApiId, stage: stage.stageName, clusterSize: stage.cacheClusterSize ?? "0.5")
     }
 
     /// The method's caching, or nil when it is not cached.
