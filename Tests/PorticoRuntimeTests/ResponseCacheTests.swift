@@ -220,4 +220,34 @@ struct ResponseCacheTests {
         #expect(off.stages["prod"]?.cache == nil)
         #expect(off.stages["prod"]?.main.router.match(method: "GET", path: "/items")?.value.caching == nil)
     }
+
+    @Test func flushingAStagesAuthorizersEmptiesTheirResultCaches() throws {
+        var compiler = RestDeploymentCompiler(metrics: MetricsRegistry(), accessLogs: AccessLogWriters(logDirectory: "/tmp"))
+        compiler.responseCaches = ResponseCaches()
+        var document = RestApiDocument(
+            restApi: RestApi(id: "api2", name: "auth", rootResourceId: "root", createdDate: nil),
+            root: RestResource(id: "root", parentId: nil, pathPart: nil, path: "/"), models: [])
+        var authorizer = RestAuthorizer(id: "auth1", name: "tokens", type: "TOKEN")
+        authorizer.authorizerUri =
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:auth/invocations"
+        authorizer.identitySource = "method.request.header.Authorization"
+        authorizer.authorizerResultTtlInSeconds = 300
+        document.authorizers = [authorizer]
+        var resource = RestResource(id: "res1", parentId: "root", pathPart: "items", path: "/items")
+        var get = RestMethod(httpMethod: "GET", authorizationType: "CUSTOM")
+        get.authorizerId = "auth1"
+        get.methodIntegration = RestIntegration(type: "MOCK")
+        resource.resourceMethods = ["GET": get]
+        document.resources.append(resource)
+        document.stages = [RestStage(stageName: "prod", deploymentId: "d1", createdDate: nil)]
+        let (api, _) = compiler.compile(document, snapshots: ["d1": RestDeploymentSnapshot(deploymentId: "d1", of: document)])
+        let cache = try #require(api.stages["prod"]?.main.router.match(method: "GET", path: "/items")?.value.authorizer?.cache)
+        let policy = AuthorizerPolicy(principalId: "me", statements: [])
+        cache.store(policy, for: "token")
+        #expect(cache.value(for: "token") != nil)
+        compiler.responseCaches.flushAuthorizers(apiId: "api2", stage: "other")
+        #expect(cache.value(for: "token") != nil)
+        compiler.responseCaches.flushAuthorizers(apiId: "api2", stage: "prod")
+        #expect(cache.value(for: "token") == nil)
+    }
 }
