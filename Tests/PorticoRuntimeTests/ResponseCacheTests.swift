@@ -214,6 +214,19 @@ struct ResponseCacheTests {
         document.stages[0].methodSettings["items/POST"] = setting
         let (withPost, _) = compiler.compile(document, snapshots: ["d1": snapshot])
         #expect(withPost.stages["prod"]?.main.router.match(method: "POST", path: "/items")?.value.caching != nil)
+        // A canary uses the stage's cache only with useStageCache.
+        document.stages[0].canarySettings = CanarySettings(percentTraffic: 50, deploymentId: "d1", useStageCache: false)
+        let (noCanaryCache, _) = compiler.compile(document, snapshots: ["d1": snapshot])
+        let canaryStage = try #require(noCanaryCache.stages["prod"])
+        let canary = try #require(canaryStage.canary?.deployment)
+        #expect(canaryStage.cache(for: canary) == nil)
+        #expect(canaryStage.cache(for: canaryStage.main) === cache)
+        document.stages[0].canarySettings?.useStageCache = true
+        let (sharedCanary, _) = compiler.compile(document, snapshots: ["d1": snapshot])
+        let sharedStage = try #require(sharedCanary.stages["prod"])
+        let sharedDeployment = try #require(sharedStage.canary?.deployment)
+        #expect(sharedStage.cache(for: sharedDeployment) === cache)
+        document.stages[0].canarySettings = nil
         // Cache cluster off: no cache, no policies.
         document.stages[0].cacheClusterEnabled = false
         let (off, _) = compiler.compile(document, snapshots: ["d1": snapshot])
