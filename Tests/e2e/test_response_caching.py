@@ -367,3 +367,46 @@ def test_http_api_route_caching_by_stage_tags(fresh, upstream):
         return backend_calls(upstream, f"{tag}/search") == before + 1
     wait_for(search_uncached)
     assert backend_calls(upstream, f"{tag}/search") > base
+
+
+def test_http_api_lambda_route_caching():
+    """A Lambda (AWS_PROXY) route: hits skip the invocation; a 5xx answer is not stored."""
+    import lambda_helpers
+
+    server, portico = lambda_helpers.start()
+    try:
+        invocations = []
+
+        def counted(event):
+            invocations.append(event["rawPath"])
+            return {"statusCode": 200, "headers": {"x-call": str(len(invocations))}, "body": f"call {len(invocations)}"}
+
+        failures = []
+
+        def failing(event):
+            failures.append(event["rawPath"])
+            return {"statusCode": 503, "body": "busy"}
+
+        server.scripts["cached-fn"] = counted
+        server.scripts["failing-fn"] = failing
+        api_id = lambda_helpers.http_api(portico, {"GET /fn/{id}": ("cached-fn", "2.0"), "GET /down": ("failing-fn", "2.0")})
+        arn = f"arn:aws:apigateway:us-east-1::/apis/{api_id}/stages/$default"
+        portico.client().tag_resource(ResourceArn=arn, Tags={"portico:cache-size": "0.5"})
+
+        def cached():
+            return call(portico, api_id, "/fn/1").text == call(portico, api_id, "/fn/1").text
+        wait_for(cached)
+        first = call(portico, api_id, "/fn/1")
+        count = len(invocations)
+        again = call(portico, api_id, "/fn/1")
+        assert again.text == first.text and again.headers["x-call"] == first.headers["x-call"]
+        assert again.headers["apigw-requestid"] != first.headers["apigw-requestid"]
+        assert len(invocations) == count
+        assert call(portico, api_id, "/fn/2").text == f"call {count + 1}"
+        assert len(invocations) == count + 1
+        assert call(portico, api_id, "/down").status_code == 503
+        assert call(portico, api_id, "/down").status_code == 503
+        assert len(failures) == 2
+    finally:
+        portico.stop()
+        server.stop()
