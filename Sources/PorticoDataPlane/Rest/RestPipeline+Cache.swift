@@ -46,9 +46,9 @@ extension RestPipeline {
         policy.misses.increment()
         integrate(method) { response in
             // Only the integration's answers are stored, never the gateway's own (errors, throttling, auth).
-            // AWS caches integration answers whatever their status (a backend's 429 was reported served from
-            // the cache, Stack Overflow 45883323); Portico does not store 5xx answers, so that a failing
-            // backend is retried (a deliberate difference).
+            // AWS has no setting to exclude statuses and was reported serving a backend's 429 from the cache
+            // (Stack Overflow 45883323), so 4xx answers are stored; 5xx answers are not, so that a failing
+            // backend is asked again (a deliberate choice: AWS does not document what it does with them).
             if response.errorType == nil, response.status < 500 {
                 cache.store(
                     key, CachedResponse(status: response.status, headers: response.headers, body: response.body),
