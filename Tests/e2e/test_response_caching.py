@@ -120,7 +120,8 @@ def test_path_parameter_in_key_ttl_zero_and_method_override(fresh, upstream):
         before = backend_calls(upstream, f"{tag}/items")
         call(fresh, api.id, "/test/items", method="POST", data="{}")
         call(fresh, api.id, "/test/items", method="POST", data="{}")
-        return backend_calls(upstream, f"{tag}/items") - before == 1
+        # Uncached, both reach the backend; once the override is live, at most the first does.
+        return backend_calls(upstream, f"{tag}/items") - before <= 1
     wait_for(post_cached)
     before = backend_calls(upstream, f"{tag}/items")
     call(fresh, api.id, "/test/items?type=z")
