@@ -50,6 +50,8 @@ final class Exchange {
     /// The response head and body, held back for response mappings that refer to `$response.body`.
     var heldResponseHead: HTTPResponseHead?
     var heldResponseBody: [UInt8]?
+    /// A cached route's miss: its answer is to be stored (GatewayHandler+Cache.swift).
+    var cacheFill: CacheFill?
 
     /// The upstream request head has been encoded (into the handler's scratch buffer) with this shape.
     var upstreamShape: ProxyRequest.Shape?

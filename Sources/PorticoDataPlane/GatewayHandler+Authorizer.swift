@@ -117,6 +117,7 @@ extension GatewayHandler {
 
     /// The integration, as `startExchange` would have started it, now with the whole body.
     func continueAfterAuthorization(_ exchange: Exchange, _ pending: DeferredAuthorization) {
+        if exchange.route?.caching != nil, answerFromCache(exchange, pending) { return }
         let body = exchange.bufferedRequestBody ?? []
         switch pending.integration.kind {
         case .unusable(let reason):

@@ -134,6 +134,10 @@ extension GatewayHandler {
             guard LambdaProxyResponse.isSendable(name: name, value: value) else { continue }
             headers.add(name: name, value: value)
         }
+        if let fill = exchange.cacheFill {
+            storeInCache(fill, status: proxy.status, headers: headers, body: body)
+            if fill.warn { headers.add(name: "Warning", value: Self.ignoredCacheControlWarning) }
+        }
         if let cors, let origin = exchange.corsAllowOrigin {
             for (name, value) in cors.responseHeaders(allowOrigin: origin) { headers.add(name: name, value: value) }
         }

@@ -89,9 +89,10 @@ extension GatewayHandler {
             exchange.errorMessage = "route \(route.routeKey) has no integration"
             return
         }
-        if route.authorizer != nil || route.jwtAuthorizer != nil || route.authorizerUnusable || route.requiresSignature {
+        if route.authorizer != nil || route.jwtAuthorizer != nil || route.authorizerUnusable || route.requiresSignature || route.caching != nil {
             // The authorizer (Lambda or JWT), or the SigV4 check (which hashes the body), runs once
-            // the request is in; the body waits for its answer.
+            // the request is in; the body waits for its answer. So does a cached route's lookup
+            // (GatewayHandler+Cache.swift), which comes after authorization.
             exchange.bufferedRequestBody = []
             exchange.deferredAuthorization = DeferredAuthorization(match: match, integration: integration, query: query)
             return
@@ -230,6 +231,9 @@ extension GatewayHandler {
             exchange.deferredAuthorization = nil
             if exchange.route?.requiresSignature == true {
                 authorizeHttpIam(exchange, authorization)
+            } else if let route = exchange.route, route.authorizer == nil, route.jwtAuthorizer == nil, !route.authorizerUnusable {
+                // Deferred only for the cache lookup.
+                continueAfterAuthorization(exchange, authorization)
             } else {
                 authorizeHttp(exchange, authorization)
             }

@@ -92,11 +92,18 @@ extension GatewayHandler {
                 return
             }
             guard let mappingContext = exchange.mappingContext, let mapping = exchange.route?.integration?.responseMappings[head.status] else {
+                if exchange.cacheFill != nil {
+                    // A cached route's miss: the whole response is kept to be stored.
+                    exchange.heldResponseHead = head.nioHead
+                    exchange.heldResponseBody = []
+                    return
+                }
                 sendResponseHead(head, exchange)
                 return
             }
-            if mapping.needsResponseBody {
-                // The mapping reads the body: hold the response back until it is complete.
+            if mapping.needsResponseBody || exchange.cacheFill != nil {
+                // The mapping reads the body (or the response is to be cached): hold the response back
+                // until it is complete.
                 exchange.heldResponseHead = head.nioHead
                 exchange.heldResponseBody = []
                 return
@@ -135,10 +142,15 @@ extension GatewayHandler {
                 exchange.heldResponseBody = nil
                 head.headers.remove(name: "transfer-encoding")
                 head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
-                sendMappedResponseHead(head, exchange, mapping: mapping, context: mappingContext, responseJSON: JSONValue.parse(body))
+                let sent = sendMappedResponseHead(head, exchange, mapping: mapping, context: mappingContext, responseJSON: JSONValue.parse(body))
                 if !body.isEmpty, exchange.responseFraming != .none {
                     outbound.append { $0.writeBytes(body) }
                 }
+                if let fill = exchange.cacheFill { storeInCache(fill, status: Int(sent.status.code), headers: sent.headers, body: body) }
+            } else if exchange.cacheFill != nil, let head = exchange.heldResponseHead, let body = exchange.heldResponseBody {
+                exchange.heldResponseHead = nil
+                exchange.heldResponseBody = nil
+                sendHeldResponseAndStore(head, body: body, exchange)
             }
             guard exchange.responseHeadSent else { return }
             if let upstream = exchange.upstream {
@@ -179,11 +191,12 @@ extension GatewayHandler {
         }
     }
 
-    /// The backend's head with the route's response mapping applied.
+    /// The backend's head with the route's response mapping applied; returns the head sent.
+    @discardableResult
     func sendMappedResponseHead(
         _ head: HTTPResponseHead, _ exchange: Exchange, mapping: ParameterMapping, context mappingContext: MappingContext,
         responseJSON: JSONValue?
-    ) {
+    ) -> HTTPResponseHead {
         var framing = clientFraming(status: Int(head.status.code), lengthKnown: head.headers.contains(name: "content-length"), exchange)
         var response = ResponseHeaders.make(from: head, exchange: exchange, keepAlive: exchange.keepAlive && !closeAfterResponse)
         var mappingContext = mappingContext
@@ -196,10 +209,12 @@ extension GatewayHandler {
             response.headers.remove(name: "content-length")
             response.headers.remove(name: "transfer-encoding")
         }
+        if exchange.cacheFill?.warn == true { response.headers.add(name: "Warning", value: Self.ignoredCacheControlWarning) }
         exchange.responseFraming = framing
         exchange.responseStatus = Int(response.status.code)
         exchange.responseHeadSent = true
         outbound.append { ResponseHeaders.write(response, chunked: framing == .chunked, into: &$0) }
+        return response
     }
 
     func upstreamReadComplete(from connection: UpstreamConnection) {

@@ -17,6 +17,7 @@ struct ManagementResponder: Sendable {
     let router: Router<Operation>
     let functionHost: any FunctionHosting
     let liveUsage: (any LiveUsage)?
+    var stageCaches: (any StageCaches)?
 
     init(
         configuration: ManagementConfiguration, store: any Store, verifier: SigV4Verifier,
@@ -50,6 +51,7 @@ struct ManagementResponder: Sendable {
         GatewayResponseOperations.register(into: &router)
         RestDeploymentOperations.register(into: &router)
         RestStageOperations.register(into: &router)
+        RestStageCacheOperations.register(into: &router)
         ApiOperations.register(into: &router)
         RouteOperations.register(into: &router)
         IntegrationOperations.register(into: &router)
@@ -102,6 +104,7 @@ struct ManagementResponder: Sendable {
                 request: request, parameters: match.parameters, configuration: configuration, store: store, now: Date())
             context.functionHost = functionHost
             context.liveUsage = liveUsage
+            context.stageCaches = stageCaches
             context.eventLoop = eventLoop
             do {
                 return try await match.handler(context)

@@ -23,6 +23,8 @@ public struct DeploymentCompiler: Sendable {
     public let accessLogs: AccessLogWriters
     /// Where route buckets live across compilations; nil makes fresh ones every time.
     public let throttleBuckets: ThrottleBuckets?
+    /// The stages' response caches, which outlive compilations (shared with the REST compiler).
+    public var responseCaches = ResponseCaches()
 
     public init(configuration: Configuration, metrics: MetricsRegistry, accessLogs: AccessLogWriters, throttleBuckets: ThrottleBuckets? = nil) {
         self.configuration = configuration
@@ -44,6 +46,8 @@ public struct DeploymentCompiler: Sendable {
             stages[stage.stageName] = compileStage(stage, snapshot: snapshot, liveBuckets: &liveBuckets, warnings: &warnings)
         }
         throttleBuckets?.retain(apiId: document.api.apiId, live: liveBuckets)
+        responseCaches.retain(
+            apiId: document.api.apiId, stages: Set(document.stages.filter { $0.tags?[Self.cacheSizeTag] != nil }.map(\.stageName)))
         // The switch takes effect with a deployment, as on AWS; an API with no deployed stage is not served at all.
         let disabled = document.stages.compactMap { $0.deploymentId.flatMap { snapshots[$0] } }.first?.disableExecuteApiEndpoint ?? false
         return (RuntimeApi(apiId: document.api.apiId, stages: stages, executeApiEndpointDisabled: disabled), warnings)
@@ -58,6 +62,7 @@ public struct DeploymentCompiler: Sendable {
         // One compiled authorizer (and result cache) per stage and authorizer.
         var authorizers: [String: HttpRuntimeAuthorizer] = [:]
         var jwtAuthorizers: [String: JwtRuntimeAuthorizer] = [:]
+        let stageCache = httpStageCache(apiId: snapshot.apiId, stage, warnings: &warnings)
         for authorizer in snapshot.authorizers ?? [] {
             switch authorizer.authorizerType {
             case "REQUEST": authorizers[authorizer.authorizerId] = HttpRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
@@ -95,12 +100,17 @@ public struct DeploymentCompiler: Sendable {
                     throttle = limit.makeBucket()
                 }
             }
+            var caching: RouteCaching?
+            if let stageCache {
+                caching = routeCaching(route, stage: stage, cache: stageCache, apiId: snapshot.apiId, warnings: &warnings)
+            }
             routes.append(
                 (key, RuntimeRoute(
                     routeKey: route.routeKey, routeId: route.routeId, integration: integration, metrics: metrics,
                     authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (jwt && jwtAuthorizer == nil),
                     jwtAuthorizer: jwtAuthorizer, authorizationScopes: jwt ? route.authorizationScopes ?? [] : [],
-                    requiresSignature: route.authorizationType == "AWS_IAM", throttle: throttle)))
+                    requiresSignature: route.authorizationType == "AWS_IAM", throttle: throttle,
+                    caching: caching)))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

@@ -129,14 +129,19 @@ public final class RuntimeRoute: Sendable {
     /// (`methodSettings`), see ``StageThrottles``; nil when only the account throttle applies. Made with the
     /// compiled stage, so it starts full when the API is recompiled.
     public let throttle: SharedTokenBucket?
+    /// The stage's response cache and how the route uses it (Portico's HTTP API caching, docs/CACHING.md); nil
+    /// when the route is not cached.
+    public let caching: RouteCaching?
 
     public init(
         routeKey: String, routeId: String, integration: RuntimeIntegration?, metrics: RouteMetrics,
         authorizer: HttpRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false,
         jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = [], requiresSignature: Bool = false,
-        throttle: SharedTokenBucket? = nil
+        throttle: SharedTokenBucket? = nil,
+        caching: RouteCaching? = nil
     ) {
         self.throttle = throttle
+        self.caching = caching
         self.jwtAuthorizer = jwtAuthorizer
         self.authorizationScopes = authorizationScopes
         self.requiresSignature = requiresSignature

@@ -86,10 +86,12 @@ public struct PorticoApplication: Sendable {
             throw StartupError("cannot read the stored Lambda functions: \(error)")
         }
         let usageCounters = UsageCounters()
+        let responseCaches = ResponseCaches(maxBytesPerStage: configuration.responseCacheMaxBytes)
         let usageFlusher = UsageFlusher(counters: usageCounters, store: store, logger: logger)
         let management = ManagementServer(
             configuration: managementConfiguration, store: store, verifier: verifier,
-            metricsText: { metrics.prometheusText() }, logger: logger, functionHost: functionHost, liveUsage: usageFlusher)
+            metricsText: { metrics.prometheusText() }, logger: logger, functionHost: functionHost, liveUsage: usageFlusher,
+            stageCaches: RuntimeStageCaches(caches: responseCaches))
         let managementAddress: SocketAddress
         do {
             managementAddress = try await management.start(group: managementGroup)
@@ -102,17 +104,19 @@ public struct PorticoApplication: Sendable {
 
         // Stage buckets outlive recompilation (one registry: HTTP and REST API ids share a namespace).
         let throttleBuckets = ThrottleBuckets()
-        let compiler = DeploymentCompiler(
+        var compiler = DeploymentCompiler(
             configuration: .init(
                 defaultTimeoutMillis: configuration.defaultIntegrationTimeoutMillis,
                 accountThrottle: configuration.dataPlane.accountThrottle ?? .awsAccountDefault),
             metrics: metrics, accessLogs: accessLogs, throttleBuckets: throttleBuckets)
+        compiler.responseCaches = responseCaches
         var restCompiler = RestDeploymentCompiler(
             metrics: metrics, accessLogs: accessLogs, cognitoEndpoint: configuration.dataPlane.cognitoEndpoint)
         restCompiler.region = configuration.management.region
         restCompiler.accountId = configuration.management.accountId
         restCompiler.accountThrottle = configuration.dataPlane.accountThrottle ?? .awsAccountDefault
         restCompiler.throttleBuckets = throttleBuckets
+        restCompiler.responseCaches = responseCaches
         let reloader = RuntimeReloader(
             store: store, compiler: compiler, restCompiler: restCompiler,
             dataPlane: dataPlane, metrics: metrics, logger: logger, usageCounters: usageCounters,

@@ -27,6 +27,9 @@ public struct PorticoConfiguration: Sendable {
     public var configFile: String?
     /// How local function processes run. Its region and account are taken from `management`.
     public var functionHost = FunctionHostConfiguration()
+    /// The most bytes one stage's response cache holds (`--response-cache-max-bytes`), below its cache cluster size
+    /// (0.5 GB and up, as AWS sizes them). See docs/CACHING.md.
+    public var responseCacheMaxBytes = 64 << 20
 
     public init() {}
 }

@@ -89,6 +89,8 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(name: .customLong("no-account-throttle"), help: "Turn the account-level throttle off (stage, route and usage plan throttles still apply). [PORTICO_NO_ACCOUNT_THROTTLE=1]")
     var noAccountThrottle = false
+    @Option(name: .customLong("response-cache-max-bytes"), help: "Most bytes one stage's response cache holds, whatever its cache cluster size. [PORTICO_RESPONSE_CACHE_MAX_BYTES, default: 67108864]")
+    var responseCacheMaxBytes: Int?
 
     @Option(help: "Region shown in ARNs. [PORTICO_REGION, default: us-east-1]")
     var region: String?
@@ -203,6 +205,10 @@ struct Serve: AsyncParsableCommand {
             configuration.dataPlane.jwksCacheTtlSeconds = Int64(seconds)
         }
         try applyAccountThrottle(to: &configuration, environment: environment, number: number, truthy: truthy)
+        if let bytes = try number(responseCacheMaxBytes, "PORTICO_RESPONSE_CACHE_MAX_BYTES", "--response-cache-max-bytes") {
+            guard bytes >= 0 else { throw ValidationError("--response-cache-max-bytes must not be negative") }
+            configuration.responseCacheMaxBytes = bytes
+        }
         if let region = value(region, "PORTICO_REGION") {
             configuration.management.region = region
             configuration.dataPlane.region = region

@@ -84,7 +84,8 @@ struct RestPipeline {
             done(failure)
             return
         }
-        integrate(method, done)
+        // AWS's order: validation, then the cache lookup, then the integration (RestPipeline+Cache.swift).
+        integrateThroughCache(method, done)
     }
 
     // MARK: authorization

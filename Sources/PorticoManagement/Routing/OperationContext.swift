@@ -22,6 +22,8 @@ struct OperationContext: Sendable {
     var eventLoop: (any EventLoop)? = nil
     /// The data plane's live quota counters (GetUsage, UpdateUsage); `nil` without a data plane.
     var liveUsage: (any LiveUsage)? = nil
+    /// The data plane's stage caches (FlushStageCache); `nil` without a data plane.
+    var stageCaches: (any StageCaches)? = nil
 
     /// A path parameter of the operation's URI template (already percent-decoded).
     func parameter(_ name: String) -> String {

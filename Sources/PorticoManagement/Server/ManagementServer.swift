@@ -34,13 +34,16 @@ public final class ManagementServer: Sendable {
     public init(
         configuration: ManagementConfiguration, store: any Store, verifier: SigV4Verifier,
         metricsText: @escaping @Sendable () -> String, logger: Logger,
-        functionHost: any FunctionHosting = UnavailableFunctionHost(), liveUsage: (any LiveUsage)? = nil
+        functionHost: any FunctionHosting = UnavailableFunctionHost(), liveUsage: (any LiveUsage)? = nil,
+        stageCaches: (any StageCaches)? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.responder = ManagementResponder(
+        var responder = ManagementResponder(
             configuration: configuration, store: store, verifier: verifier, metricsText: metricsText, logger: logger,
             functionHost: functionHost, liveUsage: liveUsage)
+        responder.stageCaches = stageCaches
+        self.responder = responder
     }
 
     /// Binds (port 0 = ephemeral) and starts serving; returns the bound address.

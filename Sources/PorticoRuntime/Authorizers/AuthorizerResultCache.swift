@@ -60,4 +60,9 @@ public final class AuthorizerResultCache<Value: Sendable>: Sendable {
             entries[key] = Entry(value: value, expires: now + ttl)
         }
     }
+
+    /// Drops every result (FlushStageAuthorizersCache).
+    public func removeAll() {
+        entries.withLock { $0.removeAll() }
+    }
 }

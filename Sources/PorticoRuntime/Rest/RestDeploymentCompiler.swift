@@ -20,6 +20,8 @@ public struct RestDeploymentCompiler: Sendable {
     public var accountThrottle = ThrottleLimit.awsAccountDefault
     /// Where method buckets live across compilations; nil makes fresh ones every time.
     public var throttleBuckets: ThrottleBuckets?
+    /// The stages' response caches, which outlive compilations (`--response-cache-max-bytes` bounds each).
+    public var responseCaches = ResponseCaches()
 
     public init(metrics: MetricsRegistry, accessLogs: AccessLogWriters, cognitoEndpoint: String? = nil) {
         self.metrics = metrics
@@ -46,26 +48,29 @@ public struct RestDeploymentCompiler: Sendable {
                 registry: throttleBuckets)
             let main = compileDeployment(
                 snapshot, stage: stage.stageName, variables: variables, isCanary: false, accessLog: accessLog, throttles: &throttles,
-                warnings: &warnings)
+                warnings: &warnings, stageSettings: stage)
             var canary: RestRuntimeStage.Canary?
             if let settings = stage.canarySettings, let canaryId = settings.deploymentId, let canarySnapshot = snapshots[canaryId] {
                 // AWS: the canary serves with the stage's variables, overridden by its own.
                 let canaryVariables = variables.merging(settings.stageVariableOverrides ?? [:]) { _, override in override }
                 let deployment = compileDeployment(
                     canarySnapshot, stage: stage.stageName, variables: canaryVariables, isCanary: true, accessLog: accessLog,
-                    throttles: &throttles, warnings: &warnings)
+                    throttles: &throttles, warnings: &warnings, stageSettings: stage)
                 canary = .init(percentTraffic: settings.percentTraffic ?? 0, deployment: deployment)
             }
-            stages[stage.stageName] = RestRuntimeStage(name: stage.stageName, main: main, canary: canary)
+            stages[stage.stageName] = RestRuntimeStage(
+                name: stage.stageName, main: main, canary: canary, cache: stageCache(document.restApi.id, stage),
+                canaryUsesCache: stage.canarySettings?.useStageCache ?? false)
             liveBuckets.formUnion(throttles.live)
         }
         throttleBuckets?.retain(apiId: document.restApi.id, live: liveBuckets)
+        responseCaches.retain(apiId: document.restApi.id, stages: Set(document.stages.filter(\.cacheClusterEnabled).map(\.stageName)))
         return (RestRuntimeApi(restApiId: document.restApi.id, stages: stages, executeApiEndpointDisabled: disabled), warnings)
     }
 
     func compileDeployment(
         _ snapshot: RestDeploymentSnapshot, stage: String, variables: [String: String], isCanary: Bool,
-        accessLog: RuntimeStage.AccessLog?, throttles: inout MethodThrottles, warnings: inout [String]
+        accessLog: RuntimeStage.AccessLog?, throttles: inout MethodThrottles, warnings: inout [String], stageSettings: RestStage? = nil
     ) -> RestRuntimeDeployment {
         // Every model's schema compiled once per deployment, `$ref`s between models resolved.
         let models = ModelSchemas(models: snapshot.models, restApiId: snapshot.restApiId)
@@ -83,6 +88,11 @@ public struct RestDeploymentCompiler: Sendable {
                 authorizers[authorizer.id] = RestRuntimeAuthorizer(authorizer, variables: variables, warnings: &warnings)
             }
         }
+        if stageSettings != nil {
+            // For FlushStageAuthorizersCache; the main deployment's compilation replaces the previous ones.
+            responseCaches.addAuthorizerCaches(
+                apiId: snapshot.restApiId, stage: stage, authorizers.values.map(\.cache), replacing: !isCanary)
+        }
         var methods: [RestRuntimeMethod] = []
         for resource in snapshot.resources {
             for (httpMethod, method) in (resource.resourceMethods ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -95,6 +105,12 @@ public struct RestDeploymentCompiler: Sendable {
                 if (custom && authorizer == nil) || (cognito && cognitoAuthorizer == nil) {
                     warnings.append("\(routeKey): authorizer \(method.authorizerId ?? "-") cannot run here; requests answer 500")
                 }
+                var caching: MethodCachePolicy?
+                if let stageSettings {
+                    caching = cachePolicy(
+                        httpMethod: httpMethod, resource: resource, integration: integration, stage: stageSettings,
+                        apiId: snapshot.restApiId, routeKey: routeKey, warnings: &warnings)
+                }
                 let route = RuntimeRoute(
                     routeKey: routeKey, routeId: resource.id, integration: nil,
                     metrics: metrics.routeMetrics(apiId: snapshot.restApiId, stage: stage, route: routeKey),
@@ -106,7 +122,8 @@ public struct RestDeploymentCompiler: Sendable {
                         integration: compileIntegration(integration, variables: variables, context: routeKey, warnings: &warnings),
                         requiresSignature: method.authorizationType == "AWS_IAM", apiKeyRequired: method.apiKeyRequired,
                         authorizer: authorizer, authorizerUnusable: (custom && authorizer == nil) || (cognito && cognitoAuthorizer == nil),
-                        jwtAuthorizer: cognitoAuthorizer, authorizationScopes: cognito ? method.authorizationScopes ?? [] : []))
+                        jwtAuthorizer: cognitoAuthorizer, authorizationScopes: cognito ? method.authorizationScopes ?? [] : [],
+                        caching: caching))
             }
         }
         let resourcePolicy = compileResourcePolicy(snapshot, warnings: &warnings)

@@ -35,11 +35,23 @@ public final class RestRuntimeStage: Sendable {
     public let name: String
     public let main: RestRuntimeDeployment
     public let canary: Canary?
+    /// The stage's response cache (`cacheClusterEnabled`), shared by its deployments and kept across
+    /// recompilations (``ResponseCaches``); nil without a cache cluster.
+    public let cache: ResponseCache?
+    /// `canarySettings.useStageCache`: canary requests use the stage's cache; otherwise they are not cached.
+    public let canaryUsesCache: Bool
 
-    public init(name: String, main: RestRuntimeDeployment, canary: Canary?) {
+    public init(name: String, main: RestRuntimeDeployment, canary: Canary?, cache: ResponseCache? = nil, canaryUsesCache: Bool = false) {
         self.name = name
         self.main = main
         self.canary = canary
+        self.cache = cache
+        self.canaryUsesCache = canaryUsesCache
+    }
+
+    /// The cache a request served by `deployment` uses.
+    public func cache(for deployment: RestRuntimeDeployment) -> ResponseCache? {
+        deployment.isCanary && !canaryUsesCache ? nil : cache
     }
 
     /// The deployment for one request, `roll` being uniform in `0..<100`. AWS: "the canary

@@ -29,13 +29,16 @@ public final class RestRuntimeMethod: Sendable {
     public let authorizationScopes: [String]
     /// `"{resourcePath}/{httpMethod}"`, as a usage plan's per-method throttles name the method.
     public let usagePlanMethodKey: String
+    /// How the method uses the stage's response cache; nil when it is not cached.
+    public let caching: MethodCachePolicy?
 
     public init(
         httpMethod: String, resourcePath: String, resourceId: String, route: RuntimeRoute, validation: RequestValidation,
         integration: RestRuntimeIntegration, requiresSignature: Bool = false, apiKeyRequired: Bool = false,
         authorizer: RestRuntimeAuthorizer? = nil, authorizerUnusable: Bool = false,
-        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = []
+        jwtAuthorizer: JwtRuntimeAuthorizer? = nil, authorizationScopes: [String] = [], caching: MethodCachePolicy? = nil
     ) {
+        self.caching = caching
         self.jwtAuthorizer = jwtAuthorizer
         self.authorizationScopes = authorizationScopes
         self.httpMethod = httpMethod

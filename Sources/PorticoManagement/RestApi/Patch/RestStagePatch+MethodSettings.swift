@@ -33,7 +33,11 @@ extension RestStagePatch {
         case ("throttling", "burstLimit"): setting.throttlingBurstLimit = try operation.integerValue()
         case ("throttling", "rateLimit"): setting.throttlingRateLimit = try operation.doubleValue()
         case ("caching", "enabled"): setting.cachingEnabled = try operation.boolValue()
-        case ("caching", "ttlInSeconds"): setting.cacheTtlInSeconds = try operation.integerValue()
+        case ("caching", "ttlInSeconds"):
+            // AWS: 0 (caching off) to 3600 seconds. The wording is a guess.
+            let ttl = try operation.integerValue()
+            guard (0...3600).contains(ttl) else { throw .badRequest("Invalid cache TTL: \(ttl). TTL must be between 0 and 3600 seconds.") }
+            setting.cacheTtlInSeconds = ttl
         case ("caching", "dataEncrypted"): setting.cacheDataEncrypted = try operation.boolValue()
         case ("caching", "requireAuthorizationForCacheControl"): setting.requireAuthorizationForCacheControl = try operation.boolValue()
         case ("caching", "unauthorizedCacheControlHeaderStrategy"):
