@@ -36,6 +36,8 @@ public struct DataPlaneConfiguration: Sendable {
     /// `--cognito-endpoint`: user pools' tokens are issued by `{endpoint}/{poolId}` (a local
     /// Cognito such as cognito-local) instead of `https://cognito-idp.{region}.amazonaws.com`.
     public var cognitoEndpoint: String?
+    /// WebSocket APIs' frame, message, idle, lifetime and buffer limits (`--websocket-*`).
+    public var webSocket = WebSocketLimits()
 
     public init() {}
 }

@@ -16,6 +16,7 @@ public final class DataPlaneServer: Sendable {
     private let loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>]
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let connectionCount = Atomic<Int>(0)
+    private let webSockets: WebSocketDirectory
 
     /// - Parameter lambda: runs the invocations of `AWS`/`AWS_PROXY` integrations.
     public init(
@@ -26,6 +27,8 @@ public final class DataPlaneServer: Sendable {
         self.group = group
         self.logger = logger
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
+        let webSockets = WebSocketDirectory()
+        self.webSockets = webSockets
         let tlsContext = Self.makeTLSContext(configuration, logger: logger)
         let jwtKeys = JwtKeyStore(
             fetcher: JwksFetcher(group: group, tlsContext: tlsContext),
@@ -37,7 +40,7 @@ public final class DataPlaneServer: Sendable {
                 idleTimeout: .seconds(configuration.upstreamIdleTimeoutSeconds),
                 connectTimeout: .milliseconds(configuration.upstreamConnectTimeoutMillis), tlsContext: tlsContext)
             // Made here, used only on `loop` from now on.
-            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys), eventLoop: loop)
+            loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopState(table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys, webSockets: webSockets), eventLoop: loop)
         }
         self.loops = loops
     }
@@ -127,6 +130,9 @@ public final class DataPlaneServer: Sendable {
             })
         }
         for future in futures { try? await future.get() }
+        for connection in webSockets.all {
+            connection.eventLoop.execute { connection.value.close(code: .goingAway, reason: "Going away") }
+        }
         let deadline = ContinuousClock.now + .seconds(configuration.drainTimeoutSeconds)
         while connectionCount.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))

@@ -13,6 +13,8 @@ final class LoopState {
     let lambda: any LambdaInvoking
     /// The JWT/Cognito issuers' keys, one store shared by every loop.
     let jwtKeys: JwtKeyStore
+    /// Every open WebSocket connection of the process (shared by all loops), for `@connections`.
+    let webSockets: WebSocketDirectory
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
@@ -20,7 +22,11 @@ final class LoopState {
     private var tick: Scheduled<Void>?
     private var ticks = 0
 
-    init(table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore) {
+    init(
+        table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore,
+        webSockets: WebSocketDirectory = WebSocketDirectory()
+    ) {
+        self.webSockets = webSockets
         self.jwtKeys = jwtKeys
         self.table = table
         self.pool = pool

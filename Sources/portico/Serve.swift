@@ -74,6 +74,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("cognito-endpoint"), help: "Base URL of a local Cognito (cognito-local, moto): user pool issuers become URL/{poolId}. [PORTICO_COGNITO_ENDPOINT]")
     var cognitoEndpoint: String?
 
+    @OptionGroup var webSocketOptions: WebSocketOptions
+
     @Option(name: .customLong("jwks-cache-ttl"), help: "Seconds an issuer's JWKS is kept before it is fetched again. [PORTICO_JWKS_CACHE_TTL, default: 7200]")
     var jwksCacheTtl: Int?
 
@@ -178,6 +180,7 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.dataPlane.cognitoEndpoint = endpoint
         }
+        try webSocketOptions.apply(to: &configuration, environment: environment)
         if let seconds = try number(jwksCacheTtl, "PORTICO_JWKS_CACHE_TTL", "--jwks-cache-ttl") {
             guard seconds > 0 else { throw ValidationError("--jwks-cache-ttl must be positive") }
             configuration.dataPlane.jwksCacheTtlSeconds = Int64(seconds)

@@ -1,0 +1,222 @@
+"""WebSocket APIs on the data plane, driven by a real WebSocket client (Python `websockets`):
+the handshake at host-style and path-style URLs, `$connect` accepting and refusing, routing by
+the route selection expression with `$default`, two-way routes (a Python function under
+awslambdaric and a MOCK), `$disconnect` on every close, the `@connections` API through boto3's
+`apigatewaymanagementapi` and the AWS CLI, and the frame and message limits (close 1009)."""
+import json
+import re
+import socket
+import time
+from urllib.parse import urlsplit
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+from dataplane_helpers import wait_until_served
+from lambda_function_helpers import ARN_PREFIX, create_python_function, make_zip
+
+CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
+
+# Writes every event it gets to EVENT_LOG (one JSON per line) and answers by route.
+HANDLER = '''import json, os
+
+def handler(event, context):
+    with open(os.environ["EVENT_LOG"], "a") as log:
+        log.write(json.dumps(event) + "\\n")
+    route = event["requestContext"]["routeKey"]
+    if route == "$connect":
+        if (event.get("queryStringParameters") or {}).get("deny"):
+            return {"statusCode": 403, "body": "denied"}
+        return {"statusCode": 200}
+    if route == "fail":
+        raise RuntimeError("asked to fail")
+    return {"statusCode": 200, "body": json.dumps({"route": route, "got": event.get("body"),
+                                                    "connectionId": event["requestContext"]["connectionId"]})}
+'''
+
+
+@pytest.fixture(scope="module")
+def function(portico, tmp_path_factory):
+    log = tmp_path_factory.mktemp("ws") / "events.jsonl"
+    log.write_text("")
+    client = portico.client("lambda")
+    try:
+        client.delete_function(FunctionName="ws-handler")
+    except ClientError:
+        pass
+    create_python_function(client, "ws-handler", zip_bytes=make_zip({"app.py": HANDLER}), Timeout=10,
+                           Environment={"Variables": {"EVENT_LOG": str(log)}})
+    return ARN_PREFIX + "ws-handler", log
+
+
+def make_ws_api(portico, routes, stage="prod", selection="$request.body.action"):
+    """routes: {routeKey: ("lambda", arn) | ("mock", request_template, response_template), "two_way": bool}."""
+    client = portico.client()
+    api_id = client.create_api(Name="ws", ProtocolType="WEBSOCKET", RouteSelectionExpression=selection)["ApiId"]
+    for key, spec in routes.items():
+        if spec[0] == "lambda":
+            integration = client.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=spec[1])
+        else:
+            integration = client.create_integration(ApiId=api_id, IntegrationType="MOCK",
+                                                    RequestTemplates={"$default": spec[1]},
+                                                    TemplateSelectionExpression="\\$default")
+            if spec[2] is not None:
+                client.create_integration_response(ApiId=api_id, IntegrationId=integration["IntegrationId"],
+                                                   IntegrationResponseKey="$default",
+                                                   ResponseTemplates={"$default": spec[2]})
+        two_way = spec[-1] == "two-way"
+        route = client.create_route(ApiId=api_id, RouteKey=key, Target="integrations/" + integration["IntegrationId"],
+                                    **({"RouteResponseSelectionExpression": "$default"} if two_way else {}))
+        if two_way:
+            client.create_route_response(ApiId=api_id, RouteId=route["RouteId"], RouteResponseKey="$default")
+    client.create_stage(ApiId=api_id, StageName=stage, AutoDeploy=True)
+    wait_until_served(portico, api_id, stage)
+    return api_id
+
+
+def ws_url(portico, api_id, stage="prod", query=""):
+    return f"ws://{urlsplit(portico.data_url).netloc}/_aws/execute-api/{api_id}/{stage}{query}"
+
+
+def host_style(portico, api_id, stage="prod"):
+    """Host-style: ws://{apiId}.execute-api.localhost:{port}/{stage}, over a socket to Portico."""
+    split = urlsplit(portico.data_url)
+    sock = socket.create_connection((split.hostname, split.port))
+    return connect(f"ws://{api_id}.execute-api.localhost:{split.port}/{stage}", sock=sock, open_timeout=30)
+
+
+def events(log, predicate, count=1, timeout=30):
+    """The logged events matching `predicate`, once there are `count` of them (bounded wait)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [e for e in map(json.loads, log.read_text().splitlines()) if predicate(e)]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def of(connection_id, route):
+    return lambda e: e["requestContext"]["connectionId"] == connection_id and e["requestContext"]["routeKey"] == route
+
+
+def test_connect_route_disconnect_with_a_function(portico, function):
+    arn, log = function
+    two_way = ("lambda", arn, "two-way")
+    api_id = make_ws_api(portico, {"$connect": ("lambda", arn), "$disconnect": ("lambda", arn),
+                                   "$default": two_way, "echo": two_way, "quiet": ("lambda", arn)})
+    with host_style(portico, api_id) as ws:
+        ws.send(json.dumps({"action": "quiet"}))
+        ws.send(json.dumps({"action": "echo", "n": 1}))
+        answer = json.loads(ws.recv(timeout=30))
+        assert answer["route"] == "echo" and json.loads(answer["got"]) == {"action": "echo", "n": 1}
+        connection_id = answer["connectionId"]
+        assert CONNECTION_ID.match(connection_id)
+        ws.send("not json at all")
+        assert json.loads(ws.recv(timeout=30))["route"] == "$default"
+        ws.send(json.dumps({"action": "nothing-like-this"}))
+        assert json.loads(ws.recv(timeout=30))["route"] == "$default"
+    disconnect = events(log, of(connection_id, "$disconnect"))
+    assert len(disconnect) == 1
+    context = disconnect[0]["requestContext"]
+    assert context["eventType"] == "DISCONNECT" and context["disconnectStatusCode"] == 1000
+    connect_event = events(log, of(connection_id, "$connect"))[0]
+    assert connect_event["headers"]["Sec-WebSocket-Version"] == "13"
+    assert "Sec-WebSocket-Key" in connect_event["headers"]
+    assert connect_event["multiValueHeaders"]["Sec-WebSocket-Version"] == ["13"]
+    context = connect_event["requestContext"]
+    assert context["eventType"] == "CONNECT" and context["messageDirection"] == "IN"
+    assert context["apiId"] == api_id and context["stage"] == "prod"
+    assert context["domainName"] == f"{api_id}.execute-api.localhost"
+    assert context["identity"]["sourceIp"] == "127.0.0.1"
+    assert "messageId" not in context and connect_event["isBase64Encoded"] is False
+    quiet = events(log, of(connection_id, "quiet"))[0]
+    assert quiet["body"] == '{"action": "quiet"}'
+    assert quiet["requestContext"]["eventType"] == "MESSAGE" and quiet["requestContext"]["messageId"]
+    assert quiet["requestContext"]["connectedAt"] == context["connectedAt"]
+
+
+def test_connect_refused_and_function_failure(portico, function):
+    arn, log = function
+    api_id = make_ws_api(portico, {"$connect": ("lambda", arn), "fail": ("lambda", arn, "two-way")})
+    with pytest.raises(InvalidStatus) as refused:
+        connect(ws_url(portico, api_id, query="?deny=1"), open_timeout=30)
+    assert refused.value.response.status_code == 403
+    with connect(ws_url(portico, api_id, query="?x=1"), open_timeout=30) as ws:
+        ws.send(json.dumps({"action": "fail"}))
+        error = json.loads(ws.recv(timeout=30))
+        assert error["message"] == "Internal server error" and CONNECTION_ID.match(error["connectionId"])
+        assert error["requestId"]
+        # No $default and no matching route: AWS answers "Forbidden".
+        ws.send(json.dumps({"action": "unknown"}))
+        assert json.loads(ws.recv(timeout=30))["message"] == "Forbidden"
+
+
+def test_mock_two_way_route(portico):
+    api_id = make_ws_api(portico, {
+        "$default": ("mock", '{"statusCode": 200}',
+                     '{"connectionId": "$context.connectionId", "route": "$context.routeKey", "type": "$context.eventType"}',
+                     "two-way"),
+        "oneway": ("mock", '{"statusCode": 200}', '{"never": "sent"}'),
+    })
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        ws.send(json.dumps({"action": "oneway"}))
+        ws.send("hello")
+        answer = json.loads(ws.recv(timeout=30))
+        assert answer["route"] == "$default" and answer["type"] == "MESSAGE"
+        assert CONNECTION_ID.match(answer["connectionId"])
+
+
+def test_connections_api(portico):
+    api_id = make_ws_api(portico, {"whoami": ("mock", '{"statusCode": 200}', '{"id": "$context.connectionId"}', "two-way")})
+    endpoint = f"{portico.data_url}/_aws/execute-api/{api_id}/prod"
+    client = boto3.client("apigatewaymanagementapi", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        ws.send(json.dumps({"action": "whoami"}))
+        connection_id = json.loads(ws.recv(timeout=30))["id"]
+        client.post_to_connection(ConnectionId=connection_id, Data=b"pushed by boto3")
+        assert ws.recv(timeout=30) == "pushed by boto3"
+        described = client.get_connection(ConnectionId=connection_id)
+        assert described["Identity"]["SourceIp"] == "127.0.0.1"
+        assert described["ConnectedAt"] <= described["LastActiveAt"]
+        result = portico.cli("apigatewaymanagementapi", "post-to-connection", "--endpoint-url", endpoint,
+                             "--connection-id", connection_id, "--data", "pushed by the CLI")
+        assert result.returncode == 0
+        assert ws.recv(timeout=30) == "pushed by the CLI"
+        client.delete_connection(ConnectionId=connection_id)
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=30)
+        assert closed.value.rcvd.code == 1000
+    with pytest.raises(ClientError) as gone:
+        client.post_to_connection(ConnectionId=connection_id, Data=b"too late")
+    assert gone.value.response["Error"]["Code"] == "GoneException"
+    assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+    with pytest.raises(ClientError) as unknown:
+        client.get_connection(ConnectionId="AAAAAAAAAAAAAAA=")
+    assert unknown.value.response["Error"]["Code"] == "GoneException"
+
+
+@pytest.mark.parametrize("how", ["one frame over 32 KB", "fragments over 128 KB"])
+def test_oversized_message_closes_with_1009(portico, how):
+    api_id = make_ws_api(portico, {"$default": ("mock", '{"statusCode": 200}', '{"ok": true}', "two-way")})
+    with connect(ws_url(portico, api_id), open_timeout=30, max_size=None) as ws:
+        ws.send("small")
+        assert json.loads(ws.recv(timeout=30)) == {"ok": True}
+        if how == "one frame over 32 KB":
+            ws.send("x" * (33 * 1024))
+        else:
+            ws.send(["y" * (30 * 1024)] * 5)
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=30)
+        assert closed.value.rcvd.code == 1009
+
+
+def test_plain_http_request_is_not_upgraded(portico):
+    api_id = make_ws_api(portico, {"$default": ("mock", '{"statusCode": 200}', None)})
+    response = requests.get(f"{portico.data_url}/_aws/execute-api/{api_id}/prod", timeout=30)
+    assert response.status_code == 426
