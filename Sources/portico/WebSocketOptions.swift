@@ -21,10 +21,12 @@ struct WebSocketOptions: ParsableArguments {
 
     func apply(to configuration: inout PorticoConfiguration, environment: [String: String]) throws {
         func number(_ flag: Int?, _ name: String, _ option: String) throws -> Int? {
-            if let flag { return flag }
-            guard let text = environment[name], !text.isEmpty else { return nil }
-            guard let number = Int(text) else { throw ValidationError("\(name)=\(text) is not a whole number (\(option))") }
-            guard number > 0 else { throw ValidationError("\(option) must be positive") }
+            var number = flag
+            if number == nil, let text = environment[name], !text.isEmpty {
+                guard let value = Int(text) else { throw ValidationError("\(name)=\(text) is not a whole number (\(option))") }
+                number = value
+            }
+            if let number, number <= 0 { throw ValidationError("\(option) must be positive") }
             return number
         }
         if let bytes = try number(maxFrameBytes, "PORTICO_WEBSOCKET_MAX_FRAME_BYTES", "--websocket-max-frame-bytes") {

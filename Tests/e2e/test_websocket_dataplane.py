@@ -6,6 +6,7 @@ awslambdaric and a MOCK), `$disconnect` on every close, the `@connections` API t
 import json
 import re
 import socket
+import tempfile
 import time
 from urllib.parse import urlsplit
 
@@ -220,3 +221,131 @@ def test_plain_http_request_is_not_upgraded(portico):
     api_id = make_ws_api(portico, {"$default": ("mock", '{"statusCode": 200}', None)})
     response = requests.get(f"{portico.data_url}/_aws/execute-api/{api_id}/prod", timeout=30)
     assert response.status_code == 426
+
+
+def raw_handshake(portico, api_id, stage="prod"):
+    """A handshake over a plain socket, for frames a well-behaved client library will not send."""
+    split = urlsplit(portico.data_url)
+    sock = socket.create_connection((split.hostname, split.port), timeout=30)
+    sock.sendall((f"GET /_aws/execute-api/{api_id}/{stage} HTTP/1.1\r\nHost: {split.netloc}\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        assert chunk, head
+        head += chunk
+    status, _, rest = head.partition(b"\r\n")
+    assert status == b"HTTP/1.1 101 Switching Protocols", head
+    # RFC 6455 §1.3's example key and accept value.
+    assert b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" in rest
+    return sock
+
+
+def frame(opcode, payload, masked=True, fin=True):
+    header = bytes([(0x80 if fin else 0) | opcode])
+    length = len(payload)
+    mask_bit = 0x80 if masked else 0
+    if length < 126:
+        header += bytes([mask_bit | length])
+    else:
+        header += bytes([mask_bit | 126]) + length.to_bytes(2, "big")
+    if not masked:
+        return header + payload
+    key = b"\x01\x02\x03\x04"
+    return header + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
+def read_close_code(sock):
+    """Reads server frames until a close frame; returns its status code."""
+    data = b""
+    while True:
+        chunk = sock.recv(4096)
+        assert chunk, "connection closed without a close frame"
+        data += chunk
+        while len(data) >= 2:
+            opcode, length = data[0] & 0x0F, data[1] & 0x7F
+            if len(data) < 2 + length:
+                break
+            payload, data = data[2:2 + length], data[2 + length:]
+            if opcode == 0x8:
+                return int.from_bytes(payload[:2], "big")
+
+
+@pytest.mark.parametrize("frames, code", [
+    ([frame(0x1, b"hello", masked=False)], 1002),                      # RFC 6455 §5.1: clients must mask
+    ([frame(0x1, b"\xff\xfe not utf-8")], 1007),                        # §8.1: text must be UTF-8
+    ([frame(0x0, b"orphan continuation")], 1002),                       # §5.4: no message to continue
+    ([frame(0x1, b"part", fin=False), frame(0x1, b"again")], 1002),     # §5.4: a new message mid-fragment
+    ([frame(0x9, b"ping", fin=False)], 1002),                           # §5.5: control frames are not fragmented
+])
+def test_protocol_errors_close_the_connection(portico, frames, code):
+    api_id = make_ws_api(portico, {"$default": ("mock", '{"statusCode": 200}', None)})
+    sock = raw_handshake(portico, api_id)
+    for data in frames:
+        sock.sendall(data)
+    assert read_close_code(sock) == code
+    sock.close()
+
+
+def test_fragmented_message_and_ping(portico):
+    # The request template sees the message; the response template sees what the request template made.
+    api_id = make_ws_api(portico, {"$default": ("mock", '{"statusCode": 200, "n": $input.json(\'$.n\')}',
+                                                '{"got": $input.json(\'$.n\')}', "two-way")})
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        ws.send(['{"n": ', "4", "2}"])
+        assert json.loads(ws.recv(timeout=30)) == {"got": 42}
+        assert ws.ping().wait(timeout=30)
+
+
+def test_connections_of_another_api_or_stage_are_gone(portico):
+    routes = {"whoami": ("mock", '{"statusCode": 200}', '{"id": "$context.connectionId"}', "two-way")}
+    api_id = make_ws_api(portico, routes)
+    other = make_ws_api(portico, routes)
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        ws.send(json.dumps({"action": "whoami"}))
+        connection_id = json.loads(ws.recv(timeout=30))["id"]
+        for path in (f"/_aws/execute-api/{other}/prod", f"/_aws/execute-api/{api_id}/dev"):
+            response = requests.post(f"{portico.data_url}{path}/@connections/{connection_id}", data=b"x", timeout=30)
+            assert response.status_code in (404, 410)
+        response = requests.post(f"{portico.data_url}/_aws/execute-api/{other}/prod/@connections/{connection_id}",
+                                 data=b"x", timeout=30)
+        assert response.status_code == 410 and response.headers["x-amzn-ErrorType"] == "GoneException"
+        too_big = requests.post(f"{portico.data_url}/_aws/execute-api/{api_id}/prod/@connections/{connection_id}",
+                                data=b"z" * (128 * 1024 + 1), timeout=30)
+        assert too_big.status_code == 413
+
+
+def test_disconnect_on_server_close_and_idle_timeout(tmp_path):
+    from conftest import Portico
+    server = Portico("--websocket-idle-timeout", "1")
+    try:
+        log = tmp_path / "events.jsonl"
+        log.write_text("")
+        create_python_function(server.client("lambda"), "ws-handler", zip_bytes=make_zip({"app.py": HANDLER}), Timeout=10,
+                               Environment={"Variables": {"EVENT_LOG": str(log)}})
+        arn = ARN_PREFIX + "ws-handler"
+        api_id = make_ws_api(server, {"$disconnect": ("lambda", arn), "$default": ("lambda", arn, "two-way")})
+        with connect(ws_url(server, api_id), open_timeout=30) as ws:
+            ws.send("who am I")
+            connection_id = json.loads(ws.recv(timeout=30))["connectionId"]
+            with pytest.raises(ConnectionClosed) as closed:
+                ws.recv(timeout=30)
+            assert closed.value.rcvd.code == 1001
+        disconnect = events(log, of(connection_id, "$disconnect"))
+        assert len(disconnect) == 1
+        assert disconnect[0]["requestContext"]["disconnectStatusCode"] == 1001
+        assert disconnect[0]["requestContext"]["disconnectReason"] == "Connection idle timeout"
+    finally:
+        server.stop()
+
+
+def test_websocket_flags_are_checked():
+    import subprocess
+    from conftest import BIN
+    for arguments in (["--websocket-max-frame-bytes", "0"],
+                      ["--websocket-max-frame-bytes", "200000", "--websocket-max-message-bytes", "100000"]):
+        result = subprocess.run([str(BIN), "serve", "--listen", "127.0.0.1:0", "--management-listen", "127.0.0.1:0",
+                                 "--data-dir", tempfile.mkdtemp(prefix="portico-e2e-"), "--no-example", *arguments],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0
+        assert "--websocket-max-" in result.stderr + result.stdout
