@@ -173,6 +173,8 @@ let package = Package(
                 "PorticoDataPlane", "PorticoLambda", "PorticoRuntime", "PorticoModel", "PorticoAuth", "PorticoJWT",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                "PorticoObservability",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
