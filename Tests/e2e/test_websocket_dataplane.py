@@ -349,3 +349,30 @@ def test_websocket_flags_are_checked():
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode != 0
         assert "--websocket-max-" in result.stderr + result.stdout
+
+
+def test_access_control_not_enforced_yet_fails_closed(portico):
+    """apiKeyRequired and AWS_IAM on $connect are stored but not enforced yet: they refuse everyone."""
+    client = portico.client()
+    api_id = make_ws_api(portico, {"keyed": ("mock", '{"statusCode": 200}', '{"ok": true}', "two-way")})
+    keyed = client.get_routes(ApiId=api_id)["Items"][0]
+    client.update_route(ApiId=api_id, RouteId=keyed["RouteId"], ApiKeyRequired=True)
+    deadline = time.monotonic() + 30
+    while True:
+        with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+            ws.send(json.dumps({"action": "keyed"}))
+            answer = json.loads(ws.recv(timeout=30))
+        if answer.get("message") == "Forbidden":
+            break
+        assert answer == {"ok": True} and time.monotonic() < deadline, "the new deployment was not served"
+        time.sleep(0.05)
+    client.create_route(ApiId=api_id, RouteKey="$connect", AuthorizationType="AWS_IAM")
+    while True:
+        try:
+            with connect(ws_url(portico, api_id), open_timeout=30):
+                pass
+        except InvalidStatus as refused:
+            assert refused.response.status_code == 403
+            break
+        assert time.monotonic() < deadline, "the new deployment was not served"
+        time.sleep(0.05)

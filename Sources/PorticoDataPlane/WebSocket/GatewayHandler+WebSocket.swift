@@ -73,6 +73,13 @@ extension GatewayHandler {
         let info = WebSocketConnectionInfo(
             connectionId: WebSocketConnectionId.make(), apiId: stage.apiId, stage: stage.name, domainName: String(exchange.domainName),
             sourceIp: clientAddress, userAgent: head.headers.first(name: "user-agent"), connectedAtMillis: exchange.startWallMillis)
+        if let unenforced = webSocket.connect?.unenforcedAccessControl {
+            // Fail closed: an access check Portico cannot make yet refuses the connection.
+            exchange.errorMessage = "$connect has \(unenforced), not enforced on WebSocket APIs yet"
+            logger.warning("WebSocket connection refused", metadata: ["gw.request.id": "\(exchange.requestId)", "reason": "\(exchange.errorMessage ?? "")"])
+            respond(.forbidden, exchange)
+            return
+        }
         guard let route = webSocket.connect, let integration = route.integration else {
             // No $connect route: the connection is accepted as it is.
             upgradeToWebSocket(exchange, info: info, stage: stage, webSocket: webSocket, key: key, subprotocol: nil, headers: forwarded)

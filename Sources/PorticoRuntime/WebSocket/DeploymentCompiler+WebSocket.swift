@@ -28,9 +28,19 @@ extension DeploymentCompiler {
                 }
             }
             let twoWay = !(snapshot.routeResponses?[route.routeId] ?? []).isEmpty
+            var unenforced: String?
+            if let type = route.authorizationType, type != "NONE" {
+                unenforced = "authorizationType \(type)"
+            } else if route.apiKeyRequired == true {
+                unenforced = "apiKeyRequired"
+            }
+            if let unenforced {
+                warnings.append("stage \(stage.stageName): route \(route.routeKey) has \(unenforced), which Portico does not enforce on WebSocket APIs yet; it refuses every request")
+            }
             routes[route.routeKey] = WebSocketRuntimeRoute(
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
-                metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey))
+                metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
+                unenforcedAccessControl: unenforced)
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

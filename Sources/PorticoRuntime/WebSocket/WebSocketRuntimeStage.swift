@@ -88,8 +88,16 @@ public final class WebSocketRuntimeRoute: Sendable {
     public let integration: WebSocketRuntimeIntegration?
     public let twoWay: Bool
     public let metrics: RouteMetrics
+    /// Access control the route asks for that Portico does not enforce on WebSocket APIs yet
+    /// (`AWS_IAM` or `CUSTOM` on `$connect`, `apiKeyRequired`): such a route refuses everyone
+    /// rather than letting everyone in.
+    public let unenforcedAccessControl: String?
 
-    public init(routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics) {
+    public init(
+        routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
+        unenforcedAccessControl: String? = nil
+    ) {
+        self.unenforcedAccessControl = unenforcedAccessControl
         self.routeKey = routeKey
         self.routeId = routeId
         self.integration = integration
