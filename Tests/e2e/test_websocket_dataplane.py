@@ -376,3 +376,36 @@ def test_access_control_not_enforced_yet_fails_closed(portico):
             break
         assert time.monotonic() < deadline, "the new deployment was not served"
         time.sleep(0.05)
+
+
+def test_http_proxy_integration(portico, upstream):
+    client = portico.client()
+    api_id = client.create_api(Name="ws-http", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")["ApiId"]
+    echo = client.create_integration(ApiId=api_id, IntegrationType="HTTP_PROXY", IntegrationMethod="POST",
+                                     IntegrationUri=upstream.url + "/ws/messages?from=portico")
+    route = client.create_route(ApiId=api_id, RouteKey="$default", Target="integrations/" + echo["IntegrationId"],
+                                RouteResponseSelectionExpression="$default")
+    client.create_route_response(ApiId=api_id, RouteId=route["RouteId"], RouteResponseKey="$default")
+    client.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
+    wait_until_served(portico, api_id, "prod")
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        ws.send(json.dumps({"action": "say", "text": "hi"}))
+        seen = json.loads(ws.recv(timeout=30))
+    assert seen["method"] == "POST" and seen["path"] == "/ws/messages" and seen["query"] == "from=portico"
+    assert json.loads(seen["body"]) == {"action": "say", "text": "hi"}
+    headers = {name.lower(): value for name, value in seen["headers"]}
+    assert CONNECTION_ID.match(headers["x-amzn-connectionid"]) and headers["x-amzn-routekey"] == "$default"
+    # A $connect backend answering 403 refuses the handshake with that status.
+    refuse = client.create_integration(ApiId=api_id, IntegrationType="HTTP_PROXY", IntegrationMethod="GET",
+                                       IntegrationUri=upstream.url + "/status/403")
+    client.create_route(ApiId=api_id, RouteKey="$connect", Target="integrations/" + refuse["IntegrationId"])
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with connect(ws_url(portico, api_id), open_timeout=30):
+                pass
+        except InvalidStatus as refused:
+            assert refused.response.status_code == 403
+            break
+        assert time.monotonic() < deadline, "the new deployment was not served"
+        time.sleep(0.05)

@@ -88,7 +88,7 @@ extension GatewayHandler {
         let event = WebSocketEvent(
             kind: .connect(headers: forwarded, rawQuery: query[...]), routeKey: route.routeKey, requestId: exchange.requestId,
             requestTimeEpochMillis: exchange.startWallMillis, connection: info, stageVariables: stage.stageVariables)
-        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: nil, messageBytes: []), lambda: state.lambda, on: context.eventLoop) {
+        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: nil, messageBytes: []), state: state, on: context.eventLoop) {
             outcome in
             guard self.exchange === exchange, !exchange.responseHeadSent else { return }
             switch outcome {

@@ -119,7 +119,7 @@ final class WebSocketConnection: ChannelDuplexHandler {
             kind: .disconnect(statusCode: code, reason: reason, headers: disconnectHeaders), routeKey: route.routeKey,
             requestId: state.requestIds.make(), requestTimeEpochMillis: WallClock.nowMillis(), connection: info,
             stageVariables: stage.stageVariables)
-        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: nil, messageBytes: []), lambda: state.lambda, on: eventLoop) {
+        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: nil, messageBytes: []), state: state, on: eventLoop) {
             [logger, info] outcome in
             if case .failed(let reason) = outcome {
                 logger.debug("$disconnect integration failed", metadata: ["connectionId": "\(info.connectionId)", "error": "\(reason)"])
@@ -246,7 +246,7 @@ final class WebSocketConnection: ChannelDuplexHandler {
         let event = WebSocketEvent(
             kind: .message(messageId: state.requestIds.make(), body: message, isBinary: isBinary), routeKey: route.routeKey,
             requestId: requestId, requestTimeEpochMillis: WallClock.nowMillis(), connection: info, stageVariables: stage.stageVariables)
-        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: json, messageBytes: message), lambda: state.lambda, on: context.eventLoop) {
+        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: json, messageBytes: message), state: state, on: context.eventLoop) {
             outcome in
             switch outcome {
             case .failed(let reason):

@@ -29,7 +29,7 @@ enum WebSocketIntegrationCall {
     }
 
     static func run(
-        _ integration: WebSocketRuntimeIntegration, _ call: Event, lambda: any LambdaInvoking, on eventLoop: any EventLoop,
+        _ integration: WebSocketRuntimeIntegration, _ call: Event, state: LoopState, on eventLoop: any EventLoop,
         _ completion: @escaping (Outcome) -> Void
     ) {
         switch integration.kind {
@@ -41,8 +41,51 @@ enum WebSocketIntegrationCall {
             var payload = ByteBufferAllocator().buffer(capacity: 1024 + call.messageBytes.count * 4 / 3)
             call.event.write(into: &payload)
             let invocation = LambdaInvocation(functionName: target.functionName, payload: payload)
-            LambdaCall().start(invocation, invoker: lambda, on: eventLoop, timeoutMillis: integration.timeoutMillis) { result in
+            LambdaCall().start(invocation, invoker: state.lambda, on: eventLoop, timeoutMillis: integration.timeoutMillis) { result in
                 completion(lambdaOutcome(result))
+            }
+        case .http(let target, let method):
+            http(target, method: method, call, state: state, timeoutMillis: integration.timeoutMillis, completion)
+        }
+    }
+
+    /// The message as the body of one request to the backend, on this loop's keep-alive pool;
+    /// `connectionId` and the route key travel as headers so the backend can answer through
+    /// `@connections` (AWS leaves that to `requestParameters`, which Portico does not map here yet).
+    static func http(
+        _ target: HTTPTarget, method: String, _ call: Event, state: LoopState, timeoutMillis: Int,
+        _ completion: @escaping (Outcome) -> Void
+    ) {
+        var path = ""
+        for part in target.path {
+            switch part {
+            case .literal(let text): path += text
+            case .parameter: break
+            }
+        }
+        if path.isEmpty { path = "/" }
+        if !target.query.isEmpty { path += "?" + target.query }
+        var head = ByteBuffer()
+        head.writeString("\(method) \(path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n")
+        head.writeString("Content-Length: \(call.messageBytes.count)\r\n")
+        if !call.messageBytes.isEmpty {
+            head.writeString(call.messageJSON == nil ? "Content-Type: application/octet-stream\r\n" : "Content-Type: application/json\r\n")
+        }
+        head.writeString("X-Amzn-ConnectionId: \(call.event.connection.connectionId)\r\nX-Amzn-RouteKey: \(call.event.routeKey)\r\n\r\n")
+        let body = call.messageBytes.isEmpty ? nil : ByteBuffer(bytes: call.messageBytes)
+        let key = UpstreamPool.Key(host: target.host, port: target.port, tlsServerName: target.scheme == .https ? target.host : nil)
+        let upstream = RestUpstreamCall(
+            pool: state.pool, key: key, head: head, body: body, isHead: false, maxBytes: 10 * 1024 * 1024)
+        upstream.start(timeoutMillis: timeoutMillis) { result in
+            switch result {
+            case .success(let response):
+                completion(.answered(status: Int(response.head.status.code), body: response.body.isEmpty ? nil : response.body, headers: []))
+            case .failure(.timedOut):
+                completion(.failed("Integration timed out"))
+            case .failure(.tooLarge):
+                completion(.failed("the integration response exceeds the payload limit"))
+            case .failure(.failed(let reason)):
+                completion(.failed(reason))
             }
         }
     }

@@ -64,6 +64,15 @@ extension DeploymentCompiler {
             } catch {
                 kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
             }
+        case "HTTP_PROXY", "HTTP":
+            do {
+                let target = try HTTPTarget(uri: Self.substituteStageVariables(integration.integrationUri ?? "", variables))
+                let method = (integration.integrationMethod ?? "POST").uppercased()
+                // `ANY` has no request method to copy on a WebSocket message; POST carries the body.
+                kind = .http(target, method: method == "ANY" ? "POST" : method)
+            } catch {
+                kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
+            }
         default:
             kind = .unusable(reason: "integration \(integration.integrationId): type \(integration.integrationType) is not supported on WebSocket APIs yet")
         }

@@ -114,6 +114,9 @@ public struct WebSocketRuntimeIntegration: Sendable {
         /// `AWS_PROXY` to a function: the event is AWS's WebSocket proxy event, the function's
         /// `body` the answer.
         case lambdaProxy(LambdaTarget)
+        /// `HTTP_PROXY` or `HTTP` (without templates yet): the message is the body of a request
+        /// to the URI with the integration's method; the backend's status and body are the answer.
+        case http(HTTPTarget, method: String)
         /// Not served (yet, or misconfigured); the client gets AWS's internal-error message.
         case unusable(reason: String)
     }
