@@ -18,7 +18,6 @@ from botocore.exceptions import ClientError
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from dataplane_helpers import wait_until_served
 from lambda_function_helpers import ARN_PREFIX, create_python_function, make_zip
 
 CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
@@ -76,8 +75,18 @@ def make_ws_api(portico, routes, stage="prod", selection="$request.body.action")
         if two_way:
             client.create_route_response(ApiId=api_id, RouteId=route["RouteId"], RouteResponseKey="$default")
     client.create_stage(ApiId=api_id, StageName=stage, AutoDeploy=True)
-    wait_until_served(portico, api_id, stage)
+    wait_until_websocket_served(portico, api_id, stage)
     return api_id
+
+
+def wait_until_websocket_served(portico, api_id, stage, timeout=30):
+    """A served WebSocket stage answers a plain GET with 426 (an unknown one with 404); wait (bounded) for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if requests.get(f"{portico.data_url}/_aws/execute-api/{api_id}/{stage}", timeout=10).status_code == 426:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"WebSocket API {api_id} stage {stage} was not served within {timeout} s")
 
 
 def ws_url(portico, api_id, stage="prod", query=""):
@@ -387,7 +396,7 @@ def test_http_proxy_integration(portico, upstream):
                                 RouteResponseSelectionExpression="$default")
     client.create_route_response(ApiId=api_id, RouteId=route["RouteId"], RouteResponseKey="$default")
     client.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
-    wait_until_served(portico, api_id, "prod")
+    wait_until_websocket_served(portico, api_id, "prod")
     with connect(ws_url(portico, api_id), open_timeout=30) as ws:
         ws.send(json.dumps({"action": "say", "text": "hi"}))
         seen = json.loads(ws.recv(timeout=30))
