@@ -179,6 +179,17 @@ def test_mock_two_way_route(portico):
         answer = json.loads(ws.recv(timeout=30))
         assert answer["route"] == "$default" and answer["type"] == "MESSAGE"
         assert CONNECTION_ID.match(answer["connectionId"])
+    # Each message counts as a request of its route in the Prometheus metrics.
+    text = requests.get(portico.management_url + "/_portico/metrics", timeout=10).text
+
+    def requests_of(route):
+        labels = [f'api_id="{api_id}"', f'route="{route}"', 'stage="prod"']
+        for line in text.splitlines():
+            if line.startswith("portico_requests_total{") and all(label in line for label in labels):
+                return float(line.rsplit(" ", 1)[1])
+        raise AssertionError(f"no portico_requests_total for {route}:\n{text[:2000]}")
+
+    assert requests_of("$default") == 1 and requests_of("oneway") == 1
 
 
 def test_connections_api(portico):

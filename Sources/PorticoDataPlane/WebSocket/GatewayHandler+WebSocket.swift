@@ -90,11 +90,12 @@ extension GatewayHandler {
             requestTimeEpochMillis: exchange.startWallMillis, connection: info, stageVariables: stage.stageVariables)
         WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: nil, messageBytes: []), state: state, on: context.eventLoop) {
             outcome in
+            let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
+            route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
             guard self.exchange === exchange, !exchange.responseHeadSent else { return }
             switch outcome {
-            case .answered(let status, let body, let headers) where (200..<300).contains(status):
+            case .answered(let status, _, let headers) where (200..<300).contains(status):
                 let subprotocol = headers.first { $0.0.lowercased() == "sec-websocket-protocol" }?.1
-                _ = body
                 self.upgradeToWebSocket(exchange, info: info, stage: stage, webSocket: webSocket, key: key, subprotocol: subprotocol, headers: forwarded)
             case .answered(let status, let body, _):
                 // $connect refused: the handshake fails with the integration's status (AWS: "a

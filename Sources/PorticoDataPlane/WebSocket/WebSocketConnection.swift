@@ -120,7 +120,9 @@ final class WebSocketConnection: ChannelDuplexHandler {
             requestId: state.requestIds.make(), requestTimeEpochMillis: WallClock.nowMillis(), connection: info,
             stageVariables: stage.stageVariables)
         WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: nil, messageBytes: []), state: state, on: eventLoop) {
-            [logger, info] outcome in
+            [logger, info, start = NIODeadline.now()] outcome in
+            let elapsed = (NIODeadline.now() - start).nanoseconds
+            route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
             if case .failed(let reason) = outcome {
                 logger.debug("$disconnect integration failed", metadata: ["connectionId": "\(info.connectionId)", "error": "\(reason)"])
             }
@@ -229,6 +231,7 @@ final class WebSocketConnection: ChannelDuplexHandler {
         guard let context else { return }
         let requestId = state.requestIds.make()
         let json = isBinary ? nil : JSONValue.parse(message)
+        let start = NIODeadline.now()
         guard let route = webSocket.route(forMessage: json) else {
             // No route and no $default: AWS answers the message with "Forbidden".
             sendError("Forbidden", requestId: requestId)
@@ -237,10 +240,12 @@ final class WebSocketConnection: ChannelDuplexHandler {
         if route.unenforcedAccessControl != nil {
             // An API key Portico cannot check yet: refused, as a missing key is on AWS.
             sendError("Forbidden", requestId: requestId)
+            route.metrics.record(status: 403, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
             return
         }
         guard let integration = route.integration else {
             sendError("Internal server error", requestId: requestId)
+            route.metrics.record(status: 500, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
             return
         }
         let event = WebSocketEvent(
@@ -248,6 +253,9 @@ final class WebSocketConnection: ChannelDuplexHandler {
             requestId: requestId, requestTimeEpochMillis: WallClock.nowMillis(), connection: info, stageVariables: stage.stageVariables)
         WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: json, messageBytes: message), state: state, on: context.eventLoop) {
             outcome in
+            // Each message counts as one request of its route (status 500 for an integration failure).
+            let elapsed = (NIODeadline.now() - start).nanoseconds
+            route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
             switch outcome {
             case .failed(let reason):
                 self.logger.debug("WebSocket integration failed", metadata: ["connectionId": "\(self.info.connectionId)", "error": "\(reason)"])

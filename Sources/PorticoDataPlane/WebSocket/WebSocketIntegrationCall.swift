@@ -19,6 +19,14 @@ enum WebSocketIntegrationCall {
         case answered(status: Int, body: [UInt8]?, headers: [(String, String)])
         /// The integration failed; the reason is for the log, the client gets AWS's internal-error message.
         case failed(String)
+
+        /// The status metrics count it under.
+        var status: Int {
+            switch self {
+            case .answered(let status, _, _): status
+            case .failed: 500
+            }
+        }
     }
 
     struct Event {
