@@ -108,6 +108,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 "CZlib",
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -172,6 +174,8 @@ let package = Package(
                 "PorticoDataPlane", "PorticoLambda", "PorticoRuntime", "PorticoModel", "PorticoAuth", "PorticoJWT",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                "PorticoObservability",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

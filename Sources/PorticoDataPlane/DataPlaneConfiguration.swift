@@ -44,6 +44,8 @@ public struct DataPlaneConfiguration: Sendable {
     /// The account-level throttle every REST and HTTP API request takes a token from (`--account-rate-limit`,
     /// `--account-burst-limit`): AWS's 10,000 rps / 5,000 burst by default; nil (`--no-account-throttle`) turns it off.
     public var accountThrottle: ThrottleLimit? = .awsAccountDefault
+    /// WebSocket APIs' frame, message, idle, lifetime and buffer limits (`--websocket-*`).
+    public var webSocket = WebSocketLimits()
 
     public init() {}
 }

@@ -17,6 +17,7 @@ public final class DataPlaneServer: Sendable {
     private let loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>]
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let connectionCount = Atomic<Int>(0)
+    private let webSockets: WebSocketDirectory
 
     /// - Parameter lambda: runs the invocations of `AWS`/`AWS_PROXY` integrations.
     public init(
@@ -27,6 +28,8 @@ public final class DataPlaneServer: Sendable {
         self.group = group
         self.logger = logger
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
+        let webSockets = WebSocketDirectory()
+        self.webSockets = webSockets
         let tlsContext = Self.makeTLSContext(configuration, logger: logger)
         let jwtKeys = JwtKeyStore(
             fetcher: JwksFetcher(group: group, tlsContext: tlsContext),
@@ -43,7 +46,8 @@ public final class DataPlaneServer: Sendable {
             loops[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
                 LoopState(
                     table: .empty, pool: pool, lambda: lambda, jwtKeys: jwtKeys, accountThrottle: accountThrottle,
-                    verifiedTokens: VerifiedTokenCache(capacity: configuration.jwtVerifiedTokens)), eventLoop: loop)
+                    verifiedTokens: VerifiedTokenCache(capacity: configuration.jwtVerifiedTokens), webSockets: webSockets),
+                eventLoop: loop)
         }
         self.loops = loops
     }
@@ -133,6 +137,9 @@ public final class DataPlaneServer: Sendable {
             })
         }
         for future in futures { try? await future.get() }
+        for connection in webSockets.all {
+            connection.eventLoop.execute { connection.value.close(code: .goingAway, reason: "Going away") }
+        }
         let deadline = ContinuousClock.now + .seconds(configuration.drainTimeoutSeconds)
         while connectionCount.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))

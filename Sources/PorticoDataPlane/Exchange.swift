@@ -7,6 +7,8 @@ import PorticoRuntime
 /// One request/response exchange on a client connection, from request head to the end of the
 /// response. A connection has at most one at a time (pipelined requests wait their turn).
 final class Exchange {
+    /// A WebSocket handshake or `@connections` call, run once the request has ended.
+    var webSocket: WebSocketExchange?
     let id: Int
     let requestId: String
     let head: HTTPRequestHead

@@ -61,6 +61,10 @@ extension GatewayHandler {
         exchange.stage = stage
         exchange.stagePath = stagePath
         exchange.domainName = domain
+        if let webSocket = stage.webSocket {
+            startWebSocket(exchange, stage: stage, webSocket: webSocket, query: query)
+            return
+        }
 
         if let cors = stage.cors, let origin = head.headers.first(name: "origin") {
             let allowOrigin = cors.allowOrigin(for: origin)
@@ -225,6 +229,11 @@ extension GatewayHandler {
         }
         if let rest = exchange.rest {
             runRest(exchange, rest)
+            return
+        }
+        if let webSocket = exchange.webSocket {
+            exchange.webSocket = nil
+            runWebSocket(exchange, webSocket)
             return
         }
         if let authorization = exchange.deferredAuthorization {

@@ -31,6 +31,10 @@ enum GatewayResponse {
     /// A 403 with its own JSON body (an `AWS_IAM` route's SigV4 or policy refusal, in AWS's
     /// words) and the `x-amzn-ErrorType` AWS names it with.
     case refused(body: String, message: String, type: String, amznErrorType: String?)
+    /// Any status with its own JSON body (or none): WebSocket handshakes refused by `$connect`, `@connections` answers.
+    case json(HTTPResponseStatus, body: String?, amznErrorType: String?)
+    /// `@connections` for a connection that is not (or no longer) there: AWS's 410 `GoneException`.
+    static let gone = GatewayResponse.json(.gone, body: #"{"message":"Gone"}"#, amznErrorType: "GoneException")
 
     var status: HTTPResponseStatus {
         switch self {
@@ -45,6 +49,7 @@ enum GatewayResponse {
         case .tooManyRequests: .tooManyRequests
         case .preflight: .noContent
         case .refused: .forbidden
+        case .json(let status, _, _): status
         }
     }
 
@@ -61,6 +66,7 @@ enum GatewayResponse {
         case .tooManyRequests: "Too Many Requests"
         case .preflight: nil
         case .refused(_, let message, _, _): message
+        case .json: nil
         }
     }
 
@@ -78,6 +84,7 @@ enum GatewayResponse {
         case .tooManyRequests: "THROTTLED"
         case .preflight: nil
         case .refused(_, _, let type, _): type
+        case .json: nil
         }
     }
 
@@ -89,6 +96,13 @@ enum GatewayResponse {
             headers.add(name: "content-type", value: "application/json")
             headers.add(name: "content-length", value: String(text.utf8.count))
             if let amznErrorType { headers.add(name: "x-amzn-ErrorType", value: amznErrorType) }
+        } else if case .json(_, let text?, let amznErrorType) = self {
+            body = ByteBuffer(string: text)
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(text.utf8.count))
+            if let amznErrorType { headers.add(name: "x-amzn-ErrorType", value: amznErrorType) }
+        } else if case .json(let status, nil, _) = self, status.mayHaveResponseBody {
+            headers.add(name: "content-length", value: "0")
         } else if let message {
             let text = "{\"message\":\"\(message)\"}"
             body = ByteBuffer(string: text)

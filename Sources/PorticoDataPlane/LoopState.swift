@@ -18,6 +18,8 @@ final class LoopState {
     let verifiedTokens: VerifiedTokenCache
     /// The account-level throttle: one bucket for the whole process, shared by every loop (nil when it is off).
     let accountThrottle: SharedTokenBucket?
+    /// Every open WebSocket connection of the process (shared by all loops), for `@connections`.
+    let webSockets: WebSocketDirectory
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
@@ -27,9 +29,10 @@ final class LoopState {
 
     init(
         table: RuntimeTable, pool: UpstreamPool, lambda: any LambdaInvoking, jwtKeys: JwtKeyStore, accountThrottle: SharedTokenBucket? = nil,
-        verifiedTokens: VerifiedTokenCache = VerifiedTokenCache(capacity: 0)
+        verifiedTokens: VerifiedTokenCache = VerifiedTokenCache(capacity: 0), webSockets: WebSocketDirectory = WebSocketDirectory()
     ) {
         self.accountThrottle = accountThrottle
+        self.webSockets = webSockets
         self.jwtKeys = jwtKeys
         self.verifiedTokens = verifiedTokens
         self.table = table

@@ -54,6 +54,8 @@ struct ManagementResponder: Sendable {
         RestStageCacheOperations.register(into: &router)
         ApiOperations.register(into: &router)
         RouteOperations.register(into: &router)
+        RouteResponseOperations.register(into: &router)
+        IntegrationResponseOperations.register(into: &router)
         IntegrationOperations.register(into: &router)
         StageOperations.register(into: &router)
         DeploymentOperations.register(into: &router)

@@ -56,6 +56,9 @@ public struct DeploymentCompiler: Sendable {
     func compileStage(
         _ stage: Stage, snapshot: DeploymentSnapshot, liveBuckets: inout Set<ThrottleBuckets.Key>, warnings: inout [String]
     ) -> RuntimeStage {
+        if snapshot.protocolType == .websocket {
+            return compileWebSocketStage(stage, snapshot: snapshot, warnings: &warnings)
+        }
         let variables = stage.stageVariables ?? [:]
         var integrations: [String: RuntimeIntegration] = [:]
         var routes: [(key: RouteKey, value: RuntimeRoute)] = []

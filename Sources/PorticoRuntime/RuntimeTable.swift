@@ -78,6 +78,8 @@ public final class RuntimeStage: Sendable {
     public let router: Router<RuntimeRoute>
     public let cors: CorsPolicy?
     public let accessLog: AccessLog?
+    /// Set for a WebSocket API's stage (whose `router` is then empty).
+    public let webSocket: WebSocketRuntimeStage?
 
     /// `$context.path`: the request path as the client sent it, stage included (`$default` has no
     /// path segment of its own).
@@ -97,8 +99,9 @@ public final class RuntimeStage: Sendable {
 
     public init(
         name: String, apiId: String, deploymentId: String, stageVariables: [String: String], router: Router<RuntimeRoute>,
-        cors: CorsPolicy?, accessLog: AccessLog?
+        cors: CorsPolicy?, accessLog: AccessLog?, webSocket: WebSocketRuntimeStage? = nil
     ) {
+        self.webSocket = webSocket
         self.name = name
         self.apiId = apiId
         self.deploymentId = deploymentId

@@ -77,6 +77,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("jwt-verified-tokens"), help: "JWT signatures each event loop remembers as verified (claims are checked on every request); 0 turns this off. [PORTICO_JWT_VERIFIED_TOKENS, default: 4096]")
     var jwtVerifiedTokens: Int?
+    @OptionGroup var webSocketOptions: WebSocketOptions
 
     @Option(name: .customLong("jwks-cache-ttl"), help: "Seconds an issuer's JWKS is kept before it is fetched again. [PORTICO_JWKS_CACHE_TTL, default: 7200]")
     var jwksCacheTtl: Int?
@@ -200,6 +201,7 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.dataPlane.cognitoEndpoint = endpoint
         }
+        try webSocketOptions.apply(to: &configuration, environment: environment)
         if let seconds = try number(jwksCacheTtl, "PORTICO_JWKS_CACHE_TTL", "--jwks-cache-ttl") {
             guard seconds > 0 else { throw ValidationError("--jwks-cache-ttl must be positive") }
             configuration.dataPlane.jwksCacheTtlSeconds = Int64(seconds)

@@ -19,11 +19,13 @@ enum ApiOperations {
         let body = try context.body()
         let name = try body.required("name", body.string("name", length: 1...128))
         let protocolType = try body.required("protocolType", body.enumeration("protocolType", ["HTTP", "WEBSOCKET"]))
-        guard protocolType == "HTTP" else {
-            throw APIError.badRequest("Portico supports protocolType HTTP only; WEBSOCKET APIs are not supported yet.")
+        let webSocket = protocolType == "WEBSOCKET"
+        var api = Api(apiId: "", name: name, protocolType: webSocket ? .websocket : .http, createdDate: context.now)
+        if webSocket {
+            try WebSocketValidation.applyApiMembers(body, to: &api, creating: true)
+        } else {
+            try applyCommonMembers(body, to: &api)
         }
-        var api = Api(apiId: "", name: name, protocolType: .http, createdDate: context.now)
-        try applyCommonMembers(body, to: &api)
         if let tags = try body.stringMap("tags") {
             try TagValidation.validate(tags)
             guard tags.count <= TagValidation.maximumTags else {
@@ -31,7 +33,7 @@ enum ApiOperations {
             }
             api.tags = tags
         }
-        let quickCreate = try QuickCreate.read(body)
+        let quickCreate = webSocket ? nil : try QuickCreate.read(body)
 
         let template = api
         let created = try await context.transaction { transaction in
@@ -68,14 +70,16 @@ enum ApiOperations {
         let target = try body.string("target", length: 1...2048)
         let routeKey = try body.string("routeKey")
         let credentialsArn = try body.string("credentialsArn")
-        if let routeKey { _ = try RouteKey(parsing: routeKey) }
-        var probe = Api(apiId: apiId, name: "probe", protocolType: .http)
-        try applyCommonMembers(body, to: &probe)
 
         let updated = try await context.transaction { transaction in
             let old = try context.document(transaction, apiId)
             var document = old
             if let name { document.api.name = name }
+            if document.api.protocolType == .websocket {
+                try WebSocketValidation.applyApiMembers(body, to: &document.api, creating: false)
+                return try Deployer.save(document, replacing: old, now: context.now, transaction: transaction).api
+            }
+            if let routeKey { _ = try RouteKey(parsing: routeKey) }
             try applyCommonMembers(body, to: &document.api)
             if target != nil || routeKey != nil || credentialsArn != nil {
                 try QuickCreate.update(

@@ -1,7 +1,7 @@
 import PorticoModel
 
 /// Read operations for `apigatewayv2` resources Portico does not have yet (models,
-/// route and integration responses, custom domain names, VPC links), answered as AWS answers an
+/// custom domain names, VPC links), answered as AWS answers an
 /// account or API that has none: an empty list, or NotFound for an id. Tools that list
 /// sub-resources (Terraform data sources and refreshes, console-like UIs, scripts) then see a valid
 /// empty read instead of an unknown operation. Creating these resources is still an unknown
@@ -10,8 +10,6 @@ enum EmptyCollectionOperations {
     static func register(into router: inout Router<Operation>) {
         router.add("GET", "/v2/apis/{apiId}/models", emptyUnderApi)
         router.add("GET", "/v2/apis/{apiId}/models/{modelId}", modelNotFound)
-        router.add("GET", "/v2/apis/{apiId}/routes/{routeId}/routeresponses", emptyUnderRoute)
-        router.add("GET", "/v2/apis/{apiId}/integrations/{integrationId}/integrationresponses", emptyUnderIntegration)
         router.add("GET", "/v2/domainnames", empty)
         router.add("GET", "/v2/domainnames/{domainName}", domainNameNotFound)
         router.add("GET", "/v2/domainnames/{domainName}/apimappings", domainNameNotFound)
@@ -29,24 +27,6 @@ enum EmptyCollectionOperations {
     @Sendable static func emptyUnderApi(_ context: OperationContext) async throws -> ManagementResponse {
         let apiId = context.parameter("apiId")
         _ = try await context.transaction { transaction in try context.document(transaction, apiId).api }
-        return try .json(200, Items())
-    }
-
-    @Sendable static func emptyUnderRoute(_ context: OperationContext) async throws -> ManagementResponse {
-        let apiId = context.parameter("apiId")
-        let routeId = context.parameter("routeId")
-        let found = try await context.transaction { transaction in try context.document(transaction, apiId).route(routeId) != nil }
-        guard found else { throw AWSMessages.routeNotFound(routeId) }
-        return try .json(200, Items())
-    }
-
-    @Sendable static func emptyUnderIntegration(_ context: OperationContext) async throws -> ManagementResponse {
-        let apiId = context.parameter("apiId")
-        let integrationId = context.parameter("integrationId")
-        let found = try await context.transaction { transaction in
-            try context.document(transaction, apiId).integrations.contains { $0.integrationId == integrationId }
-        }
-        guard found else { throw AWSMessages.integrationNotFound(integrationId) }
         return try .json(200, Items())
     }
 

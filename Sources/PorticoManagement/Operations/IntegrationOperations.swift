@@ -18,21 +18,11 @@ enum IntegrationOperations {
         let apiId = context.parameter("apiId")
         let body = try context.body()
         let type = try body.required("integrationType", body.enumeration("integrationType", integrationTypes))
-        var template = Integration(integrationId: "", integrationType: type)
-        template.connectionType = "INTERNET"
-        template.timeoutInMillis = context.configuration.defaultIntegrationTimeoutMillis
-        try applyMembers(body, to: &template)
-        // HTTP_PROXY supports only payload format 1.0, so Portico fills it in when omitted.
-        if template.integrationType == "HTTP_PROXY" && template.payloadFormatVersion == nil {
-            template.payloadFormatVersion = "1.0"
-        }
-        try IntegrationValidation.validate(template, maxTimeoutMillis: context.configuration.maxIntegrationTimeoutMillis)
-        let integration = template
 
         let created = try await context.transaction { transaction in
             let old = try context.document(transaction, apiId)
             var document = old
-            var integration = integration
+            var integration = try newIntegration(type, body, webSocket: document.api.protocolType == .websocket, context: context)
             integration.integrationId = Identifier.random(length: Identifier.integrationLength)
             while document.integration(integration.integrationId) != nil {
                 integration.integrationId = Identifier.random(length: Identifier.integrationLength)
@@ -43,6 +33,31 @@ enum IntegrationOperations {
             return integration
         }
         return try .json(201, created)
+    }
+
+    /// A new integration of `type` from the body, with AWS's defaults, checked.
+    static func newIntegration(_ type: String, _ body: JSONBody, webSocket: Bool, context: OperationContext) throws(APIError) -> Integration {
+        var integration = Integration(integrationId: "", integrationType: type)
+        integration.connectionType = "INTERNET"
+        if webSocket {
+            integration.timeoutInMillis = WebSocketValidation.maxTimeoutMillis
+            try applyMembers(body, to: &integration)
+            integration.payloadFormatVersion = integration.payloadFormatVersion ?? "1.0"
+            if !type.hasSuffix("_PROXY") {
+                // Non-proxy integrations pass unmatched content types through unless told otherwise.
+                integration.passthroughBehavior = integration.passthroughBehavior ?? "WHEN_NO_MATCH"
+            }
+            try WebSocketValidation.validate(integration)
+            return integration
+        }
+        integration.timeoutInMillis = context.configuration.defaultIntegrationTimeoutMillis
+        try applyMembers(body, to: &integration)
+        // HTTP_PROXY supports only payload format 1.0, so Portico fills it in when omitted.
+        if integration.integrationType == "HTTP_PROXY" && integration.payloadFormatVersion == nil {
+            integration.payloadFormatVersion = "1.0"
+        }
+        try IntegrationValidation.validate(integration, maxTimeoutMillis: context.configuration.maxIntegrationTimeoutMillis)
+        return integration
     }
 
     @Sendable static func getIntegrations(_ context: OperationContext) async throws -> ManagementResponse {
@@ -71,8 +86,6 @@ enum IntegrationOperations {
         let apiId = context.parameter("apiId")
         let integrationId = context.parameter("integrationId")
         let body = try context.body()
-        var probe = Integration(integrationId: integrationId, integrationType: "HTTP_PROXY")
-        try applyMembers(body, to: &probe)
         let newType = try body.enumeration("integrationType", integrationTypes)
 
         let updated = try await context.transaction { transaction in
@@ -84,7 +97,11 @@ enum IntegrationOperations {
             var integration = document.integrations[index]
             if let newType { integration.integrationType = newType }
             try applyMembers(body, to: &integration)
-            try IntegrationValidation.validate(integration, maxTimeoutMillis: context.configuration.maxIntegrationTimeoutMillis)
+            if document.api.protocolType == .websocket {
+                try WebSocketValidation.validate(integration)
+            } else {
+                try IntegrationValidation.validate(integration, maxTimeoutMillis: context.configuration.maxIntegrationTimeoutMillis)
+            }
             document.integrations[index] = integration
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
             return integration
@@ -113,6 +130,7 @@ enum IntegrationOperations {
                 throw APIError.badRequest("Cannot delete Integration \(integrationId): it is managed by API Gateway (quick create).")
             }
             document.integrations.remove(at: index)
+            document.integrationResponses[integrationId] = nil
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
         }
         return .noContent
@@ -148,6 +166,9 @@ enum IntegrationOperations {
             integration.responseParameters = merged
         }
         if let value = try body.string("templateSelectionExpression") { integration.templateSelectionExpression = value }
+        if let value = try body.string("integrationResponseSelectionExpression") {
+            integration.integrationResponseSelectionExpression = value
+        }
         if let value = try body.integer("timeoutInMillis") { integration.timeoutInMillis = value }
         if let tls = try body.object("tlsConfig") {
             integration.tlsConfig = TLSConfig(serverNameToVerify: try tls.string("serverNameToVerify"))

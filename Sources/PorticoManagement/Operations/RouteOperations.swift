@@ -20,15 +20,14 @@ enum RouteOperations {
         let apiId = context.parameter("apiId")
         let body = try context.body()
         let routeKey = try body.required("routeKey", body.string("routeKey"))
-        _ = try RouteKey(parsing: routeKey)
-        var template = Route(routeId: "", routeKey: routeKey)
-        try applyMembers(body, to: &template)
-        let route = template
 
         let created = try await context.transaction { transaction in
             let old = try context.document(transaction, apiId)
             var document = old
-            var route = route
+            let webSocket = document.api.protocolType == .websocket
+            try checkRouteKey(routeKey, webSocket: webSocket)
+            var route = Route(routeId: "", routeKey: routeKey)
+            try applyMembers(body, to: &route, webSocket: webSocket)
             route.routeId = Identifier.random(length: Identifier.routeLength)
             while document.route(route.routeId) != nil {
                 route.routeId = Identifier.random(length: Identifier.routeLength)
@@ -68,13 +67,12 @@ enum RouteOperations {
         let routeId = context.parameter("routeId")
         let body = try context.body()
         let routeKey = try body.string("routeKey")
-        if let routeKey { _ = try RouteKey(parsing: routeKey) }
-        var probe = Route(routeId: routeId, routeKey: "$default")
-        try applyMembers(body, to: &probe)
 
         let updated = try await context.transaction { transaction in
             let old = try context.document(transaction, apiId)
             var document = old
+            let webSocket = document.api.protocolType == .websocket
+            if let routeKey { try checkRouteKey(routeKey, webSocket: webSocket) }
             guard let index = document.routes.firstIndex(where: { $0.routeId == routeId }) else {
                 throw AWSMessages.routeNotFound(routeId)
             }
@@ -86,7 +84,7 @@ enum RouteOperations {
                 }
                 route.routeKey = routeKey
             }
-            try applyMembers(body, to: &route)
+            try applyMembers(body, to: &route, webSocket: webSocket)
             try validate(route, in: document)
             document.routes[index] = route
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
@@ -105,6 +103,7 @@ enum RouteOperations {
                 throw AWSMessages.routeNotFound(routeId)
             }
             let removed = document.routes.remove(at: index)
+            document.routeResponses[removed.routeId] = nil
             // Route settings keyed by the deleted route's key go with it.
             for stageIndex in document.stages.indices {
                 document.stages[stageIndex].routeSettings?.removeValue(forKey: removed.routeKey)
@@ -114,11 +113,22 @@ enum RouteOperations {
         return .noContent
     }
 
+    /// An HTTP API route key (`METHOD /path` or `$default`), or a WebSocket API's.
+    static func checkRouteKey(_ routeKey: String, webSocket: Bool) throws(APIError) {
+        if webSocket {
+            try WebSocketValidation.validateRouteKey(routeKey)
+        } else {
+            _ = try RouteKey(parsing: routeKey)
+        }
+    }
+
     /// Reads the members CreateRoute and UpdateRoute share (all but `routeKey`).
-    static func applyMembers(_ body: JSONBody, to route: inout Route) throws(APIError) {
+    static func applyMembers(_ body: JSONBody, to route: inout Route, webSocket: Bool = false) throws(APIError) {
         if let value = try body.bool("apiKeyRequired") {
-            // HTTP APIs have no API keys.
-            guard !value else { throw .badRequest("API keys are not supported for HTTP APIs: apiKeyRequired must be false.") }
+            // HTTP APIs have no API keys; WebSocket APIs do.
+            guard !value || webSocket else {
+                throw .badRequest("API keys are not supported for HTTP APIs: apiKeyRequired must be false.")
+            }
             route.apiKeyRequired = value
         }
         if let value = try body.stringList("authorizationScopes") { route.authorizationScopes = value }
@@ -137,7 +147,10 @@ enum RouteOperations {
             }
             route.requestParameters = parameters
         }
-        if let value = try body.string("routeResponseSelectionExpression") { route.routeResponseSelectionExpression = value }
+        if let value = try body.string("routeResponseSelectionExpression") {
+            // An empty expression makes a WebSocket route one-way again.
+            route.routeResponseSelectionExpression = value.isEmpty && webSocket ? nil : value
+        }
         if body.has("target") {
             // Terraform detaches a route from its integration by sending an empty target.
             let target = try body.string("target", length: 0...128)
@@ -150,6 +163,9 @@ enum RouteOperations {
     /// Checks that need the rest of the API: a unique route key, an existing target integration,
     /// an authorizer for JWT/CUSTOM.
     static func validate(_ route: Route, in document: ApiDocument) throws {
+        if document.api.protocolType == .websocket {
+            try WebSocketValidation.validate(route)
+        }
         if document.routes.contains(where: { $0.routeKey == route.routeKey && $0.routeId != route.routeId }) {
             throw duplicateRouteKey(route.routeKey)
         }

@@ -55,6 +55,10 @@ struct OperationContext: Sendable {
     func view(_ api: Api) -> Api {
         var api = api
         api.apiEndpoint = configuration.apiEndpointFormat.replacingOccurrences(of: "{apiId}", with: api.apiId)
+        if api.protocolType == .websocket, let endpoint = api.apiEndpoint, endpoint.hasPrefix("http") {
+            // AWS shows WebSocket APIs' endpoints as wss://{apiId}.execute-api.{region}.amazonaws.com.
+            api.apiEndpoint = "ws" + endpoint.dropFirst(4)
+        }
         return api
     }
 }

@@ -11,6 +11,14 @@ enum Deployer {
         old.routes != new.routes || old.integrations != new.integrations || old.authorizers != new.authorizers
             || old.api.corsConfiguration != new.api.corsConfiguration
             || (old.api.disableExecuteApiEndpoint ?? false) != (new.api.disableExecuteApiEndpoint ?? false)
+            || (new.api.protocolType == .websocket && webSocketContentChanged(from: old, to: new))
+    }
+
+    /// What a WebSocket API's deployment captures besides routes and integrations.
+    static func webSocketContentChanged(from old: ApiDocument, to new: ApiDocument) -> Bool {
+        old.routeResponses != new.routeResponses || old.integrationResponses != new.integrationResponses
+            || old.api.routeSelectionExpression != new.api.routeSelectionExpression
+            || old.api.apiKeySelectionExpression != new.api.apiKeySelectionExpression
     }
 
     /// Snapshots `document` as a new deployment and records it in the document.

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// An `apigatewayv2` API (protocol `HTTP`; `WEBSOCKET` arrives with the WebSocket issue),
+/// An `apigatewayv2` API (protocol `HTTP` or `WEBSOCKET`),
 /// in the shape the management API sends and receives.
 public struct Api: Codable, Sendable, Equatable {
     public var apiEndpoint: String?

@@ -10,6 +10,10 @@ public struct ApiDocument: Codable, Sendable, Equatable {
     public var deployments: [Deployment]
     /// Absent from documents stored before Portico had HTTP API authorizers.
     public var authorizers: [Authorizer]
+    /// WebSocket APIs: each route's route responses, keyed by route id (absent from older documents).
+    public var routeResponses: [String: [WebSocketRouteResponse]]
+    /// WebSocket APIs: each integration's integration responses, keyed by integration id.
+    public var integrationResponses: [String: [WebSocketIntegrationResponse]]
 
     public init(api: Api) {
         self.api = api
@@ -18,6 +22,8 @@ public struct ApiDocument: Codable, Sendable, Equatable {
         self.stages = []
         self.deployments = []
         self.authorizers = []
+        self.routeResponses = [:]
+        self.integrationResponses = [:]
     }
 
     public func route(_ id: String) -> Route? { routes.first { $0.routeId == id } }
@@ -29,10 +35,10 @@ public struct ApiDocument: Codable, Sendable, Equatable {
 
 extension ApiDocument {
     private enum CodingKeys: String, CodingKey {
-        case api, routes, integrations, stages, deployments, authorizers
+        case api, routes, integrations, stages, deployments, authorizers, routeResponses, integrationResponses
     }
 
-    /// Decodes documents stored before authorizers existed (no `authorizers` member) as having none.
+    /// Decodes documents stored before authorizers (or WebSocket APIs) existed as having none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         api = try container.decode(Api.self, forKey: .api)
@@ -41,5 +47,7 @@ extension ApiDocument {
         stages = try container.decode([Stage].self, forKey: .stages)
         deployments = try container.decode([Deployment].self, forKey: .deployments)
         authorizers = try container.decodeIfPresent([Authorizer].self, forKey: .authorizers) ?? []
+        routeResponses = try container.decodeIfPresent([String: [WebSocketRouteResponse]].self, forKey: .routeResponses) ?? [:]
+        integrationResponses = try container.decodeIfPresent([String: [WebSocketIntegrationResponse]].self, forKey: .integrationResponses) ?? [:]
     }
 }

@@ -32,6 +32,12 @@ public struct DeploymentSnapshot: Codable, Sendable, Equatable {
     public var integrations: [Integration]
     /// Absent (nil) in snapshots taken before Portico had HTTP API authorizers.
     public var authorizers: [Authorizer]?
+    /// WebSocket APIs only (nil for HTTP APIs and older snapshots): the API's selection
+    /// expressions and the route and integration responses, as deployed.
+    public var routeSelectionExpression: String?
+    public var apiKeySelectionExpression: String?
+    public var routeResponses: [String: [WebSocketRouteResponse]]?
+    public var integrationResponses: [String: [WebSocketIntegrationResponse]]?
 
     public init(deploymentId: String, of document: ApiDocument) {
         self.apiId = document.api.apiId
@@ -42,5 +48,11 @@ public struct DeploymentSnapshot: Codable, Sendable, Equatable {
         self.routes = document.routes
         self.integrations = document.integrations
         self.authorizers = document.authorizers.isEmpty ? nil : document.authorizers
+        if document.api.protocolType == .websocket {
+            self.routeSelectionExpression = document.api.routeSelectionExpression
+            self.apiKeySelectionExpression = document.api.apiKeySelectionExpression
+            self.routeResponses = document.routeResponses
+            self.integrationResponses = document.integrationResponses
+        }
     }
 }

@@ -12,6 +12,8 @@ public enum Identifier {
     public static let modelLength = 6
     public static let requestValidatorLength = 6
     public static let authorizerLength = 6
+    /// Route responses and integration responses of WebSocket APIs.
+    public static let responseLength = 6
 
     static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
 

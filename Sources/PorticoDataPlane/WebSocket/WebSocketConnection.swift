@@ -1,0 +1,344 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import PorticoModel
+import PorticoRuntime
+
+/// One upgraded WebSocket connection: reassembles messages (RFC 6455 fragmentation, within the
+/// message limit), answers control frames, routes each message by the stage's route selection
+/// expression to its integration, sends two-way answers and `@connections` posts back, enforces
+/// the idle and lifetime limits, and calls `$disconnect` once however the connection ends.
+///
+/// Lives on its channel's event loop; `@connections` calls from other loops hop here through
+/// ``WebSocketDirectory``.
+final class WebSocketConnection: ChannelDuplexHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let info: WebSocketConnectionInfo
+    let stage: RuntimeStage
+    let webSocket: WebSocketRuntimeStage
+    let limits: WebSocketLimits
+    let state: LoopState
+    let directory: WebSocketDirectory
+    let logger: Logger
+    /// Headers of the handshake, passed on to `$disconnect` as AWS does (Host, X-Forwarded-For).
+    let disconnectHeaders: HTTPHeaders
+
+    private var context: ChannelHandlerContext?
+    /// The data frames of a fragmented message so far, and its opcode.
+    private var fragments: [UInt8] = []
+    private var fragmentOpcode: WebSocketOpcode?
+    private var lastActive = NIODeadline.now()
+    private(set) var lastActiveWallMillis: Int64
+    private var timer: Scheduled<Void>?
+    private var closeCode: WebSocketErrorCode?
+    private var closeReason = ""
+    private var closeSent = false
+    private var disconnected = false
+    /// Bytes written to the client and not yet confirmed written (back-pressure).
+    private var pendingOutboundBytes = 0
+    private var readPending = false
+
+    init(
+        info: WebSocketConnectionInfo, stage: RuntimeStage, webSocket: WebSocketRuntimeStage, limits: WebSocketLimits,
+        state: LoopState, directory: WebSocketDirectory, logger: Logger, disconnectHeaders: HTTPHeaders
+    ) {
+        self.info = info
+        self.stage = stage
+        self.webSocket = webSocket
+        self.limits = limits
+        self.state = state
+        self.directory = directory
+        self.logger = logger
+        self.disconnectHeaders = disconnectHeaders
+        self.lastActiveWallMillis = info.connectedAtMillis
+    }
+
+    // MARK: life
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        directory.add(NIOLoopBound(self, eventLoop: context.eventLoop), id: info.connectionId)
+        scheduleCheck()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connectionEnded()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        connectionEnded()
+        self.context = nil
+    }
+
+    /// Idle and lifetime limits: one timer per connection, armed for the nearer of the two.
+    private func scheduleCheck() {
+        guard let context else { return }
+        let now = NIODeadline.now()
+        let idleAt = lastActive + .seconds(limits.idleTimeoutSeconds)
+        let endAt = connectedAt + .seconds(limits.maxConnectionSeconds)
+        let next = min(idleAt, endAt)
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: max(next, now)) { [self] in
+            self.timer = nil
+            let now = NIODeadline.now()
+            if now >= self.connectedAt + .seconds(self.limits.maxConnectionSeconds) {
+                self.close(code: .goingAway, reason: "Connection duration exceeded")
+            } else if now >= self.lastActive + .seconds(self.limits.idleTimeoutSeconds) {
+                self.close(code: .goingAway, reason: "Connection idle timeout")
+            } else {
+                self.scheduleCheck()
+            }
+        }
+    }
+
+    private let connectedAt = NIODeadline.now()
+
+    private func connectionEnded() {
+        guard !disconnected else { return }
+        disconnected = true
+        timer?.cancel()
+        timer = nil
+        directory.remove(info.connectionId)
+        callDisconnect()
+    }
+
+    /// `$disconnect` runs on every close, whoever closes; its answer is not sent anywhere (AWS:
+    /// "$disconnect is a best-effort event").
+    private func callDisconnect() {
+        guard let route = webSocket.disconnect, let integration = route.integration, let eventLoop = context?.eventLoop else {
+            return
+        }
+        let code = closeCode.map { Int(UInt16(webSocketErrorCode: $0)) } ?? 1006
+        let reason = closeReason.isEmpty ? Self.defaultReason(code) : closeReason
+        let event = WebSocketEvent(
+            kind: .disconnect(statusCode: code, reason: reason, headers: disconnectHeaders), routeKey: route.routeKey,
+            requestId: state.requestIds.make(), requestTimeEpochMillis: WallClock.nowMillis(), connection: info,
+            stageVariables: stage.stageVariables)
+        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: nil, messageBytes: []), state: state, on: eventLoop) {
+            [logger, info, start = NIODeadline.now()] outcome in
+            let elapsed = (NIODeadline.now() - start).nanoseconds
+            route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
+            if case .failed(let reason) = outcome {
+                logger.debug("$disconnect integration failed", metadata: ["connectionId": "\(info.connectionId)", "error": "\(reason)"])
+            }
+        }
+    }
+
+    static func defaultReason(_ code: Int) -> String {
+        switch code {
+        case 1005: "Client-side close frame status not set"
+        case 1006: "Connection closed abnormally"
+        default: ""
+        }
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard !closeSent || frame.opcode == .connectionClose else { return }
+        // RFC 6455 §5.1: "a server MUST close the connection upon receiving a frame that is not masked".
+        guard frame.maskKey != nil else {
+            close(code: .protocolError, reason: "Unmasked frame")
+            return
+        }
+        switch frame.opcode {
+        case .connectionClose:
+            receiveClose(frame)
+        case .ping:
+            guard frame.fin else { return close(code: .protocolError, reason: "Fragmented control frame") }
+            send(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
+        case .pong:
+            break
+        case .text, .binary:
+            guard fragmentOpcode == nil else { return close(code: .protocolError, reason: "Expected a continuation frame") }
+            fragments.removeAll(keepingCapacity: true)
+            fragmentOpcode = frame.opcode
+            appendFragment(frame)
+        case .continuation:
+            guard fragmentOpcode != nil else { return close(code: .protocolError, reason: "Unexpected continuation frame") }
+            appendFragment(frame)
+        default:
+            close(code: .protocolError, reason: "Unknown opcode")
+        }
+    }
+
+    private func appendFragment(_ frame: WebSocketFrame) {
+        var data = frame.unmaskedData
+        guard fragments.count + data.readableBytes <= limits.maxMessageBytes else {
+            // AWS: messages over 128 KB close the connection with 1009.
+            close(code: .messageTooLarge, reason: "Message too big")
+            return
+        }
+        fragments.append(contentsOf: data.readBytes(length: data.readableBytes) ?? [])
+        guard frame.fin, let opcode = fragmentOpcode else { return }
+        fragmentOpcode = nil
+        let message = fragments
+        fragments = []
+        if opcode == .text, String(validating: message, as: UTF8.self) == nil {
+            close(code: .dataInconsistentWithMessage, reason: "Invalid UTF-8")
+            return
+        }
+        lastActive = .now()
+        lastActiveWallMillis = WallClock.nowMillis()
+        route(message, isBinary: opcode == .binary)
+    }
+
+    private func receiveClose(_ frame: WebSocketFrame) {
+        var data = frame.unmaskedData
+        if closeCode == nil {
+            closeCode = data.readableBytes >= 2 ? data.readWebSocketErrorCode() : nil
+            closeReason = data.readString(length: data.readableBytes) ?? ""
+            if closeCode == nil { closeCode = .unknown(1005) }
+        }
+        guard let context else { return }
+        if closeSent {
+            context.close(promise: nil)
+            return
+        }
+        // Echo the close (RFC 6455 §5.5.1), then close the TCP connection.
+        closeSent = true
+        var echo = context.channel.allocator.buffer(capacity: 2)
+        let code = closeCode.map { UInt16(webSocketErrorCode: $0) } ?? 1000
+        if code != 1005 { echo.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: Int(code))) }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: echo))).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? NIOWebSocketError {
+            // A frame over the limit is `invalidFrameLength`: AWS closes with 1009.
+            if case .invalidFrameLength = error {
+                close(code: .messageTooLarge, reason: "Frame too big")
+            } else {
+                close(code: .protocolError, reason: "Protocol error")
+            }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: routing
+
+    private func route(_ message: [UInt8], isBinary: Bool) {
+        guard let context else { return }
+        let requestId = state.requestIds.make()
+        let json = isBinary ? nil : JSONValue.parse(message)
+        let start = NIODeadline.now()
+        guard let route = webSocket.route(forMessage: json) else {
+            // No route and no $default: AWS answers the message with "Forbidden".
+            sendError("Forbidden", requestId: requestId)
+            return
+        }
+        if route.unenforcedAccessControl != nil {
+            // An API key Portico cannot check yet: refused, as a missing key is on AWS.
+            sendError("Forbidden", requestId: requestId)
+            route.metrics.record(status: 403, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
+            return
+        }
+        guard let integration = route.integration else {
+            sendError("Internal server error", requestId: requestId)
+            route.metrics.record(status: 500, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
+            return
+        }
+        let event = WebSocketEvent(
+            kind: .message(messageId: state.requestIds.make(), body: message, isBinary: isBinary), routeKey: route.routeKey,
+            requestId: requestId, requestTimeEpochMillis: WallClock.nowMillis(), connection: info, stageVariables: stage.stageVariables)
+        WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: json, messageBytes: message), state: state, on: context.eventLoop) {
+            outcome in
+            // Each message counts as one request of its route (status 500 for an integration failure).
+            let elapsed = (NIODeadline.now() - start).nanoseconds
+            route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
+            switch outcome {
+            case .failed(let reason):
+                self.logger.debug("WebSocket integration failed", metadata: ["connectionId": "\(self.info.connectionId)", "error": "\(reason)"])
+                self.sendError("Internal server error", requestId: requestId)
+            case .answered(_, let body, _):
+                guard route.twoWay, let body else { return }
+                self.sendMessage(body)
+            }
+        }
+    }
+
+    /// AWS's error message to the client: `{"message": ..., "connectionId": ..., "requestId": ...}`
+    /// (e.g. aws-samples/simple-websockets-chat-app#46).
+    private func sendError(_ message: String, requestId: String) {
+        let text = "{\"message\": \"\(message)\", \"connectionId\":\"\(info.connectionId)\", \"requestId\":\"\(requestId)\"}"
+        sendMessage(Array(text.utf8))
+    }
+
+    // MARK: outbound
+
+    /// Sends one message: text when it is valid UTF-8, binary otherwise. Returns false when the
+    /// connection cannot take it (closing, or too far behind).
+    @discardableResult
+    func sendMessage(_ bytes: [UInt8]) -> Bool {
+        guard let context, !closeSent else { return false }
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        let opcode: WebSocketOpcode = String(validating: bytes, as: UTF8.self) == nil ? .binary : .text
+        lastActive = .now()
+        lastActiveWallMillis = WallClock.nowMillis()
+        return send(WebSocketFrame(fin: true, opcode: opcode, data: buffer))
+    }
+
+    @discardableResult
+    private func send(_ frame: WebSocketFrame) -> Bool {
+        guard let context else { return false }
+        let size = frame.data.readableBytes
+        if pendingOutboundBytes + size > limits.maxOutboundBufferBytes * 4 {
+            // The client reads far slower than it is sent to: give up on it rather than buffer without bound.
+            close(code: .policyViolation, reason: "Client too slow")
+            return false
+        }
+        pendingOutboundBytes += size
+        context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { [self] _ in
+            self.pendingOutboundBytes -= size
+            self.resumeReadingIfPossible()
+        }
+        return true
+    }
+
+    /// Closes with a close frame (RFC 6455 §7.1.2) and then the TCP connection.
+    func close(code: WebSocketErrorCode, reason: String) {
+        guard let context else { return }
+        if closeCode == nil {
+            closeCode = code
+            closeReason = reason
+        }
+        guard !closeSent else { return }
+        closeSent = true
+        var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        data.write(webSocketErrorCode: code)
+        data.writeString(reason)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data))).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    // MARK: back-pressure
+
+    func read(context: ChannelHandlerContext) {
+        // A client that does not read what it is sent is not read from either, so it cannot keep
+        // two-way routes producing answers that pile up here.
+        if pendingOutboundBytes > limits.maxOutboundBufferBytes {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func resumeReadingIfPossible() {
+        guard readPending, pendingOutboundBytes <= limits.maxOutboundBufferBytes, let context else { return }
+        readPending = false
+        context.read()
+    }
+}

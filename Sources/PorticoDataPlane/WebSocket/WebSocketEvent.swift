@@ -1,0 +1,139 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PorticoModel
+import PorticoObservability
+
+/// The Lambda proxy events of WebSocket APIs, in the shape AWS sends (Powertools' recorded
+/// events, /work/shared/aws-events/powertools-apiGatewayWebSocketApi*.json): `$connect` carries
+/// the handshake's headers and query string, messages the `body`, `$disconnect` the close code
+/// and reason. Members AWS leaves out (`messageId` outside messages, `disconnect*` outside
+/// `$disconnect`) are left out here too.
+struct WebSocketEvent {
+    enum Kind {
+        case connect(headers: HTTPHeaders, rawQuery: Substring)
+        case message(messageId: String, body: [UInt8], isBinary: Bool)
+        case disconnect(statusCode: Int, reason: String, headers: HTTPHeaders)
+    }
+
+    var kind: Kind
+    var routeKey: String
+    var requestId: String
+    var requestTimeEpochMillis: Int64
+    var connection: WebSocketConnectionInfo
+    var stageVariables: [String: String]
+
+    var eventType: String {
+        switch kind {
+        case .connect: "CONNECT"
+        case .message: "MESSAGE"
+        case .disconnect: "DISCONNECT"
+        }
+    }
+
+    func write(into buffer: inout ByteBuffer) {
+        var json = JSONBytes(buffer: buffer)
+        json.beginObject()
+        switch kind {
+        case .connect(let headers, let rawQuery):
+            Self.writeHeaders(headers, into: &json)
+            let query = LambdaProxyEvent.groupedQuery(rawQuery)
+            if !query.isEmpty {
+                json.key("queryStringParameters")
+                json.beginObject()
+                for (name, values) in query { json.member(name, values[values.count - 1]) }
+                json.endObject()
+                json.key("multiValueQueryStringParameters")
+                json.beginObject()
+                for (name, values) in query {
+                    json.key(name)
+                    json.beginArray()
+                    for value in values { json.string(value) }
+                    json.endArray()
+                }
+                json.endObject()
+            }
+        case .disconnect(_, _, let headers):
+            Self.writeHeaders(headers, into: &json)
+        case .message:
+            break
+        }
+        if !stageVariables.isEmpty {
+            json.key("stageVariables")
+            json.beginObject()
+            for (name, value) in stageVariables.sorted(by: { $0.key < $1.key }) { json.member(name, value) }
+            json.endObject()
+        }
+        json.key("requestContext")
+        json.beginObject()
+        json.member("routeKey", routeKey)
+        if case .message(let messageId, _, _) = kind { json.member("messageId", messageId) }
+        if case .disconnect(let code, _, _) = kind {
+            json.key("disconnectStatusCode")
+            json.integer(Int64(code))
+        }
+        json.member("eventType", eventType)
+        json.member("extendedRequestId", requestId)
+        json.member("requestTime", CommonLogTime.string(epochMillis: requestTimeEpochMillis))
+        json.member("messageDirection", "IN")
+        if case .disconnect(_, let reason, _) = kind { json.member("disconnectReason", reason) }
+        json.member("stage", connection.stage)
+        json.key("connectedAt")
+        json.integer(connection.connectedAtMillis)
+        json.key("requestTimeEpoch")
+        json.integer(requestTimeEpochMillis)
+        json.key("identity")
+        json.beginObject()
+        if let userAgent = connection.userAgent { json.member("userAgent", userAgent) }
+        json.member("sourceIp", connection.sourceIp)
+        json.endObject()
+        json.member("requestId", requestId)
+        json.member("domainName", connection.domainName)
+        json.member("connectionId", connection.connectionId)
+        json.member("apiId", connection.apiId)
+        json.endObject()
+        if case .message(_, let body, let isBinary) = kind {
+            json.key("body")
+            if isBinary {
+                json.string(Data(body).base64EncodedString())
+            } else {
+                json.string(bytes: body)
+            }
+            json.key("isBase64Encoded")
+            json.bool(isBinary)
+        } else {
+            json.key("isBase64Encoded")
+            json.bool(false)
+        }
+        json.endObject()
+        buffer = json.buffer
+    }
+
+    private static func writeHeaders(_ headers: HTTPHeaders, into json: inout JSONBytes) {
+        let groups = LambdaProxyEvent.groupedHeaders(headers, lowercased: false)
+        json.key("headers")
+        json.beginObject()
+        for (name, values) in groups { json.member(name, values[values.count - 1]) }
+        json.endObject()
+        json.key("multiValueHeaders")
+        json.beginObject()
+        for (name, values) in groups {
+            json.key(name)
+            json.beginArray()
+            for value in values { json.string(value) }
+            json.endArray()
+        }
+        json.endObject()
+    }
+}
+
+/// What the events and `@connections` GET say about a connection.
+struct WebSocketConnectionInfo: Sendable {
+    var connectionId: String
+    var apiId: String
+    var stage: String
+    var domainName: String
+    var sourceIp: String
+    var userAgent: String?
+    var connectedAtMillis: Int64
+}

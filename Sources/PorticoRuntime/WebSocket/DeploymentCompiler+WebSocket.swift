@@ -1,0 +1,116 @@
+import PorticoModel
+import PorticoTemplates
+
+/// WebSocket APIs: a deployment becomes a ``RuntimeStage`` with no HTTP routes and a
+/// ``WebSocketRuntimeStage``. Problems become warnings and unusable integrations, as for HTTP APIs.
+extension DeploymentCompiler {
+    func compileWebSocketStage(_ stage: Stage, snapshot: DeploymentSnapshot, warnings: inout [String]) -> RuntimeStage {
+        let variables = stage.stageVariables ?? [:]
+        let selection: CompiledSelectionExpression
+        do {
+            selection = CompiledSelectionExpression(try SelectionExpression(parsing: snapshot.routeSelectionExpression ?? ""))
+        } catch {
+            warnings.append("stage \(stage.stageName): route selection expression does not parse (\(error.reason)); every message goes to $default")
+            selection = CompiledSelectionExpression(parts: [])
+        }
+        var integrations: [String: WebSocketRuntimeIntegration] = [:]
+        var routes: [String: WebSocketRuntimeRoute] = [:]
+        for route in snapshot.routes {
+            var integration: WebSocketRuntimeIntegration?
+            if let id = route.targetIntegrationId {
+                if let compiled = integrations[id] {
+                    integration = compiled
+                } else if let definition = snapshot.integrations.first(where: { $0.integrationId == id }) {
+                    let compiled = compileWebSocketIntegration(
+                        definition, responses: snapshot.integrationResponses?[id] ?? [], variables: variables, warnings: &warnings)
+                    integrations[id] = compiled
+                    integration = compiled
+                }
+            }
+            let twoWay = !(snapshot.routeResponses?[route.routeId] ?? []).isEmpty
+            var unenforced: String?
+            if let type = route.authorizationType, type != "NONE" {
+                unenforced = "authorizationType \(type)"
+            } else if route.apiKeyRequired == true {
+                unenforced = "apiKeyRequired"
+            }
+            if let unenforced {
+                warnings.append("stage \(stage.stageName): route \(route.routeKey) has \(unenforced), which Portico does not enforce on WebSocket APIs yet; it refuses every request")
+            }
+            routes[route.routeKey] = WebSocketRuntimeRoute(
+                routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
+                metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
+                unenforcedAccessControl: unenforced)
+        }
+        let settings = stage.accessLogSettings
+        let accessLog = accessLogs.accessLog(
+            destinationArn: settings?.destinationArn, format: settings?.format, stage: stage.stageName, warnings: &warnings)
+        return RuntimeStage(
+            name: stage.stageName, apiId: snapshot.apiId, deploymentId: snapshot.deploymentId, stageVariables: variables,
+            router: Router(routes: []), cors: nil, accessLog: accessLog,
+            webSocket: WebSocketRuntimeStage(routeSelection: selection, routes: routes))
+    }
+
+    func compileWebSocketIntegration(
+        _ integration: Integration, responses: [WebSocketIntegrationResponse], variables: [String: String], warnings: inout [String]
+    ) -> WebSocketRuntimeIntegration {
+        var kind: WebSocketRuntimeIntegration.Kind
+        switch integration.integrationType {
+        case "MOCK":
+            kind = .mock
+        case "AWS_PROXY":
+            do {
+                kind = .lambdaProxy(try LambdaTarget(uri: Self.substituteStageVariables(integration.integrationUri ?? "", variables)))
+            } catch {
+                kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
+            }
+        case "HTTP_PROXY", "HTTP":
+            do {
+                let target = try HTTPTarget(uri: Self.substituteStageVariables(integration.integrationUri ?? "", variables))
+                let method = (integration.integrationMethod ?? "POST").uppercased()
+                // `ANY` has no request method to copy on a WebSocket message; POST carries the body.
+                kind = .http(target, method: method == "ANY" ? "POST" : method)
+            } catch {
+                kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
+            }
+        default:
+            kind = .unusable(reason: "integration \(integration.integrationId): type \(integration.integrationType) is not supported on WebSocket APIs yet")
+        }
+        var requestTemplates: [String: MappingTemplate] = [:]
+        for (key, source) in integration.requestTemplates ?? [:] {
+            do {
+                requestTemplates[key] = try MappingTemplate(source: source)
+            } catch {
+                kind = .unusable(reason: "integration \(integration.integrationId): request template \(key) does not parse: \(error)")
+            }
+        }
+        var compiledResponses: [WebSocketRuntimeIntegration.Response] = []
+        for response in responses {
+            var templates: [String: MappingTemplate] = [:]
+            for (key, source) in response.responseTemplates ?? [:] {
+                do {
+                    templates[key] = try MappingTemplate(source: source)
+                } catch {
+                    warnings.append("integration response \(response.integrationResponseId): template \(key) does not parse; skipped")
+                }
+            }
+            let pattern = StatusPattern(key: response.integrationResponseKey)
+            if pattern == nil, response.integrationResponseKey != "$default" {
+                warnings.append("integration response \(response.integrationResponseId): key \(response.integrationResponseKey) is not a /regex/; skipped")
+                continue
+            }
+            compiledResponses.append(
+                .init(pattern: pattern, templateSelection: Self.compileSelection(response.templateSelectionExpression), templates: templates))
+        }
+        return WebSocketRuntimeIntegration(
+            integrationId: integration.integrationId, kind: kind,
+            timeoutMillis: integration.timeoutInMillis ?? 29_000,
+            templateSelection: Self.compileSelection(integration.templateSelectionExpression),
+            requestTemplates: requestTemplates, responses: compiledResponses)
+    }
+
+    static func compileSelection(_ text: String?) -> CompiledSelectionExpression? {
+        guard let text, let expression = try? SelectionExpression(parsing: text) else { return nil }
+        return CompiledSelectionExpression(expression)
+    }
+}

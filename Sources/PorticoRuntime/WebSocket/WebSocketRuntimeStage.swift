@@ -1,0 +1,185 @@
+import Foundation
+public import PorticoModel
+public import PorticoObservability
+public import PorticoTemplates
+
+/// A deployed stage of a WebSocket API, compiled: the route selection expression, the routes by
+/// key (`$connect`, `$disconnect` and `$default` apart) and each route's integration plan.
+public final class WebSocketRuntimeStage: Sendable {
+    public let routeSelection: CompiledSelectionExpression
+    public let routes: [String: WebSocketRuntimeRoute]
+    public let connect: WebSocketRuntimeRoute?
+    public let disconnect: WebSocketRuntimeRoute?
+    public let defaultRoute: WebSocketRuntimeRoute?
+
+    public init(routeSelection: CompiledSelectionExpression, routes: [String: WebSocketRuntimeRoute]) {
+        self.routeSelection = routeSelection
+        self.routes = routes
+        connect = routes["$connect"]
+        disconnect = routes["$disconnect"]
+        defaultRoute = routes["$default"]
+    }
+
+    /// The route for a message (AWS, "Create routes for WebSocket APIs"): the custom route whose
+    /// key equals the evaluated selection expression; otherwise (not JSON, the expression cannot
+    /// be evaluated, no such route) `$default`, or nil when there is none.
+    public func route(forMessage message: JSONValue?) -> WebSocketRuntimeRoute? {
+        if let message, let key = routeSelection.evaluate(message), let route = routes[key],
+            key != "$connect", key != "$disconnect"
+        {
+            return route
+        }
+        return defaultRoute
+    }
+}
+
+/// A selection expression ready to evaluate: literal text and JSONPaths into the message.
+public struct CompiledSelectionExpression: Sendable {
+    public enum Part: Sendable {
+        case literal(String)
+        case body(JSONBodyPath)
+    }
+
+    public let parts: [Part]
+
+    public init(parts: [Part]) { self.parts = parts }
+
+    public init(_ expression: SelectionExpression) {
+        parts = expression.parts.map { part in
+            switch part {
+            case .literal(let text): .literal(text)
+            case .body(let path): .body(JSONBodyPath(path))
+            }
+        }
+    }
+
+    /// A constant expression (`\$default`): its key.
+    public var constant: String? {
+        if parts.count == 1, case .literal(let text) = parts[0] { return text }
+        return nil
+    }
+
+    /// The key for `message`; nil when a variable selects nothing ("cannot be evaluated").
+    public func evaluate(_ message: JSONValue) -> String? {
+        if let constant { return constant }
+        var out = ""
+        for part in parts {
+            switch part {
+            case .literal(let text): out += text
+            case .body(let path):
+                if path.source.isEmpty {
+                    out += message.jsonText
+                } else {
+                    guard let text = path.text(in: message) else { return nil }
+                    out += text
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A WebSocket route with its integration: `twoWay` when the route has a route response, so the
+/// integration's answer goes back to the client (AWS: a route response "signals to API Gateway
+/// that it should return a response to a client").
+public final class WebSocketRuntimeRoute: Sendable {
+    public let routeKey: String
+    public let routeId: String
+    public let integration: WebSocketRuntimeIntegration?
+    public let twoWay: Bool
+    public let metrics: RouteMetrics
+    /// Access control the route asks for that Portico does not enforce on WebSocket APIs yet
+    /// (`AWS_IAM` or `CUSTOM` on `$connect`, `apiKeyRequired`): such a route refuses everyone
+    /// rather than letting everyone in.
+    public let unenforcedAccessControl: String?
+
+    public init(
+        routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
+        unenforcedAccessControl: String? = nil
+    ) {
+        self.unenforcedAccessControl = unenforcedAccessControl
+        self.routeKey = routeKey
+        self.routeId = routeId
+        self.integration = integration
+        self.twoWay = twoWay
+        self.metrics = metrics
+    }
+}
+
+/// How a WebSocket route's events reach the backend.
+public struct WebSocketRuntimeIntegration: Sendable {
+    public enum Kind: Sendable {
+        /// `MOCK`: the request template's `statusCode` selects the integration response.
+        case mock
+        /// `AWS_PROXY` to a function: the event is AWS's WebSocket proxy event, the function's
+        /// `body` the answer.
+        case lambdaProxy(LambdaTarget)
+        /// `HTTP_PROXY` or `HTTP` (without templates yet): the message is the body of a request
+        /// to the URI with the integration's method; the backend's status and body are the answer.
+        case http(HTTPTarget, method: String)
+        /// Not served (yet, or misconfigured); the client gets AWS's internal-error message.
+        case unusable(reason: String)
+    }
+
+    /// An integration response: the status pattern it answers and its templates.
+    public struct Response: Sendable {
+        /// nil for `$default`.
+        public let pattern: StatusPattern?
+        public let templateSelection: CompiledSelectionExpression?
+        public let templates: [String: MappingTemplate]
+    }
+
+    public let integrationId: String
+    public let kind: Kind
+    public let timeoutMillis: Int
+    public let templateSelection: CompiledSelectionExpression?
+    public let requestTemplates: [String: MappingTemplate]
+    public let responses: [Response]
+
+    public init(
+        integrationId: String, kind: Kind, timeoutMillis: Int, templateSelection: CompiledSelectionExpression?,
+        requestTemplates: [String: MappingTemplate], responses: [Response]
+    ) {
+        self.integrationId = integrationId
+        self.kind = kind
+        self.timeoutMillis = timeoutMillis
+        self.templateSelection = templateSelection
+        self.requestTemplates = requestTemplates
+        self.responses = responses
+    }
+
+    /// The request template for a message: the one keyed by the evaluated template selection
+    /// expression, else `$default` (the key AWS documents as the catch-all).
+    public func requestTemplate(for message: JSONValue?) -> MappingTemplate? {
+        if let templateSelection, let key = message.flatMap(templateSelection.evaluate) ?? templateSelection.constant,
+            let template = requestTemplates[key]
+        {
+            return template
+        }
+        return requestTemplates["$default"]
+    }
+
+    /// The integration response for a status: the first whose pattern matches it, else `$default`.
+    public func response(forStatus status: String) -> Response? {
+        responses.first { $0.pattern?.matches(status) ?? false } ?? responses.first { $0.pattern == nil }
+    }
+}
+
+/// An integration response key's `/regex/`, matched against the whole status text.
+public struct StatusPattern: Sendable {
+    public let source: String
+    private let pattern: NSRegularExpression
+
+    public init?(key: String) {
+        guard key.count >= 2, key.hasPrefix("/"), key.hasSuffix("/") else { return nil }
+        source = String(key.dropFirst().dropLast())
+        guard let pattern = try? NSRegularExpression(pattern: "^(?:" + source + ")$", options: [.dotMatchesLineSeparators]) else {
+            return nil
+        }
+        self.pattern = pattern
+    }
+
+    public func matches(_ status: String) -> Bool {
+        pattern.firstMatch(in: status, range: NSRange(status.startIndex..., in: status)) != nil
+    }
+}
