@@ -50,8 +50,11 @@ extension GatewayHandler {
         if let stage = exchange.stage, let cors = stage.cors, let origin = exchange.corsAllowOrigin, response.message != nil {
             extra += cors.responseHeaders(allowOrigin: origin)
         }
+        // A request no served API stage took (an unknown API id or stage, a disabled endpoint) was
+        // answered by no API, so it carries no `apigw-requestid`: that header says an API's stage
+        // handled the request, which is how clients (and Portico's tests) see a new stage is live.
         let (head, body) = response.head(
-            requestId: exchange.requestId, keepAlive: exchange.keepAlive && !closeAfterResponse,
+            requestId: exchange.stage == nil ? nil : exchange.requestId, keepAlive: exchange.keepAlive && !closeAfterResponse,
             extraHeaders: extra)
         exchange.responseHeadSent = true
         exchange.responseStatus = Int(head.status.code)

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 import jwt_helpers
 from dataplane_helpers import wait_until_served
+from rest_dataplane_helpers import wait_for
 from conftest import Portico
 from jwt_helpers import Key, OpenIdProvider, claims, sign
 from lambda_helpers import KEY_ID, SECRET, function_arn, invocation_uri
@@ -344,6 +345,8 @@ def build_rest(env):
             client.put_method_response(restApiId=api_id, resourceId=resource, httpMethod="GET", statusCode="200")
             client.put_integration_response(restApiId=api_id, resourceId=resource, httpMethod="GET", statusCode="200")
     client.create_deployment(restApiId=api_id, stageName="test")
+    # Served once the method is known: without a token it is 401, not 403 Missing Authentication Token.
+    wait_for(lambda: rest_get(portico, api_id, "id").status_code == 401)
     return api_id
 
 
