@@ -23,6 +23,8 @@ extension GatewayHandler {
         rest.body = exchange.bufferedRequestBody ?? []
         exchange.bufferedRequestBody = nil
         let pipeline = RestPipeline(state: state, configuration: configuration, clientAddress: clientAddress, exchange: exchange, rest: rest)
+        // A backend call's timeout is the exchange's deadline, which the loop's tick checks.
+        registerForDeadlines()
         // Strong capture, as for Lambda calls: the pipeline always answers.
         pipeline.run { response in
             guard self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }

@@ -15,12 +15,7 @@ extension GatewayHandler {
         let start = NIODeadline.now()
         exchange.integrationStart = start
         exchange.deadline = start + .milliseconds(Int64(timeoutMillis))
-        if !inFlightRegistered {
-            // Registered once and left registered while requests keep coming: the tick drops it
-            // when it finds no deadline (a dictionary insert per request showed in profiles).
-            inFlightRegistered = true
-            state.inFlight[ObjectIdentifier(self)] = self
-        }
+        registerForDeadlines()
         if let connection = state.pool.takeIdle(key) {
             attach(connection, to: exchange)
         } else {
@@ -261,7 +256,21 @@ extension GatewayHandler {
         respondEarly(.internalServerError, exchange)
     }
 
+    /// Puts the connection where the loop's tick checks deadlines. Registered once and left
+    /// registered while requests keep coming: the tick drops it when it finds no deadline (a
+    /// dictionary insert per request showed in profiles).
+    func registerForDeadlines() {
+        guard !inFlightRegistered else { return }
+        inFlightRegistered = true
+        state.inFlight[ObjectIdentifier(self)] = self
+    }
+
     func integrationTimedOut(_ exchange: Exchange) {
+        if let call = exchange.rest?.call {
+            // A REST backend call: its pipeline answers the timeout (504, INTEGRATION_TIMEOUT).
+            call.timedOut()
+            return
+        }
         exchange.upstream?.close()
         exchange.upstream = nil
         exchange.integrationError = "timeout"

@@ -71,6 +71,8 @@ extension RestPipeline {
         var pathValues: [String: String] = [:]
         var queryItems: [(String, String)] = []
         var headers = HTTPHeaders()
+        // The client's headers plus the few the gateway adds, in one allocation.
+        headers.reserveCapacity(exchange.head.headers.count + integration.requestParameters.count + 6)
         if proxy {
             var forwardedFor: String?
             for (name, value) in exchange.head.headers {
@@ -143,7 +145,10 @@ extension RestPipeline {
         let exchange = self.exchange
         let start = NIODeadline.now()
         exchange.integrationStart = start
-        upstream.start(timeoutMillis: integration.timeoutMillis) { result in
+        // The loop's tick times the call out (GatewayHandler.integrationTimedOut → RestUpstreamCall.timedOut).
+        exchange.deadline = start + .milliseconds(Int64(integration.timeoutMillis))
+        upstream.start { result in
+            exchange.deadline = nil
             exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
             exchange.integrationStatus = upstream.status
             completion(result)

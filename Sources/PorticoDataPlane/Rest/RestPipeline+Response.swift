@@ -9,6 +9,7 @@ extension RestPipeline {
     /// `HTTP_PROXY`: the backend's status, headers (less hop-by-hop ones) and body as they are.
     func proxyResponse(_ response: RestUpstreamCall.Response) -> RestResponse {
         var headers: [(String, String)] = []
+        headers.reserveCapacity(response.head.headers.count)
         for (name, value) in response.head.headers {
             switch HeaderName.classify(name) {
             case .connection, .hopByHop, .transferEncoding, .contentLength: continue

@@ -14,6 +14,8 @@ struct RestResponse {
     /// The head to send: the response's headers, AWS's request-id and trace headers, the length.
     func head(exchange: Exchange, rest: RestExchange, keepAlive: Bool) -> HTTPResponseHead {
         var headers = HTTPHeaders()
+        // The response's headers and the five the gateway may add, in one allocation.
+        headers.reserveCapacity(self.headers.count + 5)
         for (name, value) in self.headers { headers.add(name: name, value: value) }
         // AWS_FACTS 4: REST responses carry x-amzn-RequestId, x-amz-apigw-id (the extended
         // request id) and X-Amzn-Trace-Id.

@@ -6,8 +6,10 @@ import NIOHTTP1
 /// integration responses and templates need all of it (AWS buffers REST payloads too, within the
 /// 10 MB quota).
 ///
-/// The deadline is a scheduled task per call: REST calls do template work that dwarfs a timer,
-/// and keeping it here leaves the HTTP API hot path's deadline tick untouched.
+/// For REST requests the deadline is the exchange's, checked by the loop's tick like an HTTP API
+/// integration's (`GatewayHandler.integrationTimedOut` calls ``timedOut()``): a scheduled task per
+/// call cost four allocations per request (the task, its promise and future). Callers without an
+/// exchange (WebSocket integrations) pass a timeout and get a scheduled task.
 final class RestUpstreamCall: UpstreamDelegate {
     enum Failure: Error {
         case timedOut
@@ -27,8 +29,8 @@ final class RestUpstreamCall: UpstreamDelegate {
     private let isHead: Bool
     private let maxBytes: Int
     private var completion: ((Result<Response, Failure>) -> Void)?
-    private var connection: UpstreamConnection?
     private var timer: Scheduled<Void>?
+    private var connection: UpstreamConnection?
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
     private var receivedAnything = false
@@ -45,10 +47,12 @@ final class RestUpstreamCall: UpstreamDelegate {
     }
 
     /// Starts the call; `completion` runs once, on the pool's loop.
-    func start(timeoutMillis: Int, _ completion: @escaping (Result<Response, Failure>) -> Void) {
+    func start(timeoutMillis: Int? = nil, _ completion: @escaping (Result<Response, Failure>) -> Void) {
         self.completion = completion
-        timer = pool.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeoutMillis))) { [self] in
-            self.finish(.failure(.timedOut))
+        if let timeoutMillis {
+            timer = pool.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeoutMillis))) { [self] in
+                self.finish(.failure(.timedOut))
+            }
         }
         if let idle = pool.takeIdle(key) {
             attach(idle)
@@ -87,6 +91,11 @@ final class RestUpstreamCall: UpstreamDelegate {
         connection.beginRequest(head: requestHead, isHead: isHead, chunked: false)
         if let requestBody, requestBody.readableBytes > 0 { connection.writeBody(requestBody) }
         connection.writeEnd()
+    }
+
+    /// The integration's timeout passed (the exchange's deadline, seen by the loop's tick).
+    func timedOut() {
+        finish(.failure(.timedOut))
     }
 
     private func finish(_ result: Result<Response, Failure>) {
