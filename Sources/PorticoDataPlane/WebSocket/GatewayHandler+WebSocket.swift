@@ -171,6 +171,12 @@ extension GatewayHandler {
             respond(.notFound, exchange)
             return
         }
+        // IAM first, as on AWS: an unsigned caller learns nothing about the connection.
+        if let refusal = authorizeConnections(exchange, stage: stage, body: body) {
+            exchange.errorMessage = refusal.message
+            respond(refusal, exchange)
+            return
+        }
         if method == .POST, body.count > configuration.webSocket.maxMessageBytes {
             respond(
                 .json(.payloadTooLarge, body: #"{"message":"Message too large"}"#, amznErrorType: "PayloadTooLargeException"), exchange)

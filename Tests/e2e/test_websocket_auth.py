@@ -1,0 +1,208 @@
+"""Authorization of WebSocket APIs, end to end: `@connections` requires SigV4 (the management API's
+credentials, or a managed IAM user allowed `execute-api:ManageConnections`), and in development mode
+(no management credentials) any well-formed signature by a key Portico does not manage.
+
+Requests are signed by boto3's `apigatewaymanagementapi` client, the AWS CLI and botocore's SigV4Auth,
+exactly as AWS clients sign them; the WebSocket side is the real `websockets` client."""
+import json
+
+import boto3
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+from websockets.sync.client import connect
+
+from conftest import Portico
+from test_websocket_dataplane import make_ws_api, ws_url
+
+ACCESS_KEY = "AKIDWSADMIN"
+SECRET = "ws-s3cr3t-Never-L0gged"
+ACCOUNT = "000000000000"
+WHOAMI = {"whoami": ("mock", '{"statusCode": 200}', '{"id": "$context.connectionId"}', "two-way")}
+
+
+@pytest.fixture(scope="module")
+def secured():
+    """A Portico with management credentials: no development mode."""
+    server = Portico("--access-key-id", ACCESS_KEY, "--secret-access-key", SECRET)
+
+    def client(service="apigatewayv2"):
+        return boto3.client(service, endpoint_url=server.management_url, region_name="us-east-1",
+                            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET,
+                            config=Config(retries={"max_attempts": 1}))
+
+    def aws_env():
+        env = Portico.aws_env(server)
+        env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET})
+        return env
+
+    server.client = client
+    server.aws_env = aws_env
+    yield server
+    server.stop()
+    assert SECRET not in server.log
+
+
+def endpoint(server, api_id, stage="prod"):
+    return f"{server.data_url}/_aws/execute-api/{api_id}/{stage}"
+
+
+def manager(server, api_id, key, stage="prod"):
+    return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint(server, api_id, stage), region_name="us-east-1",
+                        aws_access_key_id=key[0], aws_secret_access_key=key[1], config=Config(retries={"max_attempts": 1}))
+
+
+def signed(url, key, method="POST", body=b"", service="execute-api"):
+    request = AWSRequest(method=method, url=url, data=body)
+    SigV4Auth(Credentials(*key), service, "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    return requests.request(method, prepared.url, data=body, headers=dict(prepared.headers.items()), timeout=30)
+
+
+def connection_id_of(ws):
+    ws.send(json.dumps({"action": "whoami"}))
+    return json.loads(ws.recv(timeout=30))["id"]
+
+
+def user_with_key(iam, name, policy=None):
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    if policy is not None:
+        iam.put_user_policy(UserName=name, PolicyName="ws", PolicyDocument=json.dumps(policy))
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def statement(effect, resource, action="execute-api:ManageConnections"):
+    return {"Effect": effect, "Action": action, "Resource": resource}
+
+
+def policy(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def error_of(call):
+    with pytest.raises(ClientError) as raised:
+        call()
+    return raised.value.response
+
+
+def not_authorized(user_arn, api_id, method, stage="prod", explicit=False):
+    resource = f"arn:aws:execute-api:us-east-1:********{ACCOUNT[-4:]}:{api_id}/{stage}/{method}/@connections/{{connectionId}}"
+    return (f"User: {user_arn} is not authorized to perform: execute-api:ManageConnections on resource: {resource}"
+            + (" with an explicit deny" if explicit else ""))
+
+
+def assert_nothing_was_delivered(ws):
+    """The next message is the answer to a new `whoami`: nothing refused reached the client."""
+    ws.send(json.dumps({"action": "whoami"}))
+    assert "id" in json.loads(ws.recv(timeout=30))
+
+
+def test_management_credentials_have_full_access(secured):
+    api_id = make_ws_api(secured, WHOAMI)
+    client = manager(secured, api_id, (ACCESS_KEY, SECRET))
+    with connect(ws_url(secured, api_id), open_timeout=30) as ws:
+        connection_id = connection_id_of(ws)
+        client.post_to_connection(ConnectionId=connection_id, Data=b"from the admin")
+        assert ws.recv(timeout=30) == "from the admin"
+        assert client.get_connection(ConnectionId=connection_id)["Identity"]["SourceIp"] == "127.0.0.1"
+        result = secured.cli("apigatewaymanagementapi", "post-to-connection", "--endpoint-url", endpoint(secured, api_id),
+                             "--connection-id", connection_id, "--data", "from the CLI")
+        assert result.returncode == 0
+        assert ws.recv(timeout=30) == "from the CLI"
+        client.delete_connection(ConnectionId=connection_id)
+
+
+def test_unsigned_and_badly_signed_calls_are_refused(secured):
+    api_id = make_ws_api(secured, WHOAMI)
+    with connect(ws_url(secured, api_id), open_timeout=30) as ws:
+        connection_id = connection_id_of(ws)
+        url = f"{endpoint(secured, api_id)}/@connections/{connection_id}"
+        for method in ("POST", "GET", "DELETE"):
+            unsigned = requests.request(method, url, data=b"sneaky", timeout=30)
+            assert unsigned.status_code == 403
+            assert unsigned.json() == {"message": "Missing Authentication Token"}
+            assert unsigned.headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+        wrong_secret = error_of(lambda: manager(secured, api_id, (ACCESS_KEY, "not-the-secret")).post_to_connection(
+            ConnectionId=connection_id, Data=b"sneaky"))
+        assert wrong_secret["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert wrong_secret["Error"]["Code"] == "InvalidSignatureException"
+        assert wrong_secret["Error"]["Message"].startswith("The request signature we calculated does not match")
+        unknown = error_of(lambda: manager(secured, api_id, ("AKIDNOBODY", "whatever")).post_to_connection(
+            ConnectionId=connection_id, Data=b"sneaky"))
+        assert unknown["Error"]["Code"] == "UnrecognizedClientException"
+        assert unknown["Error"]["Message"] == "The security token included in the request is invalid."
+        other_service = signed(url, (ACCESS_KEY, SECRET), body=b"sneaky", service="apigateway")
+        assert other_service.status_code == 403 and other_service.headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+        # The body is signed: a changed body does not match.
+        request = AWSRequest(method="POST", url=url, data=b"signed body")
+        SigV4Auth(Credentials(ACCESS_KEY, SECRET), "execute-api", "us-east-1").add_auth(request)
+        tampered = requests.post(url, data=b"other body", headers=dict(request.prepare().headers.items()), timeout=30)
+        assert tampered.status_code == 403 and tampered.headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+        assert_nothing_was_delivered(ws)
+
+
+def test_iam_users_need_manage_connections(secured):
+    api_id = make_ws_api(secured, WHOAMI)
+    iam = secured.client("iam")
+    prefix = f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{api_id}"
+    post_only = user_with_key(iam, "ws-poster", policy(statement("Allow", f"{prefix}/prod/POST/@connections/*")))
+    invoke_only = user_with_key(iam, "ws-invoker", policy(statement("Allow", "*", action="execute-api:Invoke")))
+    no_policy = user_with_key(iam, "ws-nobody")
+    other_stage = user_with_key(iam, "ws-dev", policy(statement("Allow", f"{prefix}/dev/*")))
+    everything_but_delete = user_with_key(iam, "ws-nodelete", policy(
+        statement("Allow", "*"), statement("Deny", f"{prefix}/*/DELETE/*")))
+    with connect(ws_url(secured, api_id), open_timeout=30) as ws:
+        connection_id = connection_id_of(ws)
+        one_connection = user_with_key(iam, "ws-one", policy(
+            statement("Allow", f"{prefix}/prod/POST/@connections/AAAAAAAAAAAAAAA="),
+            statement("Allow", f"{prefix}/prod/POST/@connections/{connection_id}")))
+        manager(secured, api_id, post_only).post_to_connection(ConnectionId=connection_id, Data=b"allowed")
+        assert ws.recv(timeout=30) == "allowed"
+        refused = error_of(lambda: manager(secured, api_id, post_only).get_connection(ConnectionId=connection_id))
+        assert refused["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert refused["Error"]["Code"] == "AccessDeniedException"
+        assert refused["Error"]["Message"] == not_authorized(f"arn:aws:iam::{ACCOUNT}:user/ws-poster", api_id, "GET")
+        for name, key in (("ws-invoker", invoke_only), ("ws-nobody", no_policy), ("ws-dev", other_stage),
+                          # AWS evaluates the literal `{connectionId}`: a policy naming connections grants nothing.
+                          ("ws-one", one_connection)):
+            refused = error_of(lambda: manager(secured, api_id, key).post_to_connection(ConnectionId=connection_id, Data=b"x"))
+            assert refused["Error"]["Code"] == "AccessDeniedException", name
+            assert refused["Error"]["Message"] == not_authorized(f"arn:aws:iam::{ACCOUNT}:user/{name}", api_id, "POST")
+        denied = error_of(lambda: manager(secured, api_id, everything_but_delete).delete_connection(ConnectionId=connection_id))
+        assert denied["Error"]["Message"] == not_authorized(
+            f"arn:aws:iam::{ACCOUNT}:user/ws-nodelete", api_id, "DELETE", explicit=True)
+        assert_nothing_was_delivered(ws)
+        # The same user's allowed methods work; a key made inactive signs nothing from the next call on.
+        manager(secured, api_id, everything_but_delete).post_to_connection(ConnectionId=connection_id, Data=b"still open")
+        assert ws.recv(timeout=30) == "still open"
+        iam.update_access_key(UserName="ws-poster", AccessKeyId=post_only[0], Status="Inactive")
+        inactive = error_of(lambda: manager(secured, api_id, post_only).post_to_connection(ConnectionId=connection_id, Data=b"x"))
+        assert inactive["Error"]["Code"] == "UnrecognizedClientException"
+        assert_nothing_was_delivered(ws)
+
+
+def test_development_mode_accepts_any_well_formed_signature(portico):
+    """No management credentials: unsigned calls are still refused, any other key is accepted, and a
+    managed IAM user's key is checked as always."""
+    portico.reset()
+    api_id = make_ws_api(portico, WHOAMI)
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        connection_id = connection_id_of(ws)
+        url = f"{endpoint(portico, api_id)}/@connections/{connection_id}"
+        unsigned = requests.post(url, data=b"sneaky", timeout=30)
+        assert unsigned.status_code == 403 and unsigned.json() == {"message": "Missing Authentication Token"}
+        manager(portico, api_id, ("anything", "at-all")).post_to_connection(ConnectionId=connection_id, Data=b"dev mode")
+        assert ws.recv(timeout=30) == "dev mode"
+        iam = portico.client("iam")
+        nobody = user_with_key(iam, "ws-dev-nobody")
+        refused = error_of(lambda: manager(portico, api_id, nobody).post_to_connection(ConnectionId=connection_id, Data=b"x"))
+        assert refused["Error"]["Code"] == "AccessDeniedException"
+        wrong_secret = error_of(lambda: manager(portico, api_id, (nobody[0], "wrong")).post_to_connection(
+            ConnectionId=connection_id, Data=b"x"))
+        assert wrong_secret["Error"]["Code"] == "InvalidSignatureException"
+        assert_nothing_was_delivered(ws)
