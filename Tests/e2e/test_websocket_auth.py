@@ -5,19 +5,21 @@ credentials, or a managed IAM user allowed `execute-api:ManageConnections`), and
 Requests are signed by boto3's `apigatewaymanagementapi` client, the AWS CLI and botocore's SigV4Auth,
 exactly as AWS clients sign them; the WebSocket side is the real `websockets` client."""
 import json
+import time
 
 import boto3
 import pytest
 import requests
-from botocore.auth import SigV4Auth
+from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from conftest import Portico
-from test_websocket_dataplane import make_ws_api, ws_url
+from test_websocket_dataplane import events, function, make_ws_api, of, ws_url  # noqa: F401 (function is a fixture)
 
 ACCESS_KEY = "AKIDWSADMIN"
 SECRET = "ws-s3cr3t-Never-L0gged"
@@ -206,3 +208,85 @@ def test_development_mode_accepts_any_well_formed_signature(portico):
             ConnectionId=connection_id, Data=b"x"))
         assert wrong_secret["Error"]["Code"] == "InvalidSignatureException"
         assert_nothing_was_delivered(ws)
+
+
+# MARK: AWS_IAM on $connect
+
+
+def signed_handshake(server, api_id, key, stage="prod", presign=False, region="us-east-1"):
+    """The handshake URL and headers, signed by botocore as an AWS client signs a GET to it."""
+    url = f"{server.data_url}/_aws/execute-api/{api_id}/{stage}"
+    request = AWSRequest(method="GET", url=url)
+    credentials = Credentials(*key)
+    auth = SigV4QueryAuth(credentials, "execute-api", region, expires=60) if presign else SigV4Auth(
+        credentials, "execute-api", region)
+    auth.add_auth(request)
+    prepared = request.prepare()
+    headers = {name: value for name, value in prepared.headers.items() if name.lower() != "host"}
+    return "ws" + prepared.url[len("http"):], headers
+
+
+def iam_connect_api(server, function_arn):
+    client = server.client()
+    api_id = make_ws_api(server, {"$connect": ("lambda", function_arn), "$default": ("lambda", function_arn, "two-way")})
+    connect_route = next(r for r in client.get_routes(ApiId=api_id)["Items"] if r["RouteKey"] == "$connect")
+    client.update_route(ApiId=api_id, RouteId=connect_route["RouteId"], AuthorizationType="AWS_IAM")
+    # Served once an unsigned handshake is refused (the auto-deployed stage changed).
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with connect(ws_url(server, api_id), open_timeout=30):
+                pass
+        except InvalidStatus as refused:
+            return api_id, refused
+        assert time.monotonic() < deadline, "the AWS_IAM $connect was not deployed"
+        time.sleep(0.05)
+
+
+def refusal(url, headers=None):
+    with pytest.raises(InvalidStatus) as refused:
+        connect(url, additional_headers=headers or {}, open_timeout=30)
+    response = refused.value.response
+    return response.status_code, json.loads(response.body), response.headers.get("x-amzn-ErrorType")
+
+
+def test_aws_iam_on_connect(portico, function):
+    arn, log = function
+    api_id, unsigned = iam_connect_api(portico, arn)
+    assert unsigned.response.status_code == 403
+    assert json.loads(unsigned.response.body) == {"message": "Missing Authentication Token"}
+    iam = portico.client("iam")
+    prefix = f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{api_id}"
+    allowed = user_with_key(iam, "ws-connector", policy(statement("Allow", f"{prefix}/prod/$connect", action="execute-api:Invoke")))
+    other_stage = user_with_key(iam, "ws-connector-dev", policy(statement("Allow", f"{prefix}/dev/*", action="execute-api:Invoke")))
+    denied = user_with_key(iam, "ws-connector-denied", policy(
+        statement("Allow", "*", action="execute-api:Invoke"), statement("Deny", f"{prefix}/*/$connect", action="execute-api:Invoke")))
+    manage_only = user_with_key(iam, "ws-connector-manager", policy(statement("Allow", "*")))
+    for presign in (False, True):
+        url, headers = signed_handshake(portico, api_id, allowed, presign=presign)
+        with connect(url, additional_headers=headers, open_timeout=30) as ws:
+            ws.send("who am I")
+            connection_id = json.loads(ws.recv(timeout=30))["connectionId"]
+        for route in ("$connect", "$default"):
+            identity = events(log, of(connection_id, route))[0]["requestContext"]["identity"]
+            assert identity["userArn"] == f"arn:aws:iam::{ACCOUNT}:user/ws-connector", route
+            assert identity["accessKey"] == allowed[0] and identity["accountId"] == ACCOUNT
+    resource = f"arn:aws:execute-api:us-east-1:********{ACCOUNT[-4:]}:{api_id}/prod/$connect"
+    for name, key, explicit in (("ws-connector-dev", other_stage, False), ("ws-connector-denied", denied, True),
+                                ("ws-connector-manager", manage_only, False)):
+        status, body, error_type = refusal(*signed_handshake(portico, api_id, key))
+        assert status == 403 and error_type == "AccessDeniedException", name
+        assert body == {"Message": f"User: arn:aws:iam::{ACCOUNT}:user/{name} is not authorized to perform: "
+                                   f"execute-api:Invoke on resource: {resource}" + (" with an explicit deny" if explicit else "")}
+    status, body, error_type = refusal(*signed_handshake(portico, api_id, (allowed[0], "wrong-secret")))
+    assert status == 403 and error_type == "InvalidSignatureException"
+    status, body, error_type = refusal(*signed_handshake(portico, api_id, ("AKIDNOBODY", "x")))
+    assert status == 403 and error_type == "UnrecognizedClientException"
+    # A presigned URL whose query was changed no longer matches.
+    url, _ = signed_handshake(portico, api_id, allowed, presign=True)
+    status, body, error_type = refusal(url + "&extra=1")
+    assert status == 403 and error_type == "InvalidSignatureException"
+    # No $connect event reached the function for any refused handshake.
+    refused_users = {f"arn:aws:iam::{ACCOUNT}:user/{n}" for n in ("ws-connector-dev", "ws-connector-denied", "ws-connector-manager")}
+    logged = [json.loads(line) for line in log.read_text().splitlines()]
+    assert not [e for e in logged if e["requestContext"].get("identity", {}).get("userArn") in refused_users]

@@ -76,9 +76,40 @@ extension GatewayHandler {
 
     /// A SigV4 failure as API Gateway answers it: 403 with `{"message": ...}` and the error type
     /// (`Missing Authentication Token` when unsigned).
-    private static func signatureRefusal(_ error: APIError) -> GatewayResponse {
+    static func signatureRefusal(_ error: APIError) -> GatewayResponse {
         .refused(
             body: "{\"message\":\(JSONText.quoted(error.message))}", message: error.message,
             type: IamSignatureCheck.responseType(error).rawValue, amznErrorType: error.type)
+    }
+}
+
+/// `AWS_IAM` on `$connect` (AWS, "Control access to WebSocket APIs with IAM authorization"): the
+/// handshake request is signed with SigV4 for `execute-api` (a GET with no body, often presigned in
+/// the URL's query, since browsers cannot set headers on a WebSocket handshake) and the signer's
+/// policies must allow `execute-api:Invoke` on `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/$connect`
+/// (WebSocket routes' ARN format: `{apiId}/{stage}/{routeKey}`). A refusal fails the handshake with
+/// 403 and the same bodies as REST and HTTP APIs (AWS answers a refused WebSocket handshake 403; its
+/// exact body is not recorded, a guess).
+extension GatewayHandler {
+    /// nil with `principal` set when the handshake may go on, else the refusal to answer.
+    func authorizeConnectIam(
+        _ exchange: Exchange, stage: RuntimeStage, query: Substring, principal signer: inout IamCredentialTable.Principal?
+    ) -> GatewayResponse? {
+        switch IamSignatureCheck.verify(state.table.iam, head: exchange.head, rawQuery: query, body: [], nowMillis: exchange.startWallMillis) {
+        case .failure(let error):
+            return Self.signatureRefusal(error)
+        case .success(let principal):
+            let arn = "arn:aws:execute-api:\(configuration.region):\(configuration.accountId):\(stage.apiId)/\(stage.name)/$connect"
+            var sourceIp: [UInt8]?
+            if principal.policy.readsSourceIp { sourceIp = IPAddressBlock.parseAddress(clientAddress) }
+            let decision = principal.policy.decision(action: RestResourcePolicy.invoke, resource: arn, caller: principal.caller, sourceIp: sourceIp)
+            guard decision == .allow else {
+                let message = IamSignatureCheck.notAuthorizedMessage(userArn: principal.userArn, arn: arn, explicit: decision == .explicitDeny)
+                return .refused(
+                    body: "{\"Message\":\(JSONText.quoted(message))}", message: message, type: "ACCESS_DENIED", amznErrorType: "AccessDeniedException")
+            }
+            signer = principal
+            return nil
+        }
     }
 }

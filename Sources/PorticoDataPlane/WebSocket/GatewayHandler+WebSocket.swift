@@ -70,7 +70,7 @@ extension GatewayHandler {
         let head = exchange.head
         let traceId = head.headers.first(name: "x-amzn-trace-id") ?? state.requestIds.makeTraceId(epochSeconds: exchange.startWallMillis / 1000)
         let forwarded = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: listenerPort, traceId: traceId)
-        let info = WebSocketConnectionInfo(
+        var info = WebSocketConnectionInfo(
             connectionId: WebSocketConnectionId.make(), apiId: stage.apiId, stage: stage.name, domainName: String(exchange.domainName),
             sourceIp: clientAddress, userAgent: head.headers.first(name: "user-agent"), connectedAtMillis: exchange.startWallMillis)
         if let unenforced = webSocket.connect?.unenforcedAccessControl {
@@ -78,6 +78,15 @@ extension GatewayHandler {
             exchange.errorMessage = "$connect has \(unenforced), not enforced on WebSocket APIs yet"
             logger.warning("WebSocket connection refused", metadata: ["gw.request.id": "\(exchange.requestId)", "reason": "\(exchange.errorMessage ?? "")"])
             respond(.forbidden, exchange)
+            return
+        }
+        if let route = webSocket.connect, route.requiresIam,
+            let refusal = authorizeConnectIam(exchange, stage: stage, query: query[...], principal: &info.iam)
+        {
+            exchange.errorMessage = refusal.message
+            let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
+            route.metrics.record(status: 403, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: 0)
+            respond(refusal, exchange)
             return
         }
         guard let route = webSocket.connect, let integration = route.integration else {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import PorticoModel
 import PorticoObservability
+import PorticoRuntime
 
 /// The Lambda proxy events of WebSocket APIs, in the shape AWS sends (Powertools' recorded
 /// events, /work/shared/aws-events/powertools-apiGatewayWebSocketApi*.json): `$connect` carries
@@ -84,6 +85,15 @@ struct WebSocketEvent {
         json.integer(requestTimeEpochMillis)
         json.key("identity")
         json.beginObject()
+        if let iam = connection.iam {
+            // The IAM members of REST's payload 1.0 identity, for a connection whose `$connect`
+            // was signed (`AWS_IAM`); AWS's exact WebSocket members for it are not recorded (a guess).
+            json.member("accessKey", iam.accessKeyId)
+            json.member("accountId", iam.accountId)
+            json.member("caller", iam.userId)
+            json.member("user", iam.userId)
+            json.member("userArn", iam.userArn)
+        }
         if let userAgent = connection.userAgent { json.member("userAgent", userAgent) }
         json.member("sourceIp", connection.sourceIp)
         json.endObject()
@@ -136,4 +146,6 @@ struct WebSocketConnectionInfo: Sendable {
     var sourceIp: String
     var userAgent: String?
     var connectedAtMillis: Int64
+    /// The IAM user who signed the handshake of an `AWS_IAM` `$connect`: in every event of the connection.
+    var iam: IamCredentialTable.Principal?
 }

@@ -29,7 +29,9 @@ extension DeploymentCompiler {
             }
             let twoWay = !(snapshot.routeResponses?[route.routeId] ?? []).isEmpty
             var unenforced: String?
-            if let type = route.authorizationType, type != "NONE" {
+            // `AWS_IAM` is enforced (only on `$connect`, the one route AWS authorizes); anything else fails closed.
+            let iam = route.authorizationType == "AWS_IAM" && route.routeKey == "$connect"
+            if let type = route.authorizationType, type != "NONE", !iam {
                 unenforced = "authorizationType \(type)"
             } else if route.apiKeyRequired == true {
                 unenforced = "apiKeyRequired"
@@ -40,7 +42,7 @@ extension DeploymentCompiler {
             routes[route.routeKey] = WebSocketRuntimeRoute(
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
-                unenforcedAccessControl: unenforced)
+                unenforcedAccessControl: unenforced, requiresIam: iam)
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

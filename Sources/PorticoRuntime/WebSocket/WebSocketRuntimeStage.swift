@@ -92,12 +92,16 @@ public final class WebSocketRuntimeRoute: Sendable {
     /// (`AWS_IAM` or `CUSTOM` on `$connect`, `apiKeyRequired`): such a route refuses everyone
     /// rather than letting everyone in.
     public let unenforcedAccessControl: String?
+    /// `$connect` with `authorizationType: AWS_IAM`: the handshake must be signed by a managed IAM
+    /// user allowed `execute-api:Invoke` on `{apiId}/{stage}/$connect`.
+    public let requiresIam: Bool
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
-        unenforcedAccessControl: String? = nil
+        unenforcedAccessControl: String? = nil, requiresIam: Bool = false
     ) {
         self.unenforcedAccessControl = unenforcedAccessControl
+        self.requiresIam = requiresIam
         self.routeKey = routeKey
         self.routeId = routeId
         self.integration = integration
