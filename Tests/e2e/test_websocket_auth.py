@@ -290,3 +290,130 @@ def test_aws_iam_on_connect(portico, function):
     refused_users = {f"arn:aws:iam::{ACCOUNT}:user/{n}" for n in ("ws-connector-dev", "ws-connector-denied", "ws-connector-manager")}
     logged = [json.loads(line) for line in log.read_text().splitlines()]
     assert not [e for e in logged if e["requestContext"].get("identity", {}).get("userArn") in refused_users]
+
+
+# MARK: Lambda REQUEST authorizers on $connect
+
+# Allows `token=good` (principal "alice", with a context), denies `token=bad` with an explicit Deny,
+# answers a policy for another route for `token=elsewhere`, fails for `token=crash` and answers
+# something that is not a policy for `token=junk`. Every event goes to EVENT_LOG + ".authorizer".
+AUTHORIZER = '''import json, os
+
+def handler(event, context):
+    with open(os.environ["EVENT_LOG"] + ".authorizer", "a") as log:
+        log.write(json.dumps(event) + "\\n")
+    token = (event.get("queryStringParameters") or {}).get("token")
+    if token == "crash":
+        raise RuntimeError("authorizer crashed")
+    if token == "junk":
+        return {"hello": "world"}
+    arn = event["methodArn"]
+    effect = "Allow" if token == "good" else "Deny"
+    if token == "elsewhere":
+        effect, arn = "Allow", arn.rsplit("/", 1)[0] + "/sendmessage"
+    return {"principalId": "alice" if token == "good" else "nobody",
+            "policyDocument": {"Version": "2012-10-17",
+                               "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": arn}]},
+            "context": {"tier": "gold", "n": 7, "vip": True}}
+'''
+
+
+@pytest.fixture(scope="module")
+def authorizer_function(portico, function):
+    from lambda_function_helpers import ARN_PREFIX, create_python_function, make_zip
+    _, log = function
+    client = portico.client("lambda")
+    try:
+        client.delete_function(FunctionName="ws-authorizer")
+    except ClientError:
+        pass
+    create_python_function(client, "ws-authorizer", zip_bytes=make_zip({"app.py": AUTHORIZER}), Timeout=10,
+                           Environment={"Variables": {"EVENT_LOG": str(log)}})
+    return ARN_PREFIX + "ws-authorizer"
+
+
+def authorizer_events(log):
+    path = log.parent / (log.name + ".authorizer")
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def custom_connect_api(server, function_arn, authorizer_arn, identity_source, ttl=0):
+    client = server.client()
+    api_id = make_ws_api(server, {"$connect": ("lambda", function_arn), "$default": ("lambda", function_arn, "two-way")})
+    authorizer = client.create_authorizer(
+        ApiId=api_id, Name="ws-auth", AuthorizerType="REQUEST", IdentitySource=identity_source,
+        AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{authorizer_arn}/invocations",
+        AuthorizerResultTtlInSeconds=ttl)
+    connect_route = next(r for r in client.get_routes(ApiId=api_id)["Items"] if r["RouteKey"] == "$connect")
+    client.update_route(ApiId=api_id, RouteId=connect_route["RouteId"], AuthorizationType="CUSTOM",
+                        AuthorizerId=authorizer["AuthorizerId"])
+    deadline = time.monotonic() + 30
+    while True:  # served once a handshake without the identity source is refused
+        try:
+            with connect(ws_url(server, api_id), open_timeout=30):
+                pass
+        except InvalidStatus as refused:
+            assert refused.response.status_code == 401
+            return api_id
+        assert time.monotonic() < deadline, "the CUSTOM $connect was not deployed"
+        time.sleep(0.05)
+
+
+def test_lambda_authorizer_on_connect(portico, function, authorizer_function):
+    arn, log = function
+    api_id = custom_connect_api(portico, arn, authorizer_function, ["route.request.querystring.token"])
+    with connect(ws_url(portico, api_id, query="?token=good"), open_timeout=30) as ws:
+        ws.send("who am I")
+        connection_id = json.loads(ws.recv(timeout=30))["connectionId"]
+    for route in ("$connect", "$default"):
+        authorizer = events(log, of(connection_id, route))[0]["requestContext"]["authorizer"]
+        assert authorizer["principalId"] == "alice" and authorizer["tier"] == "gold", route
+        assert authorizer["n"] == 7 and authorizer["vip"] is True
+    seen = authorizer_events(log)
+    event = next(e for e in seen if e["requestContext"]["connectionId"] == connection_id)
+    assert event["type"] == "REQUEST"
+    assert event["methodArn"] == f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{api_id}/prod/$connect"
+    assert event["queryStringParameters"] == {"token": "good"} and event["requestContext"]["eventType"] == "CONNECT"
+    assert event["headers"]["Sec-WebSocket-Version"] == "13" and event["stageVariables"] == {}
+    before = len(log.read_text().splitlines())
+    calls = len(authorizer_events(log))
+    for token, status, body in (("bad", 403, {"message": "Forbidden"}), ("elsewhere", 403, {"message": "Forbidden"}),
+                                ("crash", 500, {"message": "Internal server error"}),
+                                ("junk", 500, {"message": "Internal server error"})):
+        got_status, got_body, _ = refusal(ws_url(portico, api_id, query=f"?token={token}"))
+        assert (got_status, got_body) == (status, body), token
+    got_status, got_body, _ = refusal(ws_url(portico, api_id, query="?token="))
+    assert (got_status, got_body) == (401, {"message": "Unauthorized"})
+    # The empty identity source was refused without a call; refused handshakes never reach the $connect integration.
+    assert len(authorizer_events(log)) == calls + 4
+    assert len(log.read_text().splitlines()) == before
+
+
+def test_lambda_authorizer_results_are_cached(portico, function, authorizer_function):
+    arn, log = function
+    api_id = custom_connect_api(portico, arn, authorizer_function, ["route.request.header.X-Token",
+                                                                     "route.request.querystring.token"], ttl=300)
+    count = lambda: sum(1 for e in authorizer_events(log) if e["requestContext"]["apiId"] == api_id)  # noqa: E731
+    for _ in range(3):
+        with connect(ws_url(portico, api_id, query="?token=good"), additional_headers={"X-Token": "t"}, open_timeout=30):
+            pass
+    assert count() == 1
+    # A missing header (one of two identity sources) is 401 without a call.
+    status, body, _ = refusal(ws_url(portico, api_id, query="?token=good"))
+    assert (status, body) == (401, {"message": "Unauthorized"}) and count() == 1
+
+
+def test_websocket_authorizer_management_rules(portico):
+    client = portico.client()
+    api_id = client.create_api(Name="ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")["ApiId"]
+    uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:f/invocations"
+    for arguments in ({"AuthorizerType": "JWT", "IdentitySource": ["route.request.header.Auth"]},
+                      {"AuthorizerType": "REQUEST", "IdentitySource": ["$request.header.Auth"]},
+                      {"AuthorizerType": "REQUEST", "IdentitySource": ["route.request.header.Auth"], "EnableSimpleResponses": True}):
+        with pytest.raises(ClientError) as refused:
+            client.create_authorizer(ApiId=api_id, Name="a", AuthorizerUri=uri, **arguments)
+        assert refused.value.response["Error"]["Code"] == "BadRequestException", arguments
+    created = client.create_authorizer(ApiId=api_id, Name="a", AuthorizerUri=uri, AuthorizerType="REQUEST",
+                                       IdentitySource=["route.request.header.Auth", "route.request.querystring.t",
+                                                       "stageVariables.s", "context.connectionId"])
+    assert created["IdentitySource"][0] == "route.request.header.Auth"

@@ -381,7 +381,8 @@ def test_websocket_flags_are_checked():
 
 
 def test_access_control_not_enforced_yet_fails_closed(portico):
-    """apiKeyRequired and AWS_IAM on $connect are stored but not enforced yet: they refuse everyone."""
+    """apiKeyRequired is stored but not enforced yet: it refuses everyone. (AWS_IAM on $connect is enforced:
+    an unsigned handshake is refused; test_websocket_auth.py has the rest.)"""
     client = portico.client()
     api_id = make_ws_api(portico, {"keyed": ("mock", '{"statusCode": 200}', '{"ok": true}', "two-way")})
     keyed = client.get_routes(ApiId=api_id)["Items"][0]

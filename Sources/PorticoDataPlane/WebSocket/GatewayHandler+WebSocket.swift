@@ -66,7 +66,7 @@ extension GatewayHandler {
     // MARK: handshake and $connect
 
     private func connectWebSocket(_ exchange: Exchange, stage: RuntimeStage, webSocket: WebSocketRuntimeStage, query: String, key: String) {
-        guard let context else { return }
+        guard context != nil else { return }
         let head = exchange.head
         let traceId = head.headers.first(name: "x-amzn-trace-id") ?? state.requestIds.makeTraceId(epochSeconds: exchange.startWallMillis / 1000)
         let forwarded = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: listenerPort, traceId: traceId)
@@ -89,6 +89,22 @@ extension GatewayHandler {
             respond(refusal, exchange)
             return
         }
+        if let route = webSocket.connect, let authorizer = route.authorizer {
+            authorizeConnect(exchange, stage: stage, route: route, authorizer: authorizer, info: info, headers: forwarded, query: query) {
+                info in
+                self.runConnect(exchange, info: info, stage: stage, webSocket: webSocket, query: query, key: key, forwarded: forwarded)
+            }
+            return
+        }
+        runConnect(exchange, info: info, stage: stage, webSocket: webSocket, query: query, key: key, forwarded: forwarded)
+    }
+
+    /// `$connect`'s integration (the caller is authorized by now), then the upgrade or a refusal.
+    private func runConnect(
+        _ exchange: Exchange, info: WebSocketConnectionInfo, stage: RuntimeStage, webSocket: WebSocketRuntimeStage, query: String, key: String,
+        forwarded: HTTPHeaders
+    ) {
+        guard let context else { return }
         guard let route = webSocket.connect, let integration = route.integration else {
             // No $connect route: the connection is accepted as it is.
             upgradeToWebSocket(exchange, info: info, stage: stage, webSocket: webSocket, key: key, subprotocol: nil, headers: forwarded)

@@ -97,6 +97,20 @@ struct WebSocketEvent {
         if let userAgent = connection.userAgent { json.member("userAgent", userAgent) }
         json.member("sourceIp", connection.sourceIp)
         json.endObject()
+        if let authorizer = connection.authorizer {
+            // As REST's payload 1.0 passes it on: `principalId`, the context's values and
+            // `integrationLatency` (AWS's WebSocket events with an authorizer are not recorded; a guess).
+            json.key("authorizer")
+            json.beginObject()
+            if let principalId = authorizer.principalId { json.member("principalId", principalId) }
+            for (name, value) in authorizer.context.sorted(by: { $0.key < $1.key }) {
+                json.key(name)
+                json.value(value)
+            }
+            json.key("integrationLatency")
+            json.integer(authorizer.latencyMillis)
+            json.endObject()
+        }
         json.member("requestId", requestId)
         json.member("domainName", connection.domainName)
         json.member("connectionId", connection.connectionId)
@@ -148,4 +162,6 @@ struct WebSocketConnectionInfo: Sendable {
     var connectedAtMillis: Int64
     /// The IAM user who signed the handshake of an `AWS_IAM` `$connect`: in every event of the connection.
     var iam: IamCredentialTable.Principal?
+    /// What the `$connect` Lambda authorizer allowed: in every event of the connection.
+    var authorizer: WebSocketAuthorization?
 }

@@ -15,6 +15,7 @@ extension DeploymentCompiler {
         }
         var integrations: [String: WebSocketRuntimeIntegration] = [:]
         var routes: [String: WebSocketRuntimeRoute] = [:]
+        var authorizers: [String: HttpRuntimeAuthorizer] = [:]
         for route in snapshot.routes {
             var integration: WebSocketRuntimeIntegration?
             if let id = route.targetIntegrationId {
@@ -29,9 +30,24 @@ extension DeploymentCompiler {
             }
             let twoWay = !(snapshot.routeResponses?[route.routeId] ?? []).isEmpty
             var unenforced: String?
-            // `AWS_IAM` is enforced (only on `$connect`, the one route AWS authorizes); anything else fails closed.
-            let iam = route.authorizationType == "AWS_IAM" && route.routeKey == "$connect"
-            if let type = route.authorizationType, type != "NONE", !iam {
+            // `AWS_IAM` and Lambda (`CUSTOM`) authorizers are enforced on `$connect`, the one route AWS
+            // authorizes; anything else (an authorizer that is missing or cannot run) fails closed.
+            let isConnect = route.routeKey == "$connect"
+            let iam = route.authorizationType == "AWS_IAM" && isConnect
+            var authorizer: HttpRuntimeAuthorizer?
+            if route.authorizationType == "CUSTOM", isConnect, let id = route.authorizerId,
+                let definition = snapshot.authorizers?.first(where: { $0.authorizerId == id && $0.authorizerType == "REQUEST" })
+            {
+                if let compiled = authorizers[id] {
+                    authorizer = compiled
+                } else {
+                    let compiled = HttpRuntimeAuthorizer(definition, variables: variables, warnings: &warnings, webSocket: true)
+                    authorizers[id] = compiled
+                    authorizer = compiled
+                }
+                if authorizer?.target == nil { authorizer = nil }
+            }
+            if let type = route.authorizationType, type != "NONE", !iam, authorizer == nil {
                 unenforced = "authorizationType \(type)"
             } else if route.apiKeyRequired == true {
                 unenforced = "apiKeyRequired"
@@ -42,7 +58,7 @@ extension DeploymentCompiler {
             routes[route.routeKey] = WebSocketRuntimeRoute(
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
-                unenforcedAccessControl: unenforced, requiresIam: iam)
+                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer)
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

@@ -95,11 +95,15 @@ public final class WebSocketRuntimeRoute: Sendable {
     /// `$connect` with `authorizationType: AWS_IAM`: the handshake must be signed by a managed IAM
     /// user allowed `execute-api:Invoke` on `{apiId}/{stage}/$connect`.
     public let requiresIam: Bool
+    /// `$connect` with a Lambda `REQUEST` authorizer (`CUSTOM`) that can run: its function decides
+    /// the handshake, and its `principalId` and `context` reach every event of the connection.
+    public let authorizer: HttpRuntimeAuthorizer?
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
-        unenforcedAccessControl: String? = nil, requiresIam: Bool = false
+        unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil
     ) {
+        self.authorizer = authorizer
         self.unenforcedAccessControl = unenforcedAccessControl
         self.requiresIam = requiresIam
         self.routeKey = routeKey
