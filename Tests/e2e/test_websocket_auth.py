@@ -417,3 +417,106 @@ def test_websocket_authorizer_management_rules(portico):
                                        IdentitySource=["route.request.header.Auth", "route.request.querystring.t",
                                                        "stageVariables.s", "context.connectionId"])
     assert created["IdentitySource"][0] == "route.request.header.Auth"
+
+
+# MARK: API keys on routes
+
+
+def require_key(server, api_id, *route_keys):
+    client = server.client()
+    for route in client.get_routes(ApiId=api_id)["Items"]:
+        if route["RouteKey"] in route_keys:
+            client.update_route(ApiId=api_id, RouteId=route["RouteId"], ApiKeyRequired=True)
+
+
+def key_in_plan(server, api_id, stage="prod", **plan):
+    client = server.client("apigateway")
+    plan_id = client.create_usage_plan(name="ws-plan", apiStages=[{"apiId": api_id, "stage": stage}], **plan)["id"]
+    key = client.create_api_key(name="ws-key", enabled=True)
+    client.create_usage_plan_key(usagePlanId=plan_id, keyId=key["id"], keyType="API_KEY")
+    return key
+
+
+def answer(ws, action):
+    ws.send(json.dumps({"action": action}))
+    return json.loads(ws.recv(timeout=30))
+
+
+def test_api_key_required_on_a_message_route(portico):
+    portico.reset()
+    api_id = make_ws_api(portico, {
+        "keyed": ("mock", '{"statusCode": 200}', '{"route": "keyed"}', "two-way"),
+        "$default": ("mock", '{"statusCode": 200}', '{"route": "open"}', "two-way"),
+    })
+    key = key_in_plan(portico, api_id)
+    loose = portico.client("apigateway").create_api_key(name="loose", enabled=True)
+    require_key(portico, api_id, "keyed")
+    deadline = time.monotonic() + 30
+    while True:  # until the redeployed stage refuses a keyless message
+        with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+            got = answer(ws, "keyed")
+        if got.get("message") == "Forbidden":
+            break
+        assert time.monotonic() < deadline, "the apiKeyRequired route was not deployed"
+        time.sleep(0.05)
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        assert answer(ws, "anything") == {"route": "open"}
+        refused = answer(ws, "keyed")
+        assert refused["message"] == "Forbidden" and refused["connectionId"] and refused["requestId"]
+    for value in ("not-a-key-0123456789", loose["value"]):
+        with connect(ws_url(portico, api_id), additional_headers={"x-api-key": value}, open_timeout=30) as ws:
+            assert answer(ws, "keyed")["message"] == "Forbidden"
+    with connect(ws_url(portico, api_id), additional_headers={"x-api-key": key["value"]}, open_timeout=30) as ws:
+        assert answer(ws, "keyed") == {"route": "keyed"}
+
+
+def test_api_key_required_on_connect_with_quota(portico):
+    portico.reset()
+    api_id = make_ws_api(portico, {
+        "$connect": ("mock", '{"statusCode": 200}', None),
+        "keyed": ("mock", '{"statusCode": 200}', '{"route": "keyed"}', "two-way"),
+    })
+    client = portico.client("apigateway")
+    key = key_in_plan(portico, api_id, quota={"limit": 3, "period": "DAY"})
+    require_key(portico, api_id, "$connect", "keyed")
+    deadline = time.monotonic() + 30
+    while True:  # until the redeployed stage refuses a keyless handshake
+        try:
+            with connect(ws_url(portico, api_id), open_timeout=30):
+                pass
+        except InvalidStatus as refused:
+            assert refused.response.status_code == 403
+            assert json.loads(refused.response.body) == {"message": "Forbidden"}
+            break
+        assert time.monotonic() < deadline, "the apiKeyRequired $connect was not deployed"
+        time.sleep(0.05)
+    status, body, _ = refusal(ws_url(portico, api_id), {"x-api-key": "not-a-key-0123456789"})
+    assert (status, body) == (403, {"message": "Forbidden"})
+    # Quota 3 a day: the handshake and two messages, then "Limit Exceeded".
+    with connect(ws_url(portico, api_id), additional_headers={"x-api-key": key["value"]}, open_timeout=30) as ws:
+        assert answer(ws, "keyed") == {"route": "keyed"}
+        assert answer(ws, "keyed") == {"route": "keyed"}
+        assert answer(ws, "keyed")["message"] == "Limit Exceeded"
+    status, body, _ = refusal(ws_url(portico, api_id), {"x-api-key": key["value"]})
+    assert (status, body) == (429, {"message": "Limit Exceeded"})
+    # A disabled key is refused from the next handshake on.
+    client.update_api_key(apiKey=key["id"], patchOperations=[{"op": "replace", "path": "/enabled", "value": "false"}])
+    deadline = time.monotonic() + 30
+    while refusal(ws_url(portico, api_id), {"x-api-key": key["value"]})[0] != 403:
+        assert time.monotonic() < deadline, "the disabled key was not refused"
+        time.sleep(0.05)
+
+
+def test_usage_plans_take_websocket_stages(portico):
+    portico.reset()
+    api_id = make_ws_api(portico, WHOAMI)
+    client = portico.client("apigateway")
+    with pytest.raises(ClientError) as unknown_stage:
+        client.create_usage_plan(name="p", apiStages=[{"apiId": api_id, "stage": "nope"}])
+    assert unknown_stage.value.response["Error"]["Code"] == "BadRequestException"
+    with pytest.raises(ClientError) as method_throttle:
+        client.create_usage_plan(name="p", apiStages=[{"apiId": api_id, "stage": "prod",
+                                                       "throttle": {"/pets/GET": {"rateLimit": 1, "burstLimit": 1}}}])
+    assert method_throttle.value.response["Error"]["Code"] in ("BadRequestException", "NotFoundException")
+    plan = client.create_usage_plan(name="p", apiStages=[{"apiId": api_id, "stage": "prod"}])
+    assert plan["apiStages"] == [{"apiId": api_id, "stage": "prod"}]

@@ -380,9 +380,9 @@ def test_websocket_flags_are_checked():
         assert "--websocket-max-" in result.stderr + result.stdout
 
 
-def test_access_control_not_enforced_yet_fails_closed(portico):
-    """apiKeyRequired is stored but not enforced yet: it refuses everyone. (AWS_IAM on $connect is enforced:
-    an unsigned handshake is refused; test_websocket_auth.py has the rest.)"""
+def test_access_control_refuses_the_unauthorized(portico):
+    """A keyless message to an apiKeyRequired route and an unsigned AWS_IAM handshake are refused
+    (test_websocket_auth.py has every path)."""
     client = portico.client()
     api_id = make_ws_api(portico, {"keyed": ("mock", '{"statusCode": 200}', '{"ok": true}', "two-way")})
     keyed = client.get_routes(ApiId=api_id)["Items"][0]

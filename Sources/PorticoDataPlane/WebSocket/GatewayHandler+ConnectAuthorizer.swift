@@ -27,7 +27,8 @@ struct WebSocketAuthorization: Sendable {
 extension GatewayHandler {
     func authorizeConnect(
         _ exchange: Exchange, stage: RuntimeStage, route: WebSocketRuntimeRoute, authorizer: HttpRuntimeAuthorizer,
-        info: WebSocketConnectionInfo, headers: HTTPHeaders, query: String, then: @escaping (WebSocketConnectionInfo) -> Void
+        info: WebSocketConnectionInfo, headers: HTTPHeaders, query: String, apiKeyFromAuthorizer: Bool,
+        then: @escaping (WebSocketConnectionInfo) -> Void
     ) {
         guard let context, let target = authorizer.target else { return }
         var identity: [String] = []
@@ -41,7 +42,8 @@ extension GatewayHandler {
         let arn = "arn:aws:execute-api:\(configuration.region):\(configuration.accountId):\(stage.apiId)/\(stage.name)/$connect"
         let cacheKey = AuthorizerResultCache<HttpAuthorizerResult>.key(identity)
         if let cacheKey, let cached = authorizer.cache.value(for: cacheKey) {
-            decideConnect(cached, latencyMillis: 0, arn: arn, exchange, route: route, info: info, then: then)
+            decideConnect(
+                cached, latencyMillis: 0, arn: arn, exchange, route: route, apiKeyFromAuthorizer: apiKeyFromAuthorizer, info: info, then: then)
             return
         }
         let event = WebSocketEvent(
@@ -85,13 +87,16 @@ extension GatewayHandler {
                     return
                 }
                 if let cacheKey { authorizer.cache.store(answer, for: cacheKey) }
-                self.decideConnect(answer, latencyMillis: latency, arn: arn, exchange, route: route, info: info, then: then)
+                self.decideConnect(
+                    answer, latencyMillis: latency, arn: arn, exchange, route: route, apiKeyFromAuthorizer: apiKeyFromAuthorizer, info: info,
+                    then: then)
             }
         }
     }
 
     private func decideConnect(
         _ answer: HttpAuthorizerResult, latencyMillis: Int64, arn: String, _ exchange: Exchange, route: WebSocketRuntimeRoute,
+        apiKeyFromAuthorizer: Bool,
         info: WebSocketConnectionInfo, then: (WebSocketConnectionInfo) -> Void
     ) {
         guard case .policy(let policy) = answer, policy.decision(methodArn: arn) == .allow else {
@@ -100,6 +105,7 @@ extension GatewayHandler {
         }
         var info = info
         info.authorizer = WebSocketAuthorization(principalId: policy.principalId, context: policy.context, latencyMillis: latencyMillis)
+        if apiKeyFromAuthorizer { info.apiKey = policy.usageIdentifierKey }
         then(info)
     }
 

@@ -80,6 +80,7 @@ extension GatewayHandler {
             respond(.forbidden, exchange)
             return
         }
+        if !webSocket.apiKeyFromAuthorizer { info.apiKey = head.headers.first(name: "x-api-key") }
         if let route = webSocket.connect, route.requiresIam,
             let refusal = authorizeConnectIam(exchange, stage: stage, query: query[...], principal: &info.iam)
         {
@@ -90,7 +91,10 @@ extension GatewayHandler {
             return
         }
         if let route = webSocket.connect, let authorizer = route.authorizer {
-            authorizeConnect(exchange, stage: stage, route: route, authorizer: authorizer, info: info, headers: forwarded, query: query) {
+            authorizeConnect(
+                exchange, stage: stage, route: route, authorizer: authorizer, info: info, headers: forwarded, query: query,
+                apiKeyFromAuthorizer: webSocket.apiKeyFromAuthorizer
+            ) {
                 info in
                 self.runConnect(exchange, info: info, stage: stage, webSocket: webSocket, query: query, key: key, forwarded: forwarded)
             }
@@ -105,6 +109,17 @@ extension GatewayHandler {
         forwarded: HTTPHeaders
     ) {
         guard let context else { return }
+        if let route = webSocket.connect, route.apiKeyRequired,
+            let refusal = WebSocketApiKeyCheck.refusal(info.apiKey, apiId: stage.apiId, stage: stage.name, state: state)
+        {
+            // After authorization, as on AWS; the handshake answers 403 Forbidden or 429.
+            exchange.errorMessage = "API key refused: \(refusal.message)"
+            let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
+            route.metrics.record(status: refusal.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: 0)
+            respond(
+                .json(HTTPResponseStatus(statusCode: refusal.status), body: "{\"message\":\"\(refusal.message)\"}", amznErrorType: nil), exchange)
+            return
+        }
         guard let route = webSocket.connect, let integration = route.integration else {
             // No $connect route: the connection is accepted as it is.
             upgradeToWebSocket(exchange, info: info, stage: stage, webSocket: webSocket, key: key, subprotocol: nil, headers: forwarded)

@@ -164,4 +164,7 @@ struct WebSocketConnectionInfo: Sendable {
     var iam: IamCredentialTable.Principal?
     /// What the `$connect` Lambda authorizer allowed: in every event of the connection.
     var authorizer: WebSocketAuthorization?
+    /// The API key the connection presents (`x-api-key` of its handshake, or its authorizer's
+    /// `usageIdentifierKey`), for routes with `apiKeyRequired`. Never logged.
+    var apiKey: String?
 }

@@ -49,8 +49,6 @@ extension DeploymentCompiler {
             }
             if let type = route.authorizationType, type != "NONE", !iam, authorizer == nil {
                 unenforced = "authorizationType \(type)"
-            } else if route.apiKeyRequired == true {
-                unenforced = "apiKeyRequired"
             }
             if let unenforced {
                 warnings.append("stage \(stage.stageName): route \(route.routeKey) has \(unenforced), which Portico does not enforce on WebSocket APIs yet; it refuses every request")
@@ -58,7 +56,7 @@ extension DeploymentCompiler {
             routes[route.routeKey] = WebSocketRuntimeRoute(
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
-                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer)
+                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true)
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(
@@ -66,7 +64,9 @@ extension DeploymentCompiler {
         return RuntimeStage(
             name: stage.stageName, apiId: snapshot.apiId, deploymentId: snapshot.deploymentId, stageVariables: variables,
             router: Router(routes: []), cors: nil, accessLog: accessLog,
-            webSocket: WebSocketRuntimeStage(routeSelection: selection, routes: routes))
+            webSocket: WebSocketRuntimeStage(
+                routeSelection: selection, routes: routes,
+                apiKeyFromAuthorizer: snapshot.apiKeySelectionExpression == "$context.authorizer.usageIdentifierKey"))
     }
 
     func compileWebSocketIntegration(

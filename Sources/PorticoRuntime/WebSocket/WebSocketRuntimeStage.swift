@@ -11,8 +11,12 @@ public final class WebSocketRuntimeStage: Sendable {
     public let connect: WebSocketRuntimeRoute?
     public let disconnect: WebSocketRuntimeRoute?
     public let defaultRoute: WebSocketRuntimeRoute?
+    /// The API key selection expression is `$context.authorizer.usageIdentifierKey` (the `$connect`
+    /// authorizer's answer names the key), not `$request.header.x-api-key` (the handshake's header).
+    public let apiKeyFromAuthorizer: Bool
 
-    public init(routeSelection: CompiledSelectionExpression, routes: [String: WebSocketRuntimeRoute]) {
+    public init(routeSelection: CompiledSelectionExpression, routes: [String: WebSocketRuntimeRoute], apiKeyFromAuthorizer: Bool = false) {
+        self.apiKeyFromAuthorizer = apiKeyFromAuthorizer
         self.routeSelection = routeSelection
         self.routes = routes
         connect = routes["$connect"]
@@ -98,11 +102,16 @@ public final class WebSocketRuntimeRoute: Sendable {
     /// `$connect` with a Lambda `REQUEST` authorizer (`CUSTOM`) that can run: its function decides
     /// the handshake, and its `principalId` and `context` reach every event of the connection.
     public let authorizer: HttpRuntimeAuthorizer?
+    /// `apiKeyRequired`: the connection's API key (from its handshake, or its authorizer) must be
+    /// enabled and in a usage plan of this stage, within the plan's throttle and quota.
+    public let apiKeyRequired: Bool
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
-        unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil
+        unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil,
+        apiKeyRequired: Bool = false
     ) {
+        self.apiKeyRequired = apiKeyRequired
         self.authorizer = authorizer
         self.unenforcedAccessControl = unenforcedAccessControl
         self.requiresIam = requiresIam
