@@ -311,10 +311,13 @@ def handler(event, context):
     effect = "Allow" if token == "good" else "Deny"
     if token == "elsewhere":
         effect, arn = "Allow", arn.rsplit("/", 1)[0] + "/sendmessage"
-    return {"principalId": "alice" if token == "good" else "nobody",
-            "policyDocument": {"Version": "2012-10-17",
-                               "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": arn}]},
-            "context": {"tier": "gold", "n": 7, "vip": True}}
+    answer = {"principalId": "alice" if token == "good" else "nobody",
+              "policyDocument": {"Version": "2012-10-17",
+                                 "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": arn}]},
+              "context": {"tier": "gold", "n": 7, "vip": True}}
+    if (event.get("queryStringParameters") or {}).get("apikey"):
+        answer["usageIdentifierKey"] = event["queryStringParameters"]["apikey"]
+    return answer
 '''
 
 
@@ -443,7 +446,6 @@ def answer(ws, action):
 
 
 def test_api_key_required_on_a_message_route(portico):
-    portico.reset()
     api_id = make_ws_api(portico, {
         "keyed": ("mock", '{"statusCode": 200}', '{"route": "keyed"}', "two-way"),
         "$default": ("mock", '{"statusCode": 200}', '{"route": "open"}', "two-way"),
@@ -471,7 +473,6 @@ def test_api_key_required_on_a_message_route(portico):
 
 
 def test_api_key_required_on_connect_with_quota(portico):
-    portico.reset()
     api_id = make_ws_api(portico, {
         "$connect": ("mock", '{"statusCode": 200}', None),
         "keyed": ("mock", '{"statusCode": 200}', '{"route": "keyed"}', "two-way"),
@@ -508,7 +509,6 @@ def test_api_key_required_on_connect_with_quota(portico):
 
 
 def test_usage_plans_take_websocket_stages(portico):
-    portico.reset()
     api_id = make_ws_api(portico, WHOAMI)
     client = portico.client("apigateway")
     with pytest.raises(ClientError) as unknown_stage:
@@ -520,3 +520,29 @@ def test_usage_plans_take_websocket_stages(portico):
     assert method_throttle.value.response["Error"]["Code"] in ("BadRequestException", "NotFoundException")
     plan = client.create_usage_plan(name="p", apiStages=[{"apiId": api_id, "stage": "prod"}])
     assert plan["apiStages"] == [{"apiId": api_id, "stage": "prod"}]
+
+
+def test_api_key_from_the_authorizer(portico, function, authorizer_function):
+    """apiKeySelectionExpression $context.authorizer.usageIdentifierKey: the key is the authorizer's answer,
+    and an x-api-key header does not count."""
+    arn, _ = function
+    api_id = custom_connect_api(portico, arn, authorizer_function, ["route.request.querystring.token"])
+    client = portico.client()
+    client.update_api(ApiId=api_id, ApiKeySelectionExpression="$context.authorizer.usageIdentifierKey")
+    key = key_in_plan(portico, api_id)
+    require_key(portico, api_id, "$connect")
+    deadline = time.monotonic() + 30
+    while True:  # until the redeployed stage asks for a key
+        try:
+            with connect(ws_url(portico, api_id, query="?token=good"), open_timeout=30):
+                pass
+        except InvalidStatus as refused:
+            assert refused.response.status_code == 403
+            break
+        assert time.monotonic() < deadline, "the apiKeyRequired $connect was not deployed"
+        time.sleep(0.05)
+    status, _, _ = refusal(ws_url(portico, api_id, query="?token=good"), {"x-api-key": key["value"]})
+    assert status == 403
+    with connect(ws_url(portico, api_id, query=f"?token=good&apikey={key['value']}"), open_timeout=30) as ws:
+        ws.send("hello")
+        assert json.loads(ws.recv(timeout=30))["route"] == "$default"
