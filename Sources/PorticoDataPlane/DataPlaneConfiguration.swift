@@ -46,6 +46,9 @@ public struct DataPlaneConfiguration: Sendable {
     public var accountThrottle: ThrottleLimit? = .awsAccountDefault
     /// WebSocket APIs' frame, message, idle, lifetime and buffer limits (`--websocket-*`).
     public var webSocket = WebSocketLimits()
+    /// The management API's credentials (access key id → secret): they sign `@connections` calls
+    /// with full access. Empty is development mode (see ``ConnectionsAuthorization``).
+    public var managementCredentials: [String: String] = [:]
 
     public init() {}
 }

@@ -59,8 +59,8 @@ enum IamSignatureCheck {
     /// resource: {arn}` (`anonymous` when unsigned; the account id masked but for its last four
     /// digits, as AWS shows it: `arn:aws:execute-api:us-west-2:********2543:...`), with
     /// " with an explicit deny" when a Deny statement decided.
-    static func notAuthorizedMessage(userArn: String?, arn: String, explicit: Bool) -> String {
-        "User: \(userArn ?? "anonymous") is not authorized to perform: execute-api:Invoke on resource: \(maskingAccount(arn))"
+    static func notAuthorizedMessage(userArn: String?, arn: String, explicit: Bool, action: String = "execute-api:Invoke") -> String {
+        "User: \(userArn ?? "anonymous") is not authorized to perform: \(action) on resource: \(maskingAccount(arn))"
             + (explicit ? " with an explicit deny" : "")
     }
 

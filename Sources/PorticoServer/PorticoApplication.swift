@@ -62,7 +62,10 @@ public struct PorticoApplication: Sendable {
 
         let managementGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let lambda = try lambdaInvoker()
-        let dataPlane = DataPlaneServer(configuration: configuration.dataPlane, group: dataGroup, logger: logger, lambda: lambda)
+        var dataPlaneConfiguration = configuration.dataPlane
+        // `@connections` accepts the management API's credentials (and, with none, development mode).
+        dataPlaneConfiguration.managementCredentials = configuration.credentials
+        let dataPlane = DataPlaneServer(configuration: dataPlaneConfiguration, group: dataGroup, logger: logger, lambda: lambda)
         let dataAddress: SocketAddress
         do {
             dataAddress = try await dataPlane.start()

@@ -204,4 +204,28 @@ struct HttpAuthorizerResultTests {
         #expect(HttpIdentitySource(expression: "method.request.header.Authorization") == nil)
         #expect(HttpIdentitySource(expression: "$request.header.") == nil)
     }
+
+    /// WebSocket authorizers name their sources as `route.request.header.X` (AWS CLI reference).
+    @Test func webSocketIdentitySourcesParse() {
+        #expect(HttpIdentitySource(webSocketExpression: "route.request.header.Auth") == .header("Auth"))
+        #expect(HttpIdentitySource(webSocketExpression: "route.request.querystring.token") == .queryString("token"))
+        #expect(HttpIdentitySource(webSocketExpression: "context.connectionId") == .context("connectionId"))
+        #expect(HttpIdentitySource(webSocketExpression: "stageVariables.v") == .stageVariable("v"))
+        #expect(HttpIdentitySource(webSocketExpression: "$request.header.Auth") == nil)
+        #expect(HttpIdentitySource(webSocketExpression: "route.request.header.") == nil)
+    }
+
+    /// A WebSocket authorizer reads only WebSocket-syntax sources and never simple responses.
+    @Test func webSocketAuthorizerCompiles() {
+        var warnings: [String] = []
+        var definition = Authorizer(authorizerId: "a1", authorizerType: "REQUEST", name: "ws")
+        definition.authorizerUri = "arn:aws:lambda:us-east-1:000000000000:function:auth"
+        definition.enableSimpleResponses = true
+        definition.authorizerPayloadFormatVersion = "2.0"
+        definition.identitySource = ["route.request.header.Auth", "route.request.querystring.t"]
+        let compiled = HttpRuntimeAuthorizer(definition, variables: [:], warnings: &warnings, webSocket: true)
+        #expect(compiled.sources == [.header("Auth"), .queryString("t")])
+        #expect(!compiled.simpleResponses)
+        #expect(compiled.target?.functionName == "arn:aws:lambda:us-east-1:000000000000:function:auth")
+    }
 }

@@ -13,7 +13,10 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
@@ -317,6 +320,13 @@ def test_fragmented_message_and_ping(portico):
         assert ws.ping().wait(timeout=30)
 
 
+def signed_post(url, body):
+    """A POST signed as an AWS client signs it (development mode accepts any well-formed signature)."""
+    request = AWSRequest(method="POST", url=url, data=body)
+    SigV4Auth(Credentials("test", "test"), "execute-api", "us-east-1").add_auth(request)
+    return requests.post(url, data=body, headers=dict(request.prepare().headers.items()), timeout=30)
+
+
 def test_connections_of_another_api_or_stage_are_gone(portico):
     routes = {"whoami": ("mock", '{"statusCode": 200}', '{"id": "$context.connectionId"}', "two-way")}
     api_id = make_ws_api(portico, routes)
@@ -325,13 +335,12 @@ def test_connections_of_another_api_or_stage_are_gone(portico):
         ws.send(json.dumps({"action": "whoami"}))
         connection_id = json.loads(ws.recv(timeout=30))["id"]
         for path in (f"/_aws/execute-api/{other}/prod", f"/_aws/execute-api/{api_id}/dev"):
-            response = requests.post(f"{portico.data_url}{path}/@connections/{connection_id}", data=b"x", timeout=30)
+            response = signed_post(f"{portico.data_url}{path}/@connections/{connection_id}", b"x")
             assert response.status_code in (404, 410)
-        response = requests.post(f"{portico.data_url}/_aws/execute-api/{other}/prod/@connections/{connection_id}",
-                                 data=b"x", timeout=30)
+        response = signed_post(f"{portico.data_url}/_aws/execute-api/{other}/prod/@connections/{connection_id}", b"x")
         assert response.status_code == 410 and response.headers["x-amzn-ErrorType"] == "GoneException"
-        too_big = requests.post(f"{portico.data_url}/_aws/execute-api/{api_id}/prod/@connections/{connection_id}",
-                                data=b"z" * (128 * 1024 + 1), timeout=30)
+        too_big = signed_post(f"{portico.data_url}/_aws/execute-api/{api_id}/prod/@connections/{connection_id}",
+                              b"z" * (128 * 1024 + 1))
         assert too_big.status_code == 413
 
 
@@ -371,8 +380,9 @@ def test_websocket_flags_are_checked():
         assert "--websocket-max-" in result.stderr + result.stdout
 
 
-def test_access_control_not_enforced_yet_fails_closed(portico):
-    """apiKeyRequired and AWS_IAM on $connect are stored but not enforced yet: they refuse everyone."""
+def test_access_control_refuses_the_unauthorized(portico):
+    """A keyless message to an apiKeyRequired route and an unsigned AWS_IAM handshake are refused
+    (test_websocket_auth.py has every path)."""
     client = portico.client()
     api_id = make_ws_api(portico, {"keyed": ("mock", '{"statusCode": 200}', '{"ok": true}', "two-way")})
     keyed = client.get_routes(ApiId=api_id)["Items"][0]

@@ -66,11 +66,11 @@ extension GatewayHandler {
     // MARK: handshake and $connect
 
     private func connectWebSocket(_ exchange: Exchange, stage: RuntimeStage, webSocket: WebSocketRuntimeStage, query: String, key: String) {
-        guard let context else { return }
+        guard context != nil else { return }
         let head = exchange.head
         let traceId = head.headers.first(name: "x-amzn-trace-id") ?? state.requestIds.makeTraceId(epochSeconds: exchange.startWallMillis / 1000)
         let forwarded = LambdaProxyRequest.forwardedHeaders(head.headers, clientAddress: clientAddress, port: listenerPort, traceId: traceId)
-        let info = WebSocketConnectionInfo(
+        var info = WebSocketConnectionInfo(
             connectionId: WebSocketConnectionId.make(), apiId: stage.apiId, stage: stage.name, domainName: String(exchange.domainName),
             sourceIp: clientAddress, userAgent: head.headers.first(name: "user-agent"), connectedAtMillis: exchange.startWallMillis)
         if let unenforced = webSocket.connect?.unenforcedAccessControl {
@@ -78,6 +78,46 @@ extension GatewayHandler {
             exchange.errorMessage = "$connect has \(unenforced), not enforced on WebSocket APIs yet"
             logger.warning("WebSocket connection refused", metadata: ["gw.request.id": "\(exchange.requestId)", "reason": "\(exchange.errorMessage ?? "")"])
             respond(.forbidden, exchange)
+            return
+        }
+        if !webSocket.apiKeyFromAuthorizer { info.apiKey = head.headers.first(name: "x-api-key") }
+        if let route = webSocket.connect, route.requiresIam,
+            let refusal = authorizeConnectIam(exchange, stage: stage, query: query[...], principal: &info.iam)
+        {
+            exchange.errorMessage = refusal.message
+            let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
+            route.metrics.record(status: 403, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: 0)
+            respond(refusal, exchange)
+            return
+        }
+        if let route = webSocket.connect, let authorizer = route.authorizer {
+            authorizeConnect(
+                exchange, stage: stage, route: route, authorizer: authorizer, info: info, headers: forwarded, query: query,
+                apiKeyFromAuthorizer: webSocket.apiKeyFromAuthorizer
+            ) {
+                info in
+                self.runConnect(exchange, info: info, stage: stage, webSocket: webSocket, query: query, key: key, forwarded: forwarded)
+            }
+            return
+        }
+        runConnect(exchange, info: info, stage: stage, webSocket: webSocket, query: query, key: key, forwarded: forwarded)
+    }
+
+    /// `$connect`'s integration (the caller is authorized by now), then the upgrade or a refusal.
+    private func runConnect(
+        _ exchange: Exchange, info: WebSocketConnectionInfo, stage: RuntimeStage, webSocket: WebSocketRuntimeStage, query: String, key: String,
+        forwarded: HTTPHeaders
+    ) {
+        guard let context else { return }
+        if let route = webSocket.connect, route.apiKeyRequired,
+            let refusal = WebSocketApiKeyCheck.refusal(info.apiKey, apiId: stage.apiId, stage: stage.name, state: state)
+        {
+            // After authorization, as on AWS; the handshake answers 403 Forbidden or 429.
+            exchange.errorMessage = "API key refused: \(refusal.message)"
+            let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
+            route.metrics.record(status: refusal.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: 0)
+            respond(
+                .json(HTTPResponseStatus(statusCode: refusal.status), body: "{\"message\":\"\(refusal.message)\"}", amznErrorType: nil), exchange)
             return
         }
         guard let route = webSocket.connect, let integration = route.integration else {
@@ -169,6 +209,12 @@ extension GatewayHandler {
         exchange.bufferedRequestBody = nil
         guard method == .POST || method == .GET || method == .DELETE else {
             respond(.notFound, exchange)
+            return
+        }
+        // IAM first, as on AWS: an unsigned caller learns nothing about the connection.
+        if let refusal = authorizeConnections(exchange, stage: stage, body: body) {
+            exchange.errorMessage = refusal.message
+            respond(refusal, exchange)
             return
         }
         if method == .POST, body.count > configuration.webSocket.maxMessageBytes {

@@ -238,9 +238,16 @@ final class WebSocketConnection: ChannelDuplexHandler {
             return
         }
         if route.unenforcedAccessControl != nil {
-            // An API key Portico cannot check yet: refused, as a missing key is on AWS.
+            // Access control Portico cannot check: refused (fails closed).
             sendError("Forbidden", requestId: requestId)
             route.metrics.record(status: 403, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
+            return
+        }
+        if route.apiKeyRequired, let refusal = WebSocketApiKeyCheck.refusal(info.apiKey, apiId: info.apiId, stage: info.stage, state: state) {
+            // AWS answers a missing or invalid key with the same "Forbidden" as a message with no route.
+            sendError(refusal.message, requestId: requestId)
+            route.metrics.record(
+                status: refusal.status, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
             return
         }
         guard let integration = route.integration else {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import PorticoModel
 import PorticoObservability
+import PorticoRuntime
 
 /// The Lambda proxy events of WebSocket APIs, in the shape AWS sends (Powertools' recorded
 /// events, /work/shared/aws-events/powertools-apiGatewayWebSocketApi*.json): `$connect` carries
@@ -84,9 +85,32 @@ struct WebSocketEvent {
         json.integer(requestTimeEpochMillis)
         json.key("identity")
         json.beginObject()
+        if let iam = connection.iam {
+            // The IAM members of REST's payload 1.0 identity, for a connection whose `$connect`
+            // was signed (`AWS_IAM`); AWS's exact WebSocket members for it are not recorded (a guess).
+            json.member("accessKey", iam.accessKeyId)
+            json.member("accountId", iam.accountId)
+            json.member("caller", iam.userId)
+            json.member("user", iam.userId)
+            json.member("userArn", iam.userArn)
+        }
         if let userAgent = connection.userAgent { json.member("userAgent", userAgent) }
         json.member("sourceIp", connection.sourceIp)
         json.endObject()
+        if let authorizer = connection.authorizer {
+            // As REST's payload 1.0 passes it on: `principalId`, the context's values and
+            // `integrationLatency` (AWS's WebSocket events with an authorizer are not recorded; a guess).
+            json.key("authorizer")
+            json.beginObject()
+            if let principalId = authorizer.principalId { json.member("principalId", principalId) }
+            for (name, value) in authorizer.context.sorted(by: { $0.key < $1.key }) {
+                json.key(name)
+                json.value(value)
+            }
+            json.key("integrationLatency")
+            json.integer(authorizer.latencyMillis)
+            json.endObject()
+        }
         json.member("requestId", requestId)
         json.member("domainName", connection.domainName)
         json.member("connectionId", connection.connectionId)
@@ -136,4 +160,11 @@ struct WebSocketConnectionInfo: Sendable {
     var sourceIp: String
     var userAgent: String?
     var connectedAtMillis: Int64
+    /// The IAM user who signed the handshake of an `AWS_IAM` `$connect`: in every event of the connection.
+    var iam: IamCredentialTable.Principal?
+    /// What the `$connect` Lambda authorizer allowed: in every event of the connection.
+    var authorizer: WebSocketAuthorization?
+    /// The API key the connection presents (`x-api-key` of its handshake, or its authorizer's
+    /// `usageIdentifierKey`), for routes with `apiKeyRequired`. Never logged.
+    var apiKey: String?
 }

@@ -22,10 +22,10 @@ enum AuthorizerOperations {
             name: try body.required("name", body.string("name")))
         try applyMembers(body, to: &template)
         applyDefaults(to: &template)
-        try validate(template)
         let checked = template
         let created = try await context.transaction { transaction in
             let old = try context.document(transaction, apiId)
+            try validate(checked, webSocket: old.api.protocolType == .websocket)
             var document = old
             var authorizer = checked
             authorizer.authorizerId = Identifier.random(length: Identifier.authorizerLength)
@@ -75,7 +75,7 @@ enum AuthorizerOperations {
             if let name = try body.string("name") { authorizer.name = name }
             try applyMembers(body, to: &authorizer)
             applyDefaults(to: &authorizer)
-            try validate(authorizer)
+            try validate(authorizer, webSocket: document.api.protocolType == .websocket)
             document.authorizers[index] = authorizer
             try Deployer.save(document, replacing: old, now: context.now, transaction: transaction)
             return authorizer
@@ -129,7 +129,11 @@ enum AuthorizerOperations {
 
     /// AWS's rules for Lambda authorizers of HTTP APIs (developer guide, "Working with AWS Lambda
     /// authorizers for HTTP APIs"); the wording is Portico's, the type and status AWS's.
-    static func validate(_ authorizer: Authorizer) throws(APIError) {
+    static func validate(_ authorizer: Authorizer, webSocket: Bool = false) throws(APIError) {
+        if webSocket {
+            try validateWebSocket(authorizer)
+            return
+        }
         switch authorizer.authorizerType {
         case "REQUEST": break
         case "JWT":
@@ -153,6 +157,30 @@ enum AuthorizerOperations {
         let sources = authorizer.identitySource ?? []
         if ttl > 0, sources.isEmpty { throw .badRequest("IdentitySource is required when authorizer caching is enabled") }
         for source in sources where HttpIdentitySource(expression: source) == nil {
+            throw .badRequest("Invalid identity source expression: \(source)")
+        }
+    }
+
+    /// WebSocket APIs have Lambda `REQUEST` authorizers only, without a payload format version or
+    /// simple responses (they answer an IAM policy), with identity sources in the
+    /// `route.request.header.X` syntax (AWS CLI reference, `create-authorizer`). Wordings are Portico's.
+    static func validateWebSocket(_ authorizer: Authorizer) throws(APIError) {
+        guard authorizer.authorizerType == "REQUEST" else {
+            throw .badRequest("Invalid authorizer type \(authorizer.authorizerType). WebSocket APIs support REQUEST authorizers only")
+        }
+        if authorizer.name.isEmpty { throw .badRequest("Authorizer name must be specified") }
+        guard let uri = authorizer.authorizerUri, uri.contains(":function:") else {
+            throw .badRequest("AuthorizerUri must be a Lambda function invocation URI for REQUEST authorizers")
+        }
+        if authorizer.enableSimpleResponses == true {
+            throw .badRequest("EnableSimpleResponses is only supported for HTTP APIs")
+        }
+        if authorizer.jwtConfiguration != nil { throw .badRequest("JwtConfiguration is only supported for HTTP APIs") }
+        let ttl = authorizer.authorizerResultTtlInSeconds ?? 0
+        guard (0...3600).contains(ttl) else { throw .badRequest("AuthorizerResultTtlInSeconds must be between 0 and 3600") }
+        let sources = authorizer.identitySource ?? []
+        if ttl > 0, sources.isEmpty { throw .badRequest("IdentitySource is required when authorizer caching is enabled") }
+        for source in sources where HttpIdentitySource(webSocketExpression: source) == nil {
             throw .badRequest("Invalid identity source expression: \(source)")
         }
     }

@@ -71,6 +71,18 @@ enum UsagePlanOperations {
     static func checkApiStages(_ stages: [UsagePlanApiStage], _ transaction: any StoreTransaction, accountId: String) throws {
         var seen = Set<String>()
         for stage in stages {
+            if try transaction.restApiDocument(id: stage.apiId) == nil, let webSocket = try transaction.apiDocument(id: stage.apiId),
+                webSocket.api.protocolType == .websocket
+            {
+                // WebSocket APIs take usage plans too (their routes' `apiKeyRequired`); per-method
+                // throttles name REST resources and methods, so they are refused here (Portico's guess).
+                guard webSocket.stage(stage.stage) != nil else { throw UsagePlanMessages.invalidStage(stage.apiId, stage.stage) }
+                guard seen.insert(stage.reference).inserted else {
+                    throw APIError.conflict("API stage \(stage.reference) is already in the usage plan")  // guess
+                }
+                if let methodPath = stage.throttle?.keys.first { throw UsagePlanMessages.invalidMethod(methodPath) }
+                continue
+            }
             guard let document = try transaction.restApiDocument(id: stage.apiId) else {
                 throw UsagePlanMessages.invalidApiStage(stage.apiId, accountId: accountId)
             }

@@ -15,7 +15,9 @@ public final class HttpRuntimeAuthorizer: Sendable {
     /// How long the gateway waits for the function (AWS quota: 10 s for HTTP API authorizers).
     public let timeoutMillis = 10_000
 
-    public init(_ authorizer: Authorizer, variables: [String: String], warnings: inout [String]) {
+    /// - Parameter webSocket: a WebSocket API's authorizer: identity sources in the
+    ///   `route.request.header.X` syntax, answers as IAM policies (no simple responses).
+    public init(_ authorizer: Authorizer, variables: [String: String], warnings: inout [String], webSocket: Bool = false) {
         id = authorizer.authorizerId
         do {
             target = try LambdaTarget(uri: DeploymentCompiler.substituteStageVariables(authorizer.authorizerUri ?? "", variables))
@@ -24,8 +26,10 @@ public final class HttpRuntimeAuthorizer: Sendable {
             target = nil
         }
         version = authorizer.authorizerPayloadFormatVersion == "1.0" ? .v1 : .v2
-        simpleResponses = authorizer.enableSimpleResponses == true && version == .v2
-        sources = (authorizer.identitySource ?? []).compactMap(HttpIdentitySource.init(expression:))
+        simpleResponses = authorizer.enableSimpleResponses == true && version == .v2 && !webSocket
+        sources = (authorizer.identitySource ?? []).compactMap {
+            webSocket ? HttpIdentitySource(webSocketExpression: $0) : HttpIdentitySource(expression: $0)
+        }
         cache = AuthorizerResultCache(ttlSeconds: authorizer.authorizerResultTtlInSeconds ?? 0)
     }
 }

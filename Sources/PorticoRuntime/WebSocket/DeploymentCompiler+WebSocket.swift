@@ -15,6 +15,7 @@ extension DeploymentCompiler {
         }
         var integrations: [String: WebSocketRuntimeIntegration] = [:]
         var routes: [String: WebSocketRuntimeRoute] = [:]
+        var authorizers: [String: HttpRuntimeAuthorizer] = [:]
         for route in snapshot.routes {
             var integration: WebSocketRuntimeIntegration?
             if let id = route.targetIntegrationId {
@@ -29,10 +30,25 @@ extension DeploymentCompiler {
             }
             let twoWay = !(snapshot.routeResponses?[route.routeId] ?? []).isEmpty
             var unenforced: String?
-            if let type = route.authorizationType, type != "NONE" {
+            // `AWS_IAM` and Lambda (`CUSTOM`) authorizers are enforced on `$connect`, the one route AWS
+            // authorizes; anything else (an authorizer that is missing or cannot run) fails closed.
+            let isConnect = route.routeKey == "$connect"
+            let iam = route.authorizationType == "AWS_IAM" && isConnect
+            var authorizer: HttpRuntimeAuthorizer?
+            if route.authorizationType == "CUSTOM", isConnect, let id = route.authorizerId,
+                let definition = snapshot.authorizers?.first(where: { $0.authorizerId == id && $0.authorizerType == "REQUEST" })
+            {
+                if let compiled = authorizers[id] {
+                    authorizer = compiled
+                } else {
+                    let compiled = HttpRuntimeAuthorizer(definition, variables: variables, warnings: &warnings, webSocket: true)
+                    authorizers[id] = compiled
+                    authorizer = compiled
+                }
+                if authorizer?.target == nil { authorizer = nil }
+            }
+            if let type = route.authorizationType, type != "NONE", !iam, authorizer == nil {
                 unenforced = "authorizationType \(type)"
-            } else if route.apiKeyRequired == true {
-                unenforced = "apiKeyRequired"
             }
             if let unenforced {
                 warnings.append("stage \(stage.stageName): route \(route.routeKey) has \(unenforced), which Portico does not enforce on WebSocket APIs yet; it refuses every request")
@@ -40,7 +56,7 @@ extension DeploymentCompiler {
             routes[route.routeKey] = WebSocketRuntimeRoute(
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
-                unenforcedAccessControl: unenforced)
+                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true)
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(
@@ -48,7 +64,9 @@ extension DeploymentCompiler {
         return RuntimeStage(
             name: stage.stageName, apiId: snapshot.apiId, deploymentId: snapshot.deploymentId, stageVariables: variables,
             router: Router(routes: []), cors: nil, accessLog: accessLog,
-            webSocket: WebSocketRuntimeStage(routeSelection: selection, routes: routes))
+            webSocket: WebSocketRuntimeStage(
+                routeSelection: selection, routes: routes,
+                apiKeyFromAuthorizer: snapshot.apiKeySelectionExpression == "$context.authorizer.usageIdentifierKey"))
     }
 
     func compileWebSocketIntegration(

@@ -11,8 +11,12 @@ public final class WebSocketRuntimeStage: Sendable {
     public let connect: WebSocketRuntimeRoute?
     public let disconnect: WebSocketRuntimeRoute?
     public let defaultRoute: WebSocketRuntimeRoute?
+    /// The API key selection expression is `$context.authorizer.usageIdentifierKey` (the `$connect`
+    /// authorizer's answer names the key), not `$request.header.x-api-key` (the handshake's header).
+    public let apiKeyFromAuthorizer: Bool
 
-    public init(routeSelection: CompiledSelectionExpression, routes: [String: WebSocketRuntimeRoute]) {
+    public init(routeSelection: CompiledSelectionExpression, routes: [String: WebSocketRuntimeRoute], apiKeyFromAuthorizer: Bool = false) {
+        self.apiKeyFromAuthorizer = apiKeyFromAuthorizer
         self.routeSelection = routeSelection
         self.routes = routes
         connect = routes["$connect"]
@@ -92,12 +96,25 @@ public final class WebSocketRuntimeRoute: Sendable {
     /// (`AWS_IAM` or `CUSTOM` on `$connect`, `apiKeyRequired`): such a route refuses everyone
     /// rather than letting everyone in.
     public let unenforcedAccessControl: String?
+    /// `$connect` with `authorizationType: AWS_IAM`: the handshake must be signed by a managed IAM
+    /// user allowed `execute-api:Invoke` on `{apiId}/{stage}/$connect`.
+    public let requiresIam: Bool
+    /// `$connect` with a Lambda `REQUEST` authorizer (`CUSTOM`) that can run: its function decides
+    /// the handshake, and its `principalId` and `context` reach every event of the connection.
+    public let authorizer: HttpRuntimeAuthorizer?
+    /// `apiKeyRequired`: the connection's API key (from its handshake, or its authorizer) must be
+    /// enabled and in a usage plan of this stage, within the plan's throttle and quota.
+    public let apiKeyRequired: Bool
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
-        unenforcedAccessControl: String? = nil
+        unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil,
+        apiKeyRequired: Bool = false
     ) {
+        self.apiKeyRequired = apiKeyRequired
+        self.authorizer = authorizer
         self.unenforcedAccessControl = unenforcedAccessControl
+        self.requiresIam = requiresIam
         self.routeKey = routeKey
         self.routeId = routeId
         self.integration = integration
