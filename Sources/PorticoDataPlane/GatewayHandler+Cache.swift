@@ -120,24 +120,7 @@ extension GatewayHandler {
         }
         headers.add(name: "apigw-requestid", value: exchange.requestId)
         if warn { headers.add(name: "Warning", value: Self.ignoredCacheControlWarning) }
-        let status = HTTPResponseStatus(statusCode: hit.status)
-        let sendsBody = exchange.head.method != .HEAD && status.mayHaveResponseBody
-        if status.mayHaveResponseBody { headers.add(name: "content-length", value: String(hit.body.count)) }
-        if !keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if exchange.head.version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
-        }
-        let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
-        exchange.responseHeadSent = true
-        exchange.responseStatus = hit.status
-        exchange.responseFraming = .raw
-        outbound.append { buffer in
-            ResponseHeaders.write(head, chunked: false, into: &buffer)
-            if sendsBody { buffer.writeBytes(hit.body) }
-        }
-        exchange.responseBytes = sendsBody ? hit.body.count : 0
-        finish(exchange)
+        sendComplete(status: hit.status, headers: &headers, body: hit.body, keepAlive: keepAlive, exchange)
     }
 
     /// A held backend answer of a cached route without a response mapping for its status: sent with a length,

@@ -142,23 +142,6 @@ extension GatewayHandler {
             for (name, value) in cors.responseHeaders(allowOrigin: origin) { headers.add(name: name, value: value) }
         }
         headers.add(name: "apigw-requestid", value: exchange.requestId)
-        let status = HTTPResponseStatus(statusCode: proxy.status)
-        let sendsBody = exchange.head.method != .HEAD && status.mayHaveResponseBody
-        if status.mayHaveResponseBody { headers.add(name: "content-length", value: String(body.count)) }
-        if !keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if exchange.head.version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
-        }
-        let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
-        exchange.responseHeadSent = true
-        exchange.responseStatus = proxy.status
-        exchange.responseFraming = .raw
-        outbound.append { buffer in
-            ResponseHeaders.write(head, chunked: false, into: &buffer)
-            if sendsBody { buffer.writeBytes(body) }
-        }
-        exchange.responseBytes = sendsBody ? body.count : 0
-        finish(exchange)
+        sendComplete(status: proxy.status, headers: &headers, body: body, keepAlive: keepAlive, exchange)
     }
 }

@@ -36,6 +36,29 @@ extension GatewayHandler {
         }
     }
 
+    /// Sends a whole response whose body is in hand (a Lambda proxy answer, a cache hit): the length
+    /// and connection headers are added to `headers`, then head and body go out and the exchange ends.
+    func sendComplete(status code: Int, headers: inout HTTPHeaders, body: [UInt8], keepAlive: Bool, _ exchange: Exchange) {
+        let status = HTTPResponseStatus(statusCode: code)
+        let sendsBody = exchange.head.method != .HEAD && status.mayHaveResponseBody
+        if status.mayHaveResponseBody { headers.add(name: "content-length", value: String(body.count)) }
+        if !keepAlive {
+            headers.add(name: "connection", value: "close")
+        } else if exchange.head.version.minor == 0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(version: exchange.head.version, status: status, headers: headers)
+        exchange.responseHeadSent = true
+        exchange.responseStatus = code
+        exchange.responseFraming = .raw
+        outbound.append { buffer in
+            ResponseHeaders.write(head, chunked: false, into: &buffer)
+            if sendsBody { buffer.writeBytes(body) }
+        }
+        exchange.responseBytes = sendsBody ? body.count : 0
+        finish(exchange)
+    }
+
     // MARK: response
 
     func respond(_ response: GatewayResponse, _ exchange: Exchange) {
