@@ -139,12 +139,27 @@ extension GatewayHandler {
     private func identityValue(
         _ source: HttpIdentitySource, _ exchange: Exchange, _ pending: DeferredAuthorization, _ stage: RuntimeStage
     ) -> String? {
+        identityValue(source, exchange, query: pending.query, stage: stage) { name in
+            switch name {
+            case "routeKey": exchange.route?.routeKey
+            case "httpMethod": exchange.head.method.rawValue
+            default: nil
+            }
+        }
+    }
+
+    /// An identity source's value, as HTTP API and WebSocket `$connect` authorizers read them: repeated
+    /// headers and query strings joined with commas, stage variables, and the `context.*` variables
+    /// every request has; `context` answers the ones particular to the caller (route key, method...).
+    func identityValue(
+        _ source: HttpIdentitySource, _ exchange: Exchange, query: Substring, stage: RuntimeStage, context: (String) -> String?
+    ) -> String? {
         switch source {
         case .header(let name):
             let values = exchange.head.headers[name]
             return values.isEmpty ? nil : values.joined(separator: ",")
         case .queryString(let name):
-            let values = ProxyRequest.parseQuery(pending.query).filter { $0.0 == name }.map(\.1)
+            let values = ProxyRequest.parseQuery(query).filter { $0.0 == name }.map(\.1)
             return values.isEmpty ? nil : values.joined(separator: ",")
         case .stageVariable(let name):
             return stage.stageVariables[name]
@@ -153,11 +168,9 @@ extension GatewayHandler {
             case "requestId": return exchange.requestId
             case "stage": return stage.name
             case "apiId": return stage.apiId
-            case "routeKey": return exchange.route?.routeKey
-            case "httpMethod": return exchange.head.method.rawValue
             case "identity.sourceIp": return clientAddress
             case "domainName": return String(exchange.domainName)
-            default: return nil
+            default: return context(name)
             }
         }
     }

@@ -129,26 +129,12 @@ extension GatewayHandler {
     private func connectIdentityValue(
         _ source: HttpIdentitySource, _ exchange: Exchange, stage: RuntimeStage, query: Substring, info: WebSocketConnectionInfo
     ) -> String? {
-        switch source {
-        case .header(let name):
-            let values = exchange.head.headers[name]
-            return values.isEmpty ? nil : values.joined(separator: ",")
-        case .queryString(let name):
-            let values = ProxyRequest.parseQuery(query).filter { $0.0 == name }.map(\.1)
-            return values.isEmpty ? nil : values.joined(separator: ",")
-        case .stageVariable(let name):
-            return stage.stageVariables[name]
-        case .context(let name):
+        identityValue(source, exchange, query: query, stage: stage) { name in
             switch name {
-            case "requestId": return exchange.requestId
-            case "stage": return stage.name
-            case "apiId": return stage.apiId
-            case "routeKey": return "$connect"
-            case "eventType": return "CONNECT"
-            case "connectionId": return info.connectionId
-            case "identity.sourceIp": return clientAddress
-            case "domainName": return String(exchange.domainName)
-            default: return nil
+            case "routeKey": "$connect"
+            case "eventType": "CONNECT"
+            case "connectionId": info.connectionId
+            default: nil
             }
         }
     }
