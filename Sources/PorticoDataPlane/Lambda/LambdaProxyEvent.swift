@@ -48,26 +48,8 @@ enum LambdaProxyEvent {
         json.member("resource", request.resource)
         json.member("path", request.path)
         json.member("httpMethod", request.head.method.rawValue)
-        json.key("headers")
-        if headers.isEmpty {
-            json.null()
-        } else {
-            json.beginObject()
-            for (name, values) in headers { json.member(name, values[values.count - 1]) }
-            json.endObject()
-        }
-        json.key("multiValueHeaders")
-        writeMultiValues(headers, into: &json)
-        json.key("queryStringParameters")
-        if query.isEmpty {
-            json.null()
-        } else {
-            json.beginObject()
-            for (name, values) in query { json.member(name, values[values.count - 1]) }
-            json.endObject()
-        }
-        json.key("multiValueQueryStringParameters")
-        writeMultiValues(query, into: &json)
+        writeValueGroups(headers, single: "headers", multi: "multiValueHeaders", nullWhenEmpty: true, into: &json)
+        writeValueGroups(query, single: "queryStringParameters", multi: "multiValueQueryStringParameters", nullWhenEmpty: true, into: &json)
         json.key("pathParameters")
         writePathParameters(request.pathParameters, nullWhenEmpty: true, into: &json)
         json.key("stageVariables")
@@ -317,8 +299,22 @@ enum LambdaProxyEvent {
         return groups
     }
 
-    private static func writeMultiValues(_ groups: [(String, [String])], into json: inout JSONBytes) {
-        guard !groups.isEmpty else {
+    /// Two members from grouped values, as payload 1.0 and WebSocket events write headers and query
+    /// strings: `single` maps each name to its last value, `multi` to all of them. With
+    /// `nullWhenEmpty`, no values write `null` for both (payload 1.0); else empty objects.
+    static func writeValueGroups(
+        _ groups: [(String, [String])], single: String, multi: String, nullWhenEmpty: Bool, into json: inout JSONBytes
+    ) {
+        json.key(single)
+        if groups.isEmpty && nullWhenEmpty {
+            json.null()
+        } else {
+            json.beginObject()
+            for (name, values) in groups { json.member(name, values[values.count - 1]) }
+            json.endObject()
+        }
+        json.key(multi)
+        if groups.isEmpty && nullWhenEmpty {
             json.null()
             return
         }

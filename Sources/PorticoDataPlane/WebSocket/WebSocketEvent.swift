@@ -40,19 +40,8 @@ struct WebSocketEvent {
             Self.writeHeaders(headers, into: &json)
             let query = LambdaProxyEvent.groupedQuery(rawQuery)
             if !query.isEmpty {
-                json.key("queryStringParameters")
-                json.beginObject()
-                for (name, values) in query { json.member(name, values[values.count - 1]) }
-                json.endObject()
-                json.key("multiValueQueryStringParameters")
-                json.beginObject()
-                for (name, values) in query {
-                    json.key(name)
-                    json.beginArray()
-                    for value in values { json.string(value) }
-                    json.endArray()
-                }
-                json.endObject()
+                LambdaProxyEvent.writeValueGroups(
+                    query, single: "queryStringParameters", multi: "multiValueQueryStringParameters", nullWhenEmpty: false, into: &json)
             }
         case .disconnect(_, _, let headers):
             Self.writeHeaders(headers, into: &json)
@@ -134,20 +123,9 @@ struct WebSocketEvent {
     }
 
     private static func writeHeaders(_ headers: HTTPHeaders, into json: inout JSONBytes) {
-        let groups = LambdaProxyEvent.groupedHeaders(headers, lowercased: false)
-        json.key("headers")
-        json.beginObject()
-        for (name, values) in groups { json.member(name, values[values.count - 1]) }
-        json.endObject()
-        json.key("multiValueHeaders")
-        json.beginObject()
-        for (name, values) in groups {
-            json.key(name)
-            json.beginArray()
-            for value in values { json.string(value) }
-            json.endArray()
-        }
-        json.endObject()
+        LambdaProxyEvent.writeValueGroups(
+            LambdaProxyEvent.groupedHeaders(headers, lowercased: false), single: "headers", multi: "multiValueHeaders",
+            nullWhenEmpty: false, into: &json)
     }
 }
 

@@ -8,9 +8,14 @@ public enum HttpIdentitySource: Sendable, Equatable {
     case stageVariable(String)
 
     public init?(expression: String) {
+        self.init(expression, header: "$request.header.", queryString: "$request.querystring.", context: "$context.", stageVariable: "$stageVariables.")
+    }
+
+    /// The source `expression` names, in a syntax given by its four prefixes (HTTP APIs' `$request.header.`,
+    /// WebSocket APIs' `route.request.header.`, ...); nil for anything else or an empty name.
+    init?(_ expression: String, header: String, queryString: String, context: String, stageVariable: String) {
         let rules: [(prefix: String, make: (String) -> HttpIdentitySource)] = [
-            ("$request.header.", { .header($0) }), ("$request.querystring.", { .queryString($0) }),
-            ("$context.", { .context($0) }), ("$stageVariables.", { .stageVariable($0) }),
+            (header, { .header($0) }), (queryString, { .queryString($0) }), (context, { .context($0) }), (stageVariable, { .stageVariable($0) }),
         ]
         for rule in rules where expression.hasPrefix(rule.prefix) {
             let name = String(expression.dropFirst(rule.prefix.count))
