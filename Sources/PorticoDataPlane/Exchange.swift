@@ -6,6 +6,8 @@ import PorticoRuntime
 
 /// One request/response exchange on a client connection, from request head to the end of the
 /// response. A connection has at most one at a time (pipelined requests wait their turn).
+///
+/// Made for every request: large state that only some routes use is kept `@OutOfLine`.
 final class Exchange {
     /// A WebSocket handshake or `@connections` call, run once the request has ended.
     var webSocket: WebSocketExchange?
@@ -21,39 +23,39 @@ final class Exchange {
     /// The host the request named (without port), as a slice of its `Host` header: made a `String`
     /// only for the access log and mappings that use it.
     var domainName: Substring = ""
-    var mappingContext: MappingContext?
+    @OutOfLine var mappingContext: MappingContext?
     /// Set for a request to a REST API, which `RestPipeline` answers once the body is in.
     var rest: RestExchange?
 
     /// A response the gateway gives itself (errors, preflight), sent once the request has been read.
-    var deferred: GatewayResponse?
+    @OutOfLine var deferred: GatewayResponse?
     var deferredHeaders: [(String, String)] = []
 
     /// What is needed to build the upstream request when that must wait for the whole body
     /// (mappings that refer to `$request.body`).
-    var deferredProxy: (match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration, query: Substring)?
+    @OutOfLine var deferredProxy: (match: Router<RuntimeRoute>.Match, target: HTTPTarget, integration: RuntimeIntegration, query: Substring)?
     /// An HTTP API Lambda proxy request, invoked once the body is in (`GatewayHandler+Lambda`).
-    var deferredLambda: DeferredLambda?
+    @OutOfLine var deferredLambda: DeferredLambda?
     /// An HTTP API route with a Lambda authorizer, which runs once the body is in
     /// (`GatewayHandler+Authorizer`); the integration starts after it allows the request.
-    var deferredAuthorization: DeferredAuthorization?
+    @OutOfLine var deferredAuthorization: DeferredAuthorization?
     /// What the HTTP API route's Lambda authorizer allowed, for the proxy event.
-    var httpAuthorization: HttpAuthorization?
+    @OutOfLine var httpAuthorization: HttpAuthorization?
     /// `$context.authorizer.*` for the access log, once a Lambda authorizer step has started
     /// (`Exchange+AuthorizerLog`), and when it started.
-    var authorizerLog: AccessLogRecord.Authorizer?
+    @OutOfLine var authorizerLog: AccessLogRecord.Authorizer?
     var authorizerStart: NIODeadline?
     /// The IAM user that signed a request to an `AWS_IAM` route.
-    var iamPrincipal: IamCredentialTable.Principal?
+    @OutOfLine var iamPrincipal: IamCredentialTable.Principal?
     /// The Lambda invocation in flight (HTTP or REST), cancelled if the client goes away.
     var lambdaCall: LambdaCall?
     /// The request body, buffered for mappings that refer to it.
     var bufferedRequestBody: [UInt8]?
     /// The response head and body, held back for response mappings that refer to `$response.body`.
-    var heldResponseHead: HTTPResponseHead?
+    @OutOfLine var heldResponseHead: HTTPResponseHead?
     var heldResponseBody: [UInt8]?
     /// A cached route's miss: its answer is to be stored (GatewayHandler+Cache.swift).
-    var cacheFill: CacheFill?
+    @OutOfLine var cacheFill: CacheFill?
 
     /// The upstream request head has been encoded (into the handler's scratch buffer) with this shape.
     var upstreamShape: ProxyRequest.Shape?

@@ -111,9 +111,7 @@ extension GatewayHandler {
         default:
             return nil
         }
-        if value.count > 7, value.prefix(7).lowercased() == "bearer " { value = value.dropFirst(7) }
-        while value.first == " " { value = value.dropFirst() }
-        while value.last == " " { value = value.dropLast() }
+        value = BearerToken.strip(value)
         return value.isEmpty ? nil : value
     }
 }

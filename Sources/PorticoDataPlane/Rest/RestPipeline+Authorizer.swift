@@ -63,7 +63,7 @@ extension RestPipeline {
         let call = LambdaCall()
         exchange.lambdaCall = call
         let invocation = LambdaInvocation(functionName: target.functionName, payload: payload, traceId: rest.traceId)
-        call.start(invocation, invoker: state.lambda, on: state.pool.eventLoop, timeoutMillis: authorizer.timeoutMillis) { result in
+        call.start(invocation, invoker: state.lambda, on: state.pool.eventLoop, timeoutMillis: authorizer.timeoutMillis) { [self] result in
             exchange.lambdaCall = nil
             let latencyNanos = (NIODeadline.now() - call.startedAt).nanoseconds
             let latency = latencyNanos / 1_000_000

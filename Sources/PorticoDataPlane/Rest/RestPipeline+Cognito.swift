@@ -16,13 +16,12 @@ import PorticoRuntime
 ///   `requestContext.authorizer.claims`.
 extension RestPipeline {
     func authorizeWithCognito(_ method: RestRuntimeMethod, _ authorizer: JwtRuntimeAuthorizer, _ next: @escaping (RestResponse?) -> Void) {
-        guard case .header(let name) = authorizer.source, var value = rest.header(name, in: exchange.head).map({ Substring($0) }), !value.isEmpty
+        guard case .header(let name) = authorizer.source, let value = rest.header(name, in: exchange.head).map({ Substring($0) }), !value.isEmpty
         else {
             next(unauthorized("Cognito token missing"))
             return
         }
-        if value.count > 7, value.prefix(7).lowercased() == "bearer " { value = value.dropFirst(7) }
-        let token = value
+        let token = BearerToken.strip(value)
         let cache = state.verifiedTokens
         let jws: CompactJWS
         if let known = cache.parsed(token) {

@@ -15,7 +15,7 @@ extension RestPipeline {
             done(gatewayResponse(.apiConfigurationError, message: "Internal server error"))
         case .httpProxy(let target):
             let head = upstreamHead(target: target, integration: integration, proxy: true, contentType: nil, overrides: .init(), bodyCount: rest.body.count)
-            call(target, integration, head: head, body: rest.body) { result in
+            call(target, integration, head: head, body: rest.body) { [self] result in
                 switch result {
                 case .success(let response): done(proxyResponse(response))
                 case .failure(let failure): done(integrationFailure(failure))
@@ -40,7 +40,7 @@ extension RestPipeline {
                 let head = upstreamHead(
                     target: target, integration: integration, proxy: false, contentType: prepared.contentType,
                     overrides: prepared.overrides, bodyCount: prepared.body.count)
-                call(target, integration, head: head, body: prepared.body) { result in
+                call(target, integration, head: head, body: prepared.body) { [self] result in
                     switch result {
                     case .success(let response):
                         let entry = integration.responses.select(String(response.head.status.code))

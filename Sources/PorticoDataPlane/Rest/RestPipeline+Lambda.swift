@@ -41,7 +41,7 @@ extension RestPipeline {
         var payload = ByteBuffer()
         payload.reserveCapacity(2048 + rest.body.count * 4 / 3)
         LambdaProxyEvent.writeV1(request, isHttpApi: false, into: &payload)
-        invoke(target, integration, payload: payload) { result in
+        invoke(target, integration, payload: payload) { [self] result in
             switch result {
             case .failure(let failure):
                 done(failure.response)
@@ -71,7 +71,7 @@ extension RestPipeline {
         case .success(let prepared):
             // An empty payload (a GET passed through) reaches the function as `{}`.
             let payload = ByteBuffer(bytes: prepared.body.isEmpty ? Array("{}".utf8) : prepared.body)
-            invoke(target, integration, payload: payload, type: invocationType(integration, prepared)) { result in
+            invoke(target, integration, payload: payload, type: invocationType(integration, prepared)) { [self] result in
                 switch result {
                 case .failure(let failure):
                     done(failure.response)
@@ -104,7 +104,7 @@ extension RestPipeline {
         exchange.lambdaCall = call
         exchange.integrationStart = call.startedAt
         let invocation = LambdaInvocation(functionName: target.functionName, payload: payload, invocationType: type, traceId: rest.traceId)
-        call.start(invocation, invoker: state.lambda, on: state.pool.eventLoop, timeoutMillis: integration.timeoutMillis) { result in
+        call.start(invocation, invoker: state.lambda, on: state.pool.eventLoop, timeoutMillis: integration.timeoutMillis) { [self] result in
             exchange.lambdaCall = nil
             exchange.integrationLatencyNanos = (NIODeadline.now() - call.startedAt).nanoseconds
             switch result {

@@ -13,12 +13,24 @@ import PorticoTemplates
 /// methods that require a key) → request validation → integration (MOCK, HTTP, HTTP_PROXY) →
 /// integration response → method response. Every error the gateway produces goes through the deployment's
 /// gateway responses. Runs on the connection's event loop once the whole request body is in.
-struct RestPipeline {
+///
+/// A class, made once per request: each step continues in a closure, and a struct (with the
+/// configuration's fields inline) was copied into every one of those closures' contexts, a few
+/// hundred bytes allocated and reference-counted per step.
+final class RestPipeline {
     let state: LoopState
     let configuration: DataPlaneConfiguration
     let clientAddress: String
     let exchange: Exchange
     let rest: RestExchange
+
+    init(state: LoopState, configuration: DataPlaneConfiguration, clientAddress: String, exchange: Exchange, rest: RestExchange) {
+        self.state = state
+        self.configuration = configuration
+        self.clientAddress = clientAddress
+        self.exchange = exchange
+        self.rest = rest
+    }
 
     /// Runs the request; `done` is called once, on the loop.
     func run(_ done: @escaping (RestResponse) -> Void) {
@@ -69,7 +81,7 @@ struct RestPipeline {
             return
         }
         // AWS's order: the Lambda authorizer, then the API key, then request validation.
-        authorizeWithLambda(method) { failure in
+        authorizeWithLambda(method) { [self] failure in
             if let failure { done(failure) } else { proceed(method, done) }
         }
     }
