@@ -15,7 +15,19 @@ extension GatewayHandler {
                 integrationLatencyNanoseconds: exchange.integrationLatencyNanos)
         }
         guard let stage = exchange.stage, let accessLog = stage.accessLog else { return }
-        var record = AccessLogRecord()
+        // One record per connection, filled in place and rendered in place (`inout` all the way): a
+        // record built per request from another module, or moved in and out of this property, was
+        // copied and destroyed whole, a retain and a release per field.
+        if spareLogRecord == nil { spareLogRecord = AccessLogRecord() }
+        let format = accessLog.format
+        fill(&spareLogRecord!, exchange, stage: stage, format: format, latencyNanos: latencyNanos)
+        logBuffer.removeAll(keepingCapacity: true)
+        format.render(&spareLogRecord!, into: &logBuffer)
+        accessLog.writer.write(logBuffer)
+    }
+
+    /// Every field of the access-log record is assigned, each request (the record is reused).
+    private func fill(_ record: inout AccessLogRecord, _ exchange: Exchange, stage: RuntimeStage, format: AccessLogFormat, latencyNanos: Int64) {
         // REST APIs' `$context.requestId` is the UUID of `x-amzn-RequestId`.
         record.requestId = exchange.rest?.requestId ?? exchange.requestId
         record.extendedRequestId = exchange.requestId
@@ -23,13 +35,12 @@ extension GatewayHandler {
         record.stage = stage.name
         record.routeKey = exchange.route?.routeKey ?? "-"
         record.httpMethod = exchange.head.method.rawValue
-        let format = accessLog.format
-        if format.usesPath { record.path = stage.contextPath(exchange.stagePath) }
+        record.path = format.usesPath ? stage.contextPath(exchange.stagePath) : ""
         record.protocol = exchange.head.version.minor == 0 ? "HTTP/1.0" : "HTTP/1.1"
         record.sourceIp = clientAddress
-        if format.usesUserAgent { record.userAgent = exchange.head.headers.first(name: "user-agent") ?? "-" }
-        if format.usesDomainName { record.domainName = String(exchange.domainName) }
-        if format.usesDomainPrefix { record.domainPrefix = RuntimeStage.domainPrefix(String(exchange.domainName)) }
+        record.userAgent = format.usesUserAgent ? exchange.head.headers.first(name: "user-agent") ?? "-" : ""
+        record.domainName = format.usesDomainName ? String(exchange.domainName) : ""
+        record.domainPrefix = format.usesDomainPrefix ? RuntimeStage.domainPrefix(String(exchange.domainName)) : ""
         record.accountId = configuration.accountId
         record.requestTimeEpochMillis = exchange.startWallMillis
         record.status = exchange.responseStatus
@@ -45,9 +56,11 @@ extension GatewayHandler {
         if let iam = exchange.iamPrincipal ?? exchange.rest?.iamPrincipal {
             record.callerIdentity = AccessLogRecord.CallerIdentity(
                 accountId: iam.accountId, caller: iam.userId, user: iam.userId, userArn: iam.userArn)
+        } else {
+            record.callerIdentity = nil
         }
-        logBuffer.removeAll(keepingCapacity: true)
-        format.render(record, into: &logBuffer)
-        accessLog.writer.write(logBuffer)
+        // Never set on this path; kept empty for the record's next use.
+        assert(record.awsEndpointRequestId2 == nil && record.customDomainBasePathMatched == nil)
+        assert(record.dataProcessed == nil && record.clientCertificate == nil)
     }
 }

@@ -18,12 +18,12 @@ extension GatewayHandler {
             startWallMillis: WallClock.nowMillis())
         self.exchange = exchange
 
-        if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > configuration.maxPayloadBytes {
+        let facts = parser.facts
+        if let length = facts.contentLength, length > configuration.maxPayloadBytes {
             respondAndClose(.payloadTooLarge, exchange)
             return
         }
-        exchange.expectsContinue = head.version.major == 1 && head.version.minor >= 1
-            && head.headers["expect"].contains { HeaderName.hasPrefix($0, "100-continue") }
+        exchange.expectsContinue = head.version.major == 1 && head.version.minor >= 1 && facts.expectsContinue
         defer { answerExpectation(exchange) }
 
         let uri = head.uri[...]
@@ -37,7 +37,7 @@ extension GatewayHandler {
             query = ""
         }
 
-        guard let (apiId, apiPath, domain) = resolveApiAddress(head: head, path: path) else {
+        guard let (apiId, apiPath, domain) = resolveApiAddress(host: facts.host ?? "", path: path) else {
             exchange.deferred = .notFound
             return
         }
@@ -170,8 +170,7 @@ extension GatewayHandler {
 
     /// Host `{apiId}.execute-api.{anything}`, or path-style `/_aws/execute-api/{apiId}/...`: the
     /// API id, the path after it and the domain name.
-    func resolveApiAddress(head: HTTPRequestHead, path: Substring) -> (String, Substring, Substring)? {
-        let host = head.headers.first(name: "host") ?? ""
+    func resolveApiAddress(host: String, path: Substring) -> (String, Substring, Substring)? {
         if path.hasBytePrefix(Self.pathStylePrefix) {
             let rest = path[path.utf8.index(path.startIndex, offsetBy: Self.pathStylePrefix.utf8.count)...]
             let end = rest.firstIndex(ofByte: UInt8(ascii: "/")) ?? rest.endIndex

@@ -42,6 +42,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// the idle timeout.
     var idleSince: NIODeadline? = .now()
     var logBuffer: [UInt8] = []
+    /// The access-log record of the last request, reused by the next (`record`).
+    var spareLogRecord: AccessLogRecord?
     /// Whether the client connection can take more (kept from writability changes, so that the
     /// hot path does not ask the channel).
     var clientWritable = true

@@ -157,8 +157,9 @@ public final class RuntimeRoute: Sendable {
     }
 }
 
-/// How a route's requests reach the backend.
-public struct RuntimeIntegration: Sendable {
+/// How a route's requests reach the backend. A class (immutable, made once per deployment): the
+/// data plane reads it for every request, and as a struct each read copied and retained its fields.
+public final class RuntimeIntegration: Sendable {
     public enum Kind: Sendable {
         case httpProxy(HTTPTarget)
         /// `AWS_PROXY` to a Lambda function: the request becomes a proxy event of the

@@ -29,8 +29,22 @@ struct ClientRequestParser {
         case endPending
     }
 
+    /// What the gateway reads from every request's headers, noted while they are parsed so that
+    /// handling the request does not search the header list (a `String` comparison per header)
+    /// for each of them.
+    struct HeadFacts {
+        /// The first `Host` value.
+        var host: String?
+        /// The one `Content-Length` (a request with two is refused).
+        var contentLength: Int?
+        /// An `Expect` value starting `100-continue`.
+        var expectsContinue = false
+    }
+
     /// The largest head (request line and header fields) accepted.
     let maxHeadBytes: Int
+    /// The facts of the head `next` returned last.
+    private(set) var facts = HeadFacts()
     private var state = State.head
     /// Where the search for the end of a partly received head resumes.
     private var scanned = 0
@@ -51,7 +65,8 @@ struct ClientRequestParser {
     mutating func next(_ buffer: inout ByteBuffer) throws(Failure) -> HTTPServerRequestPart? {
         switch state {
         case .head:
-            guard let (head, framing) = try parseHead(&buffer) else { return nil }
+            guard let (head, framing, facts) = try parseHead(&buffer) else { return nil }
+            self.facts = facts
             switch framing {
             case .length(0): state = .endPending
             case .length(let length): state = .fixed(remaining: length)
@@ -88,7 +103,7 @@ struct ClientRequestParser {
         case chunked
     }
 
-    private mutating func parseHead(_ buffer: inout ByteBuffer) throws(Failure) -> (HTTPRequestHead, Framing)? {
+    private mutating func parseHead(_ buffer: inout ByteBuffer) throws(Failure) -> (HTTPRequestHead, Framing, HeadFacts)? {
         // Empty lines before a request line are ignored (RFC 9112 §2.2), as after a client's
         // stray CRLF following a body.
         while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
@@ -110,16 +125,27 @@ struct ClientRequestParser {
         return result
     }
 
-    private static func head(_ raw: UnsafeRawBufferPointer) throws(Failure) -> (HTTPRequestHead, Framing) {
+    private static func head(_ raw: UnsafeRawBufferPointer) throws(Failure) -> (HTTPRequestHead, Framing, HeadFacts) {
         // A CR anywhere but before an LF is refused (llhttp's default; a bare CR is a line end
         // to some parsers and not to others).
-        for index in 0..<raw.count where raw[index] == UInt8(ascii: "\r") {
-            guard index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "\n") else { throw .malformed("bare CR") }
+        // The same pass counts the lines, so that the header list is allocated once at its size.
+        var lines = 0
+        for index in 0..<raw.count {
+            switch raw[index] {
+            case UInt8(ascii: "\r"):
+                guard index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "\n") else { throw .malformed("bare CR") }
+            case UInt8(ascii: "\n"):
+                lines &+= 1
+            default:
+                break
+            }
         }
         var lineEnd = HTTP1Syntax.lineEnd(raw, from: 0)
         let (method, uri, minor) = try requestLine(UnsafeRawBufferPointer(rebasing: raw[0..<HTTP1Syntax.trimCR(raw, 0, lineEnd)]))
         var headers = HTTPHeaders()
-        var contentLength: Int?
+        // Lines less the request line and the blank line.
+        headers.reserveCapacity(max(lines - 2, 0))
+        var facts = HeadFacts()
         var chunked = false
         var lineStart = lineEnd + 1
         while lineStart < raw.count {
@@ -131,30 +157,35 @@ struct ClientRequestParser {
             }
             let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
             let value = UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd])
+            let valueText = String(decoding: value, as: UTF8.self)
             switch HeaderName.classify(name) {
             case .contentLength:
                 // One Content-Length, a plain decimal: a list or a repeat is refused, as llhttp
                 // does, since two hops could read it differently.
-                guard contentLength == nil, let parsed = HTTP1Syntax.decimal(value) else {
+                guard facts.contentLength == nil, let parsed = HTTP1Syntax.decimal(value) else {
                     throw .malformed("invalid Content-Length")
                 }
-                contentLength = parsed
+                facts.contentLength = parsed
             case .transferEncoding:
                 // A request's transfer coding must end in chunked (RFC 9112 §6.3); a repeated
                 // field continues the list, so only the last one decides.
                 chunked = HTTP1Syntax.endsInChunked(value)
                 guard chunked else { throw .malformed("Transfer-Encoding does not end in chunked") }
+            case .host:
+                if facts.host == nil { facts.host = valueText }
+            case .expect:
+                if HeaderName.hasPrefix(value, "100-continue") { facts.expectsContinue = true }
             default:
                 break
             }
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            headers.add(name: String(decoding: name, as: UTF8.self), value: valueText)
             lineStart = lineEnd + 1
         }
-        if chunked && contentLength != nil {
+        if chunked && facts.contentLength != nil {
             throw .malformed("both Content-Length and Transfer-Encoding")
         }
         let head = HTTPRequestHead(version: HTTPVersion(major: 1, minor: minor), method: method, uri: uri, headers: headers)
-        return (head, chunked ? .chunked : .length(contentLength ?? 0))
+        return (head, chunked ? .chunked : .length(facts.contentLength ?? 0), facts)
     }
 
     /// `METHOD SP request-target SP HTTP/1.x`.

@@ -1,4 +1,10 @@
 extension AccessLogFormat {
+    /// `render(_:into:)` for a record the caller keeps and reuses (a class's stored property): passed `inout`,
+    /// it is rendered where it lies rather than copied out, field by field, for the call.
+    public func render(_ record: inout AccessLogRecord, into buffer: inout [UInt8]) {
+        render(record, into: &buffer)
+    }
+
     /// Appends one log line for `record`, terminated by `\n`, to `buffer`.
     ///
     /// One pass sizes the line (an upper bound: every value as if each byte needed escaping), `buffer` grows

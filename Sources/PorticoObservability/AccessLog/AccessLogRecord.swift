@@ -10,7 +10,8 @@
 /// (the common case) costs one check, not one release per field, when it is destroyed.
 ///
 /// Build it as a local (or `let`) and pass it straight to ``AccessLogFormat/render(_:into:)``: a record kept
-/// in a class property is copied at each use, retaining and releasing each of its strings.
+/// in a class property is copied at each use, retaining and releasing each of its strings, unless it is
+/// filled and rendered through `inout` access (the HTTP data plane reuses one per connection that way).
 ///
 /// Time semantics: ``requestTimeEpochMillis`` is the wall-clock time at which the request head was
 /// received, in milliseconds since 1970 (UTC). `$context.requestTimeEpoch` prints it as is;
@@ -79,6 +80,9 @@ public struct AccessLogRecord: Sendable {
     public var clientCertificate: ClientCertificate?
 
     /// A record with every field empty, zero or `nil`.
+    /// Inlinable so that the caller builds the record in place: called across the module boundary, the
+    /// empty record was built, copied out and destroyed again, retaining and releasing every field.
+    @inlinable
     public init() {
         self.requestId = ""
         self.extendedRequestId = ""
