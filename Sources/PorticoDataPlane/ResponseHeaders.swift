@@ -17,17 +17,46 @@ enum ResponseHeaders {
         let cors = exchange.stage?.cors
         let connectionTokens = backend.connectionNamesHeaders ? backend.connectionTokens : []
         let lengthIsFraming = backend.framingUsesContentLength
-        backend.forEachField { name, value in
-            switch HeaderName.classify(name) {
-            case .connection, .transferEncoding, .hopByHop: return
-            case .contentLength where !lengthIsFraming: return
-            default: break
+        backend.bytes.withUnsafeReadableBytes { raw in
+            // Forwarded lines the backend wrote as `name: value\r\n` are copied as they are, and a run
+            // of consecutive ones in one write (usually the whole header block); other lines are
+            // written out normalized. Each `ByteBuffer` write checks the storage's uniqueness and
+            // capacity, four writes per header otherwise.
+            var run = 0..<0
+            for field in backend.fields {
+                let nameStart = Int(field.nameStart), nameEnd = Int(field.nameEnd)
+                let valueStart = Int(field.valueStart), valueEnd = Int(field.valueEnd)
+                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
+                var forwarded = true
+                switch HeaderName.classify(name) {
+                case .connection, .transferEncoding, .hopByHop: forwarded = false
+                case .contentLength where !lengthIsFraming: forwarded = false
+                default: break
+                }
+                // "If you configure CORS for an API, API Gateway ignores CORS headers returned from
+                // your backend integration."
+                if cors != nil, HeaderName.hasPrefix(name, "access-control-") { forwarded = false }
+                if !connectionTokens.isEmpty, connectionTokens.contains(where: { HeaderName.equalsLowercased(name, $0) }) {
+                    forwarded = false
+                }
+                let canonical = valueStart == nameEnd + 2 && raw[nameEnd + 1] == UInt8(ascii: " ") && valueEnd + 1 < raw.count
+                    && raw[valueEnd] == UInt8(ascii: "\r") && raw[valueEnd + 1] == UInt8(ascii: "\n")
+                if forwarded, canonical, run.isEmpty || run.upperBound == nameStart {
+                    run = (run.isEmpty ? nameStart : run.lowerBound)..<(valueEnd + 2)
+                    continue
+                }
+                if !run.isEmpty {
+                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[run]))
+                    run = 0..<0
+                }
+                guard forwarded else { continue }
+                if canonical {
+                    run = nameStart..<(valueEnd + 2)
+                } else {
+                    buffer.writeHeaderLine(name, UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd]))
+                }
             }
-            // "If you configure CORS for an API, API Gateway ignores CORS headers returned from
-            // your backend integration."
-            if cors != nil, HeaderName.hasPrefix(name, "access-control-") { return }
-            if !connectionTokens.isEmpty, connectionTokens.contains(where: { HeaderName.equalsLowercased(name, $0) }) { return }
-            buffer.writeHeaderLine(name, value)
+            if !run.isEmpty { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[run])) }
         }
         if framing == .chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
         forEachAddedHeader(exchange: exchange, keepAlive: keepAlive) { name, value in buffer.writeHeaderLine(name, value) }
