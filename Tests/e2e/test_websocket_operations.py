@@ -75,12 +75,13 @@ def test_connect_throttled_by_route_settings(portico):
 def test_messages_throttled_by_default_route_settings_with_a_route_override(portico):
     api_id = make_ws_api(portico, {"$default": WHOAMI, "free": WHOAMI})
     client = portico.client()
-    # The stage default gives each route its own bucket of 3; `free` overrides it with a large one.
-    client.update_stage(ApiId=api_id, StageName="prod",
-                        DefaultRouteSettings={"ThrottlingBurstLimit": 3, "ThrottlingRateLimit": NEVER},
-                        RouteSettings={"free": {"ThrottlingBurstLimit": 1000, "ThrottlingRateLimit": 1000}})
     with connect(ws_url(portico, api_id), open_timeout=30) as ws:
         connection_id = answer(ws, "free")["id"]
+        # Stage settings reach connections that are already open. The stage default gives each route its own
+        # bucket of 3; `free` overrides it with a large one.
+        client.update_stage(ApiId=api_id, StageName="prod",
+                            DefaultRouteSettings={"ThrottlingBurstLimit": 3, "ThrottlingRateLimit": NEVER},
+                            RouteSettings={"free": {"ThrottlingBurstLimit": 1000, "ThrottlingRateLimit": 1000}})
 
         def throttled():
             return answer(ws, "anything").get("message") == "Too Many Requests"
@@ -205,6 +206,9 @@ def test_access_log_lines_for_connect_messages_and_disconnect(portico, tmp_path)
         "echo": WHOAMI, "fail": ("lambda", MISSING_FUNCTION, "two-way"),
     })
     path = tmp_path / "ws-access.log"
+    stack = ExitStack()
+    early = stack.enter_context(connect(ws_url(portico, api_id), open_timeout=30))
+    early_id = answer(early, "echo")["id"]
     portico.client().update_stage(ApiId=api_id, StageName="prod",
                                   AccessLogSettings={"DestinationArn": f"file:{path}", "Format": LOG_FORMAT})
 
@@ -217,6 +221,11 @@ def test_access_log_lines_for_connect_messages_and_disconnect(portico, tmp_path)
         connection_id = answer(ws, "echo")["id"]
         failed = answer(ws, "fail")
         assert failed["message"] == "Internal server error"
+    # A connection opened before logging was turned on logs its messages and its close from then on.
+    assert answer(early, "echo")["id"] == early_id
+    stack.close()
+    assert [line["eventType"] for line in log_lines(path, lambda line: line["connectionId"] == early_id, count=2)] == [
+        "MESSAGE", "DISCONNECT"]
     lines = log_lines(path, lambda line: line["connectionId"] == connection_id, count=4)
     assert [line["eventType"] for line in lines] == ["CONNECT", "MESSAGE", "MESSAGE", "DISCONNECT"]
     connect_line, echo, fail, disconnect = lines

@@ -103,7 +103,7 @@ final class WebSocketDirectory: Sendable {
 
     /// The ids of a group's connections, sorted.
     func memberIds(of stage: StageKey, group: String) -> [String] {
-        state.withLock { state in (state.groups[stage]?[group] ?? []).sorted() }
+        state.withLock { state in state.groups[stage]?[group] ?? [] }.sorted()
     }
 
     func join(_ id: String, group: String, stage: StageKey) -> MembershipChange {
