@@ -6,7 +6,8 @@ import Testing
 struct WebSocketObservabilityTests {
     static let format =
         #"{"id":"$context.requestId","c":"$context.connectionId","at":"$context.connectedAt","e":"$context.eventType","#
-        + #""m":"$context.messageId","d":"$context.messageDirection","k":"$context.identity.apiKey","r":"$context.routeKey"}"#
+        + #""m":"$context.messageId","d":"$context.messageDirection","k":"$context.identity.apiKey","r":"$context.routeKey","#
+        + #""ki":"$context.identity.apiKeyId"}"#
 
     static func line(_ record: AccessLogRecord) -> String {
         var buffer: [UInt8] = []
@@ -18,10 +19,12 @@ struct WebSocketObservabilityTests {
         var record = AccessLogRecord()
         record.requestId = "r1"
         record.routeKey = "sendmessage"
-        record.webSocket = .init(connectionId: "AbC=", connectedAtMillis: 1_720_000_000_123, eventType: "MESSAGE", messageId: "m1")
+        record.webSocket = .init(
+            connectionId: "AbC=", connectedAtMillis: 1_720_000_000_123, eventType: "MESSAGE", messageId: "m1", apiKeyId: "key1")
         #expect(
             Self.line(record)
-                == #"{"id":"r1","c":"AbC=","at":"1720000000123","e":"MESSAGE","m":"m1","d":"IN","k":"-","r":"sendmessage"}"# + "\n")
+                == #"{"id":"r1","c":"AbC=","at":"1720000000123","e":"MESSAGE","m":"m1","d":"IN","k":"-","r":"sendmessage","ki":"key1"}"#
+                + "\n")
         record.webSocket?.messageId = nil
         record.webSocket?.eventType = "CONNECT"
         #expect(Self.line(record).contains(#""e":"CONNECT","m":"-","#))
@@ -30,7 +33,7 @@ struct WebSocketObservabilityTests {
     @Test func aRecordWithoutAConnectionWritesDashes() {
         var record = AccessLogRecord()
         record.requestId = "r1"
-        #expect(Self.line(record) == #"{"id":"r1","c":"-","at":"-","e":"-","m":"-","d":"-","k":"-","r":"-"}"# + "\n")
+        #expect(Self.line(record) == #"{"id":"r1","c":"-","at":"-","e":"-","m":"-","d":"-","k":"-","r":"-","ki":"-"}"# + "\n")
     }
 
     @Test func webSocketVariablesAreValidOnlyForWebSocketStages() {

@@ -20,8 +20,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from conftest import BIN, Portico
-from test_websocket_auth import (ACCESS_KEY, SECRET, endpoint, policy, refusal, require_key, secured,  # noqa: F401 (fixture)
-                                 signed, statement, user_with_key)
+from test_websocket_auth import (ACCESS_KEY, SECRET, endpoint, key_in_plan, policy, refusal, require_key,  # noqa: F401
+                                 secured, signed, statement, user_with_key)
 from test_websocket_dataplane import make_ws_api, ws_url
 
 WHOAMI = ("mock", '{"statusCode": 200}', '{"id": "$context.connectionId", "route": "$context.routeKey"}', "two-way")
@@ -245,6 +245,24 @@ def test_access_log_lines_for_connect_messages_and_disconnect(portico, tmp_path)
     until(lambda: handshake_status(ws_url(portico, api_id)) == 429, "the $connect throttle did not take effect")
     refused = log_lines(path, lambda line: line["eventType"] == "CONNECT" and line["status"] == "429")
     assert refused and refused[0]["error"] == "Too Many Requests" and refused[0]["connectionId"] != "-"
+
+
+def test_access_log_names_the_api_key_by_id_never_by_value(portico, tmp_path):
+    api_id = make_ws_api(portico, {"keyed": WHOAMI})
+    key = key_in_plan(portico, api_id)
+    require_key(portico, api_id, "keyed")
+    path = tmp_path / "keyed.log"
+    portico.client().update_stage(ApiId=api_id, StageName="prod", AccessLogSettings={
+        "DestinationArn": f"file:{path}",
+        "Format": '{"requestId":"$context.requestId","eventType":"$context.eventType","keyId":"$context.identity.apiKeyId",'
+                  '"key":"$context.identity.apiKey","status":"$context.status"}'})
+    with connect(ws_url(portico, api_id), additional_headers={"x-api-key": key["value"]}, open_timeout=30) as ws:
+        until(lambda: "id" in answer(ws, "keyed") and bool(log_lines(
+            path, lambda line: line["eventType"] == "MESSAGE" and line["status"] == "200", timeout=0)),
+            "the keyed route and the access log did not take effect")
+    lines = log_lines(path, lambda line: line["eventType"] == "MESSAGE" and line["status"] == "200")
+    assert lines[-1]["keyId"] == key["id"] and lines[-1]["key"] == "-"
+    assert key["value"] not in path.read_text()
 
 
 def test_websocket_log_variables_are_refused_on_http_api_stages(portico, tmp_path):

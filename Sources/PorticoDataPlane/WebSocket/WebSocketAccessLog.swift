@@ -31,7 +31,10 @@ enum WebSocketAccessLog {
     }
 
     /// Writes `entry`'s line when the stage has an access log; `buffer` is the loop's reused line buffer.
-    static func write(_ entry: Entry, connection info: WebSocketConnectionInfo, stage: RuntimeStage, buffer: inout [UInt8]) {
+    /// - Parameter keys: the API keys, for `$context.identity.apiKeyId` (the key's value itself is never logged).
+    static func write(
+        _ entry: Entry, connection info: WebSocketConnectionInfo, stage: RuntimeStage, keys: UsagePlanTable, buffer: inout [UInt8]
+    ) {
         guard let accessLog = stage.accessLog else { return }
         let format = accessLog.format
         var record = AccessLogRecord()
@@ -62,7 +65,8 @@ enum WebSocketAccessLog {
                 context: authorizer.context.mapValues(Self.string))
         }
         record.webSocket = AccessLogRecord.WebSocket(
-            connectionId: info.connectionId, connectedAtMillis: info.connectedAtMillis, eventType: entry.eventType, messageId: entry.messageId)
+            connectionId: info.connectionId, connectedAtMillis: info.connectedAtMillis, eventType: entry.eventType, messageId: entry.messageId,
+            apiKeyId: info.apiKey.flatMap { keys.keysByValue[$0]?.id })
         buffer.removeAll(keepingCapacity: true)
         format.render(record, into: &buffer)
         accessLog.writer.write(buffer)
@@ -106,6 +110,6 @@ extension GatewayHandler {
             status: status, latencyNanos: (NIODeadline.now() - exchange.start).nanoseconds,
             integrationLatencyNanos: handshake.integrationLatencyNanos, integrationStatus: handshake.integrationStatus,
             errorMessage: exchange.errorMessage, errorType: exchange.errorType, integrationError: exchange.integrationError)
-        WebSocketAccessLog.write(entry, connection: handshake.info, stage: stage, buffer: &logBuffer)
+        WebSocketAccessLog.write(entry, connection: handshake.info, stage: stage, keys: state.table.usagePlans, buffer: &logBuffer)
     }
 }

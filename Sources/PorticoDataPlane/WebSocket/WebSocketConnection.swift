@@ -347,7 +347,7 @@ final class WebSocketConnection: ChannelDuplexHandler {
     /// The event's access-log line, when the stage logs.
     private func log(_ entry: WebSocketAccessLog.Entry) {
         guard stage.accessLog != nil else { return }
-        WebSocketAccessLog.write(entry, connection: info, stage: stage, buffer: &state.webSocketLogBuffer)
+        WebSocketAccessLog.write(entry, connection: info, stage: stage, keys: state.table.usagePlans, buffer: &state.webSocketLogBuffer)
     }
 
     /// AWS's error message to the client: `{"message": ..., "connectionId": ..., "requestId": ...}`

@@ -114,12 +114,15 @@ extension AccessLogRecord {
         public var eventType: String
         /// Messages only.
         public var messageId: String?
+        /// `$context.identity.apiKeyId`: the id of the API key the connection presented, when it is a known key.
+        public var apiKeyId: String?
 
-        public init(connectionId: String, connectedAtMillis: Int64, eventType: String, messageId: String? = nil) {
+        public init(connectionId: String, connectedAtMillis: Int64, eventType: String, messageId: String? = nil, apiKeyId: String? = nil) {
             self.connectionId = connectionId
             self.connectedAtMillis = connectedAtMillis
             self.eventType = eventType
             self.messageId = messageId
+            self.apiKeyId = apiKeyId
         }
     }
 }

@@ -75,6 +75,7 @@ extension AccessLogVariable {
         case .eventType: visitor.optionalString(record.webSocket?.eventType)
         case .messageId: visitor.optionalString(record.webSocket?.messageId)
         case .messageDirection: visitor.optionalString(record.webSocket == nil ? nil : "IN")
+        case .identityApiKeyId: visitor.optionalString(record.webSocket?.apiKeyId)
         case .unavailable, .unknown: visitor.dash()
         }
     }

@@ -51,12 +51,13 @@ enum AccessLogVariable: Sendable, Equatable {
     case authorizerIntegrationStatus
     case authorizerRequestId
     /// WebSocket APIs (AWS's "Configure logging for WebSocket APIs" table): `connectionId`, `connectedAt`,
-    /// `eventType`, `messageId` (messages only), `messageDirection` (`IN`).
+    /// `eventType`, `messageId` (messages only), `messageDirection` (`IN`), `identity.apiKeyId`.
     case connectionId
     case connectedAt
     case eventType
     case messageId
     case messageDirection
+    case identityApiKeyId
     /// `authorizer.claims.<name>`: a JWT claim; the name is `AccessLogFormat.names[index]`.
     case authorizerClaim(Int)
     /// `authorizer.<key>`: a key of a Lambda authorizer's `context` map, at `AccessLogFormat.names[index]`.
@@ -97,14 +98,14 @@ enum AccessLogVariable: Sendable, Equatable {
     /// Variables only WebSocket APIs have.
     var isWebSocketOnly: Bool {
         switch self {
-        case .connectionId, .connectedAt, .eventType, .messageId, .messageDirection: true
+        case .connectionId, .connectedAt, .eventType, .messageId, .messageDirection, .identityApiKeyId: true
         default: false
         }
     }
 
     /// WebSocket variables Portico accepts but leaves empty: `identity.apiKey` is a secret (Portico writes no
-    /// key into a log), `identity.apiKeyId` is not resolved for WebSocket connections.
-    private static let webSocketOnlyUnavailable: Set<String> = ["identity.apiKey", "identity.apiKeyId"]
+    /// key into a log; `identity.apiKeyId` names it).
+    private static let webSocketOnlyUnavailable: Set<String> = ["identity.apiKey"]
 
     private static let fixedNames: [String: AccessLogVariable] = [
         "accountId": .accountId,
@@ -172,6 +173,6 @@ enum AccessLogVariable: Sendable, Equatable {
         "messageId": .messageId,
         "messageDirection": .messageDirection,
         "identity.apiKey": .unavailable,
-        "identity.apiKeyId": .unavailable,
+        "identity.apiKeyId": .identityApiKeyId,
     ]
 }
