@@ -28,7 +28,7 @@ def rss_kb(pid):
 
 
 async def main(count, seconds):
-    portico = Portico()
+    portico = Portico("--no-websocket-connection-limit")  # AWS's 500 new connections/s would slow the ramp
     try:
         api_id = make_ws_api(portico, {"$default": ("mock", '{"statusCode": 200}', '{"ok": true}', "two-way")})
         url = ws_url(portico, api_id)

@@ -28,7 +28,7 @@ public final class DataPlaneServer: Sendable {
         self.group = group
         self.logger = logger
         var loops: [ObjectIdentifier: NIOLoopBoundBox<LoopState>] = [:]
-        let webSockets = WebSocketDirectory()
+        let webSockets = WebSocketDirectory(connectThrottle: configuration.webSocket.newConnectionLimit?.makeBucket())
         self.webSockets = webSockets
         let tlsContext = Self.makeTLSContext(configuration, logger: logger)
         let jwtKeys = JwtKeyStore(

@@ -11,6 +11,8 @@ import PorticoRuntime
 final class Exchange {
     /// A WebSocket handshake or `@connections` call, run once the request has ended.
     var webSocket: WebSocketExchange?
+    /// A WebSocket handshake's connection, for its `CONNECT` access-log line.
+    var webSocketHandshake: WebSocketHandshake?
     let id: Int
     let requestId: String
     let head: HTTPRequestHead

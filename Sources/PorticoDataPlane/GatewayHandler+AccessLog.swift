@@ -8,6 +8,7 @@ import PorticoRuntime
 /// Metrics and the access-log line for a finished exchange.
 extension GatewayHandler {
     func record(_ exchange: Exchange) {
+        if let stage = exchange.stage, stage.webSocket != nil, recordWebSocket(exchange, stage: stage) { return }
         let latencyNanos = (NIODeadline.now() - exchange.start).nanoseconds
         if let route = exchange.route {
             route.metrics.record(

@@ -21,6 +21,8 @@ final class LoopState {
     /// Every open WebSocket connection of the process (shared by all loops), for `@connections`.
     let webSockets: WebSocketDirectory
     var connections: [ObjectIdentifier: GatewayHandler] = [:]
+    /// The access-log line buffer of this loop's WebSocket connections, reused line after line.
+    var webSocketLogBuffer: [UInt8] = []
     /// Connections whose request waits on an integration deadline (removed lazily by the tick).
     var inFlight: [ObjectIdentifier: GatewayHandler] = [:]
     var draining = false

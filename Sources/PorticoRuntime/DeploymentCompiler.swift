@@ -57,7 +57,7 @@ public struct DeploymentCompiler: Sendable {
         _ stage: Stage, snapshot: DeploymentSnapshot, liveBuckets: inout Set<ThrottleBuckets.Key>, warnings: inout [String]
     ) -> RuntimeStage {
         if snapshot.protocolType == .websocket {
-            return compileWebSocketStage(stage, snapshot: snapshot, warnings: &warnings)
+            return compileWebSocketStage(stage, snapshot: snapshot, liveBuckets: &liveBuckets, warnings: &warnings)
         }
         let variables = stage.stageVariables ?? [:]
         var integrations: [String: RuntimeIntegration] = [:]
@@ -93,16 +93,7 @@ public struct DeploymentCompiler: Sendable {
             let authorizer = custom ? route.authorizerId.flatMap { authorizers[$0] } : nil
             let jwt = route.authorizationType == "JWT"
             let jwtAuthorizer = jwt ? route.authorizerId.flatMap { jwtAuthorizers[$0] } : nil
-            var throttle: SharedTokenBucket?
-            if let limit = StageThrottles.httpRoute(routeKey: route.routeKey, stage: stage, account: configuration.accountThrottle) {
-                if let throttleBuckets {
-                    let key = ThrottleBuckets.Key(apiId: snapshot.apiId, stage: stage.stageName, target: route.routeKey, limit: limit)
-                    liveBuckets.insert(key)
-                    throttle = throttleBuckets.bucket(key)
-                } else {
-                    throttle = limit.makeBucket()
-                }
-            }
+            let throttle = routeThrottle(route.routeKey, stage: stage, apiId: snapshot.apiId, liveBuckets: &liveBuckets)
             var caching: RouteCaching?
             if let stageCache {
                 caching = routeCaching(route, stage: stage, cache: stageCache, apiId: snapshot.apiId, warnings: &warnings)

@@ -19,6 +19,12 @@ struct WebSocketOptions: ParsableArguments {
     @Option(name: .customLong("websocket-max-buffer-bytes"), help: "Bytes queued for a slow WebSocket client before reading from it pauses (4x closes it). [PORTICO_WEBSOCKET_MAX_BUFFER_BYTES, default: 1048576]")
     var maxBufferBytes: Int?
 
+    @Option(name: .customLong("websocket-new-connection-rate"), help: "New WebSocket connections per second the process accepts (burst: the same number); more are refused with 429. [PORTICO_WEBSOCKET_NEW_CONNECTION_RATE, default: 500]")
+    var newConnectionRate: Double?
+
+    @Flag(name: .customLong("no-websocket-connection-limit"), help: "Turn the new-connection rate limit off (benchmarks). [PORTICO_NO_WEBSOCKET_CONNECTION_LIMIT=1]")
+    var noConnectionLimit = false
+
     func apply(to configuration: inout PorticoConfiguration, environment: [String: String]) throws {
         func number(_ flag: Int?, _ name: String, _ option: String) throws -> Int? {
             var number = flag
@@ -43,6 +49,17 @@ struct WebSocketOptions: ParsableArguments {
         }
         if let bytes = try number(maxBufferBytes, "PORTICO_WEBSOCKET_MAX_BUFFER_BYTES", "--websocket-max-buffer-bytes") {
             configuration.dataPlane.webSocket.maxOutboundBufferBytes = bytes
+        }
+        let rateText = environment["PORTICO_WEBSOCKET_NEW_CONNECTION_RATE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let rate = newConnectionRate ?? rateText.map({ Double($0) ?? .nan }) {
+            // A rate of 0 would refuse every connection; --no-websocket-connection-limit turns the limit off.
+            guard rate.isFinite, rate > 0 else {
+                throw ValidationError("--websocket-new-connection-rate must be a positive number of connections per second")
+            }
+            configuration.dataPlane.webSocket.newConnectionsPerSecond = rate
+        }
+        if noConnectionLimit || ["1", "true", "yes"].contains(environment["PORTICO_NO_WEBSOCKET_CONNECTION_LIMIT"]?.lowercased() ?? "") {
+            configuration.dataPlane.webSocket.newConnectionsPerSecond = nil
         }
         let limits = configuration.dataPlane.webSocket
         guard limits.maxFrameBytes <= limits.maxMessageBytes else {

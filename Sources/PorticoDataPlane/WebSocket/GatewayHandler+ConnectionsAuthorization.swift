@@ -23,7 +23,11 @@ extension GatewayHandler {
     static let manageConnections = "execute-api:ManageConnections"
 
     /// nil when the call may go on, else the refusal to answer.
-    func authorizeConnections(_ exchange: Exchange, stage: RuntimeStage, body: [UInt8]) -> GatewayResponse? {
+    /// - Parameter resource: the end of the IAM resource ARN after `{apiId}/{stage}/{METHOD}/`; Portico's
+    ///   broadcast and groups name theirs `@broadcast` and `@groups/{group}` (docs/WEBSOCKET_APIS.md).
+    func authorizeConnections(
+        _ exchange: Exchange, stage: RuntimeStage, body: [UInt8], resource: String = "@connections/{connectionId}"
+    ) -> GatewayResponse? {
         let head = exchange.head
         let uri = head.uri
         let rawQuery = uri.firstIndex(of: "?").map { uri[uri.index(after: $0)...] } ?? ""
@@ -58,7 +62,7 @@ extension GatewayHandler {
             return Self.signatureRefusal(error)
         case .success(let principal):
             let arn = "arn:aws:execute-api:\(configuration.region):\(configuration.accountId):\(stage.apiId)/\(stage.name)/"
-                + "\(head.method.rawValue)/@connections/{connectionId}"
+                + "\(head.method.rawValue)/\(resource)"
             var sourceIp: [UInt8]?
             if principal.policy.readsSourceIp { sourceIp = IPAddressBlock.parseAddress(clientAddress) }
             let decision = principal.policy.decision(action: Self.manageConnections, resource: arn, caller: principal.caller, sourceIp: sourceIp)

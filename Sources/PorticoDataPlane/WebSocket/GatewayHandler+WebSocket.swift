@@ -12,6 +12,8 @@ enum WebSocketExchange {
     case upgrade(stage: RuntimeStage, webSocket: WebSocketRuntimeStage, query: String, key: String)
     /// `@connections/{connectionId}` (POST, GET, DELETE), the callback API backends push with.
     case connections(stage: RuntimeStage, connectionId: String)
+    /// Portico's extensions beside `@connections`: `@broadcast` and `@groups/{group}[/{connectionId}]`.
+    case broadcast(stage: RuntimeStage, WebSocketBroadcastCall)
 }
 
 extension GatewayHandler: RemovableChannelHandler {}
@@ -22,6 +24,7 @@ extension GatewayHandler: RemovableChannelHandler {}
 extension GatewayHandler {
     func startWebSocket(_ exchange: Exchange, stage: RuntimeStage, webSocket: WebSocketRuntimeStage, query: Substring) {
         let path = exchange.stagePath
+        if startBroadcastCall(exchange, stage: stage, path: path) { return }
         let connectionsPrefix = "/@connections/"
         if path.hasPrefix(connectionsPrefix) {
             let raw = path.dropFirst(connectionsPrefix.count)
@@ -60,6 +63,8 @@ extension GatewayHandler {
             connectWebSocket(exchange, stage: stage, webSocket: webSocket, query: query, key: key)
         case .connections(let stage, let connectionId):
             answerConnections(exchange, stage: stage, connectionId: connectionId)
+        case .broadcast(let stage, let call):
+            answerBroadcastCall(exchange, stage: stage, call: call)
         }
     }
 
@@ -73,6 +78,15 @@ extension GatewayHandler {
         var info = WebSocketConnectionInfo(
             connectionId: WebSocketConnectionId.make(), apiId: stage.apiId, stage: stage.name, domainName: String(exchange.domainName),
             sourceIp: clientAddress, userAgent: head.headers.first(name: "user-agent"), connectedAtMillis: exchange.startWallMillis)
+        info.accountId = configuration.accountId
+        exchange.webSocketHandshake = WebSocketHandshake(info: info)
+        if !admitsConnect(webSocket) {
+            // Throttled: 429 before authorization, as HTTP API routes are (Portico's order; AWS does not say).
+            let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
+            webSocket.connect?.metrics.record(status: 429, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: nil)
+            respond(.tooManyRequests, exchange)
+            return
+        }
         if let unenforced = webSocket.connect?.unenforcedAccessControl {
             // Fail closed: an access check Portico cannot make yet refuses the connection.
             exchange.errorMessage = "$connect has \(unenforced), not enforced on WebSocket APIs yet"
@@ -109,8 +123,9 @@ extension GatewayHandler {
         forwarded: HTTPHeaders
     ) {
         guard let context else { return }
+        exchange.webSocketHandshake?.info = info
         if let route = webSocket.connect, route.apiKeyRequired,
-            let refusal = WebSocketApiKeyCheck.refusal(info.apiKey, apiId: stage.apiId, stage: stage.name, state: state)
+            let refusal = WebSocketApiKeyCheck.refusal(info.apiKey, apiId: stage.apiId, stage: stage.name, route: route, state: state)
         {
             // After authorization, as on AWS; the handshake answers 403 Forbidden or 429.
             exchange.errorMessage = "API key refused: \(refusal.message)"
@@ -132,6 +147,12 @@ extension GatewayHandler {
             outcome in
             let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
             route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
+            exchange.webSocketHandshake?.integrationLatencyNanos = elapsed
+            if case .answered(let status, _, _) = outcome {
+                exchange.webSocketHandshake?.integrationStatus = status
+            } else {
+                webSocket.metrics?.integrationFailed()
+            }
             guard self.exchange === exchange, !exchange.responseHeadSent else { return }
             switch outcome {
             case .answered(let status, _, let headers) where (200..<300).contains(status):
@@ -172,6 +193,11 @@ extension GatewayHandler {
         exchange.responseStatus = 101
         outbound.append { $0.writeString(response) }
         flushClient()
+        if let handshake = exchange.webSocketHandshake {
+            // The connection is open: its CONNECT line, with the status `$connect` answered (200 without a
+            // `$connect` route; AWS's value for an accepted connection is a guess).
+            logConnect(exchange, handshake: handshake, stage: stage, status: handshake.integrationStatus ?? 200)
+        }
         self.exchange = nil
         var disconnectHeaders = HTTPHeaders()
         for name in ["Host", "X-Forwarded-For"] {

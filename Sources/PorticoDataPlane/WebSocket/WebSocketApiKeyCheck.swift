@@ -13,13 +13,15 @@ enum WebSocketApiKeyCheck {
         let message: String
     }
 
-    static func refusal(_ value: String?, apiId: String, stage: String, state: LoopState) -> Refusal? {
+    /// - Parameter route: the route asked for; the plan's per-route throttle for it (`/{routeKey}/*` in the
+    ///   stage's `throttle` map) replaces the plan's own, as a REST method's does.
+    static func refusal(_ value: String?, apiId: String, stage: String, route: WebSocketRuntimeRoute, state: LoopState) -> Refusal? {
         guard let value, let key = state.table.usagePlans.keysByValue[value], key.enabled,
             let plan = key.plan(restApiId: apiId, stage: stage)
         else {
             return Refusal(status: 403, message: "Forbidden")
         }
-        if let bucket = plan.throttle, !bucket.take(now: LoopState.throttleClock()) {
+        if let bucket = plan.bucket(methodKey: route.usagePlanThrottleKey), !bucket.take(now: LoopState.throttleClock()) {
             return Refusal(status: 429, message: "Too Many Requests")
         }
         guard plan.admit(day: Int(WallClock.nowMillis() / 86_400_000)) else {

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOWebSocket
 import PorticoModel
+import PorticoObservability
 import PorticoRuntime
 
 /// One upgraded WebSocket connection: reassembles messages (RFC 6455 fragmentation, within the
@@ -19,8 +20,13 @@ final class WebSocketConnection: ChannelDuplexHandler {
     typealias OutboundOut = WebSocketFrame
 
     let info: WebSocketConnectionInfo
-    let stage: RuntimeStage
-    let webSocket: WebSocketRuntimeStage
+    /// The stage's current compilation (``refreshStage()``).
+    private(set) var stage: RuntimeStage
+    private(set) var webSocket: WebSocketRuntimeStage
+    /// The runtime table `stage` was read from.
+    private var table: RuntimeTable
+    /// The stage metrics the connection counted itself into when it opened (the gauge goes down there).
+    private var connectedMetrics: WebSocketStageMetrics?
     let limits: WebSocketLimits
     let state: LoopState
     let directory: WebSocketDirectory
@@ -50,6 +56,7 @@ final class WebSocketConnection: ChannelDuplexHandler {
         self.info = info
         self.stage = stage
         self.webSocket = webSocket
+        self.table = state.table
         self.limits = limits
         self.state = state
         self.directory = directory
@@ -62,7 +69,9 @@ final class WebSocketConnection: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        directory.add(NIOLoopBound(self, eventLoop: context.eventLoop), id: info.connectionId)
+        directory.add(NIOLoopBound(self, eventLoop: context.eventLoop), id: info.connectionId, apiId: info.apiId, stage: info.stage)
+        connectedMetrics = webSocket.metrics
+        connectedMetrics?.connected()
         scheduleCheck()
     }
 
@@ -104,13 +113,19 @@ final class WebSocketConnection: ChannelDuplexHandler {
         timer?.cancel()
         timer = nil
         directory.remove(info.connectionId)
+        connectedMetrics?.disconnected()
         callDisconnect()
     }
 
     /// `$disconnect` runs on every close, whoever closes; its answer is not sent anywhere (AWS:
     /// "$disconnect is a best-effort event").
     private func callDisconnect() {
+        refreshStage()
         guard let route = webSocket.disconnect, let integration = route.integration, let eventLoop = context?.eventLoop else {
+            // No `$disconnect` integration: the line is written now (status 200, Portico's choice).
+            log(.init(
+                eventType: "DISCONNECT", routeKey: "$disconnect", requestId: state.requestIds.make(), requestTimeMillis: WallClock.nowMillis(),
+                status: 200, latencyNanos: 0))
             return
         }
         let code = closeCode.map { Int(UInt16(webSocketErrorCode: $0)) } ?? 1006
@@ -123,9 +138,19 @@ final class WebSocketConnection: ChannelDuplexHandler {
             [logger, info, start = NIODeadline.now()] outcome in
             let elapsed = (NIODeadline.now() - start).nanoseconds
             route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
-            if case .failed(let reason) = outcome {
+            var entry = WebSocketAccessLog.Entry(
+                eventType: "DISCONNECT", routeKey: route.routeKey, requestId: event.requestId, requestTimeMillis: event.requestTimeEpochMillis,
+                status: outcome.status, latencyNanos: elapsed, integrationLatencyNanos: elapsed)
+            switch outcome {
+            case .failed(let reason):
+                self.webSocket.metrics?.integrationFailed()
                 logger.debug("$disconnect integration failed", metadata: ["connectionId": "\(info.connectionId)", "error": "\(reason)"])
+                entry.errorType = "INTEGRATION_FAILURE"
+                entry.integrationError = reason
+            case .answered(let status, _, _):
+                entry.integrationStatus = status
             }
+            self.log(entry)
         }
     }
 
@@ -227,51 +252,102 @@ final class WebSocketConnection: ChannelDuplexHandler {
 
     // MARK: routing
 
+    /// An open connection follows its stage: once the loop's runtime table has been swapped (a redeploy, an
+    /// `update-stage` of throttles or access logs), the next event uses the stage's new compilation. Costs one
+    /// pointer comparison per message while nothing changes; a stage that is gone leaves the connection on the
+    /// compilation it had.
+    private func refreshStage() {
+        let current = state.table
+        guard current !== table else { return }
+        table = current
+        if let latest = current.apis[info.apiId]?.stages[info.stage], let latestWebSocket = latest.webSocket {
+            stage = latest
+            webSocket = latestWebSocket
+        }
+    }
+
     private func route(_ message: [UInt8], isBinary: Bool) {
         guard let context else { return }
+        refreshStage()
+        webSocket.metrics?.messageReceived()
         let requestId = state.requestIds.make()
+        let messageId = state.requestIds.make()
+        let requestTime = WallClock.nowMillis()
         let json = isBinary ? nil : JSONValue.parse(message)
         let start = NIODeadline.now()
+        /// A message the gateway answers itself: AWS's error message, the route's metrics, the access log.
+        func refuse(_ text: String, status: Int, route: WebSocketRuntimeRoute?, routeKey: String, errorType: String) {
+            sendError(text, requestId: requestId)
+            let elapsed = (NIODeadline.now() - start).nanoseconds
+            route?.metrics.record(status: status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: nil)
+            log(.init(
+                eventType: "MESSAGE", routeKey: routeKey, requestId: requestId, messageId: messageId, requestTimeMillis: requestTime,
+                status: status, latencyNanos: elapsed, errorMessage: text, errorType: errorType))
+        }
         guard let route = webSocket.route(forMessage: json) else {
-            // No route and no $default: AWS answers the message with "Forbidden".
-            sendError("Forbidden", requestId: requestId)
+            // No route and no $default: AWS answers the message with "Forbidden". Like an HTTP request that
+            // matches no route, it still takes a token from the account's bucket.
+            if state.admits(stageThrottle: nil) {
+                refuse("Forbidden", status: 403, route: nil, routeKey: "-", errorType: "MISSING_AUTHENTICATION_TOKEN")
+            } else {
+                refuse(WebSocketThrottling.message, status: 429, route: nil, routeKey: "-", errorType: "THROTTLED")
+            }
+            return
+        }
+        guard state.admits(stageThrottle: route.throttle) else {
+            // The route's stage throttle, then the account's, before anything else (as for HTTP API routes).
+            refuse(WebSocketThrottling.message, status: 429, route: route, routeKey: route.routeKey, errorType: "THROTTLED")
             return
         }
         if route.unenforcedAccessControl != nil {
             // Access control Portico cannot check: refused (fails closed).
-            sendError("Forbidden", requestId: requestId)
-            route.metrics.record(status: 403, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
+            refuse("Forbidden", status: 403, route: route, routeKey: route.routeKey, errorType: "ACCESS_DENIED")
             return
         }
-        if route.apiKeyRequired, let refusal = WebSocketApiKeyCheck.refusal(info.apiKey, apiId: info.apiId, stage: info.stage, state: state) {
+        if route.apiKeyRequired, let refusal = WebSocketApiKeyCheck.refusal(info.apiKey, apiId: info.apiId, stage: info.stage, route: route, state: state) {
             // AWS answers a missing or invalid key with the same "Forbidden" as a message with no route.
-            sendError(refusal.message, requestId: requestId)
-            route.metrics.record(
-                status: refusal.status, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
+            let type = refusal.status == 429 ? (refusal.message == "Limit Exceeded" ? "QUOTA_EXCEEDED" : "THROTTLED") : "INVALID_API_KEY"
+            refuse(refusal.message, status: refusal.status, route: route, routeKey: route.routeKey, errorType: type)
             return
         }
         guard let integration = route.integration else {
-            sendError("Internal server error", requestId: requestId)
-            route.metrics.record(status: 500, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
+            webSocket.metrics?.integrationFailed()
+            refuse("Internal server error", status: 500, route: route, routeKey: route.routeKey, errorType: "INTEGRATION_FAILURE")
             return
         }
         let event = WebSocketEvent(
-            kind: .message(messageId: state.requestIds.make(), body: message, isBinary: isBinary), routeKey: route.routeKey,
-            requestId: requestId, requestTimeEpochMillis: WallClock.nowMillis(), connection: info, stageVariables: stage.stageVariables)
+            kind: .message(messageId: messageId, body: message, isBinary: isBinary), routeKey: route.routeKey,
+            requestId: requestId, requestTimeEpochMillis: requestTime, connection: info, stageVariables: stage.stageVariables)
         WebSocketIntegrationCall.run(integration, .init(event: event, messageJSON: json, messageBytes: message), state: state, on: context.eventLoop) {
             outcome in
             // Each message counts as one request of its route (status 500 for an integration failure).
             let elapsed = (NIODeadline.now() - start).nanoseconds
             route.metrics.record(status: outcome.status, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: elapsed)
+            var entry = WebSocketAccessLog.Entry(
+                eventType: "MESSAGE", routeKey: route.routeKey, requestId: requestId, messageId: messageId, requestTimeMillis: requestTime,
+                status: outcome.status, latencyNanos: elapsed, integrationLatencyNanos: elapsed)
             switch outcome {
             case .failed(let reason):
+                self.webSocket.metrics?.integrationFailed()
                 self.logger.debug("WebSocket integration failed", metadata: ["connectionId": "\(self.info.connectionId)", "error": "\(reason)"])
                 self.sendError("Internal server error", requestId: requestId)
-            case .answered(_, let body, _):
+                entry.errorMessage = "Internal server error"
+                entry.errorType = "INTEGRATION_FAILURE"
+                entry.integrationError = reason
+                self.log(entry)
+            case .answered(let status, let body, _):
+                entry.integrationStatus = status
+                self.log(entry)
                 guard route.twoWay, let body else { return }
                 self.sendMessage(body)
             }
         }
+    }
+
+    /// The event's access-log line, when the stage logs.
+    private func log(_ entry: WebSocketAccessLog.Entry) {
+        guard stage.accessLog != nil else { return }
+        WebSocketAccessLog.write(entry, connection: info, stage: stage, keys: state.table.usagePlans, buffer: &state.webSocketLogBuffer)
     }
 
     /// AWS's error message to the client: `{"message": ..., "connectionId": ..., "requestId": ...}`
@@ -296,11 +372,34 @@ final class WebSocketConnection: ChannelDuplexHandler {
         return send(WebSocketFrame(fin: true, opcode: opcode, data: buffer))
     }
 
+    /// What became of a broadcast or group message for this connection.
+    enum SharedSend {
+        case sent
+        /// Not queued: the client is too far behind (the slow-client rule).
+        case dropped
+        /// The connection is closing.
+        case gone
+    }
+
+    /// A broadcast or group message (Portico's extension), whose payload buffer is shared by every
+    /// connection it goes to. The slow-client rule: while `--websocket-max-buffer-bytes` or more wait to be
+    /// written to this client, the message is dropped for it, not queued, and the connection stays open
+    /// (it gets later messages once it catches up); so a broadcast queues at most one message beyond that
+    /// limit per connection, however many are sent. Direct sends (`@connections`, two-way answers) keep
+    /// the rule of ``send(_:closingWhenFarBehind:)``.
+    func sendShared(_ data: ByteBuffer, opcode: WebSocketOpcode) -> SharedSend {
+        guard context != nil, !closeSent else { return .gone }
+        guard pendingOutboundBytes < limits.maxOutboundBufferBytes else { return .dropped }
+        lastActive = .now()
+        lastActiveWallMillis = WallClock.nowMillis()
+        return send(WebSocketFrame(fin: true, opcode: opcode, data: data), closingWhenFarBehind: false) ? .sent : .gone
+    }
+
     @discardableResult
-    private func send(_ frame: WebSocketFrame) -> Bool {
+    private func send(_ frame: WebSocketFrame, closingWhenFarBehind: Bool = true) -> Bool {
         guard let context else { return false }
         let size = frame.data.readableBytes
-        if pendingOutboundBytes + size > limits.maxOutboundBufferBytes * 4 {
+        if closingWhenFarBehind, pendingOutboundBytes + size > limits.maxOutboundBufferBytes * 4 {
             // The client reads far slower than it is sent to: give up on it rather than buffer without bound.
             close(code: .policyViolation, reason: "Client too slow")
             return false

@@ -145,4 +145,6 @@ struct WebSocketConnectionInfo: Sendable {
     /// The API key the connection presents (`x-api-key` of its handshake, or its authorizer's
     /// `usageIdentifierKey`), for routes with `apiKeyRequired`. Never logged.
     var apiKey: String?
+    /// `$context.accountId` of the connection's access-log lines.
+    var accountId = ""
 }

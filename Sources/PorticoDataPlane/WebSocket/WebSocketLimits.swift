@@ -1,3 +1,5 @@
+import PorticoRuntime
+
 /// Limits of WebSocket connections, AWS's quotas by default ("Amazon API Gateway quotas for
 /// configuring and running a WebSocket API"), each configurable (`--websocket-*`).
 public struct WebSocketLimits: Sendable {
@@ -13,6 +15,15 @@ public struct WebSocketLimits: Sendable {
     /// four times that before it closes the connection (1008): a slow client cannot make the
     /// gateway buffer without bound.
     public var maxOutboundBufferBytes: Int = 1024 * 1024
+    /// New connections per second the whole process accepts, across every WebSocket API (AWS: "New
+    /// connections per second per account (across all WebSocket APIs) per Region: 500"); a token bucket whose
+    /// burst is the rate rounded up (at least 1). A handshake over it is refused with 429. nil: no limit.
+    public var newConnectionsPerSecond: Double? = 500
+
+    /// The bucket of ``newConnectionsPerSecond``, shared by every event loop.
+    var newConnectionLimit: ThrottleLimit? {
+        newConnectionsPerSecond.map { ThrottleLimit(rate: $0, burst: max(1, Int($0.rounded(.up)))) }
+    }
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PorticoModel
+import PorticoObservability
 import PorticoStore
 
 /// CreateStage, GetStages, GetStage, UpdateStage, DeleteStage, DeleteAccessLogSettings, DeleteRouteSettings.
@@ -215,6 +216,12 @@ enum StageOperations {
         }
         for routeKey in (stage.routeSettings ?? [:]).keys where !document.routes.contains(where: { $0.routeKey == routeKey }) {
             throw APIError.badRequest("Unable to find Route by key \(routeKey) within the provided RouteSettings")
+        }
+        if document.api.protocolType != .websocket, let format = stage.accessLogSettings?.format,
+            let problem = AccessLogFormat.validate(format, webSocket: false)
+        {
+            // The WebSocket-only variables (`$context.connectionId`, `eventType`, ...) on an HTTP API stage.
+            throw APIError.badRequest(problem)
         }
     }
 }

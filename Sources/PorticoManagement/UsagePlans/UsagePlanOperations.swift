@@ -74,13 +74,16 @@ enum UsagePlanOperations {
             if try transaction.restApiDocument(id: stage.apiId) == nil, let webSocket = try transaction.apiDocument(id: stage.apiId),
                 webSocket.api.protocolType == .websocket
             {
-                // WebSocket APIs take usage plans too (their routes' `apiKeyRequired`); per-method
-                // throttles name REST resources and methods, so they are refused here (Portico's guess).
+                // WebSocket APIs take usage plans too (their routes' `apiKeyRequired`). Per-method throttles
+                // name a route as `/{routeKey}/*` (Portico's mapping: routes have no method; AWS's answer for
+                // WebSocket stages is not recorded).
                 guard webSocket.stage(stage.stage) != nil else { throw UsagePlanMessages.invalidStage(stage.apiId, stage.stage) }
                 guard seen.insert(stage.reference).inserted else {
                     throw APIError.conflict("API stage \(stage.reference) is already in the usage plan")  // guess
                 }
-                if let methodPath = stage.throttle?.keys.first { throw UsagePlanMessages.invalidMethod(methodPath) }
+                for methodPath in (stage.throttle ?? [:]).keys {
+                    try checkWebSocketRoutePath(methodPath, webSocket)
+                }
                 continue
             }
             guard let document = try transaction.restApiDocument(id: stage.apiId) else {
@@ -94,6 +97,13 @@ enum UsagePlanOperations {
                 try checkMethodPath(methodPath, document)
             }
         }
+    }
+
+    /// A WebSocket stage's per-route throttle key: `/{routeKey}/*` for a route of the API.
+    static func checkWebSocketRoutePath(_ methodPath: String, _ document: ApiDocument) throws(APIError) {
+        guard methodPath.hasPrefix("/"), methodPath.hasSuffix("/*"), methodPath.count > 3,
+            document.routes.contains(where: { UsagePlanApiStage.webSocketThrottleKey(routeKey: $0.routeKey) == methodPath })
+        else { throw UsagePlanMessages.invalidMethod(methodPath) }
     }
 
     static func checkMethodPath(_ methodPath: String, _ document: RestApiDocument) throws(APIError) {

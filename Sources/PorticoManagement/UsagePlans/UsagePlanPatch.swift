@@ -98,6 +98,8 @@ enum UsagePlanPatch {
         let stage = plan.apiStages[index]
         if let document = try transaction.restApiDocument(id: stage.apiId) {
             try UsagePlanOperations.checkMethodPath(methodPath, document)
+        } else if let document = try transaction.apiDocument(id: stage.apiId), document.api.protocolType == .websocket {
+            try UsagePlanOperations.checkWebSocketRoutePath(methodPath, document)
         }
         var throttle = stage.throttle?[methodPath] ?? ThrottleSettings()
         try setThrottleMember(operation, segments[5], &throttle)

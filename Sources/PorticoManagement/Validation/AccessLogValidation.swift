@@ -19,7 +19,9 @@ enum AccessLogValidation {
         try validateDestination(destination)
         // The observability module owns the format language: size, single line, known
         // `$context` variables, and a request id as AWS requires.
-        if let problem = AccessLogFormat.validate(format) {
+        // `webSocket: true` lets WebSocket variables through here; `StageOperations.validate(_:in:)`
+        // refuses them on HTTP API stages once the API is known.
+        if let problem = AccessLogFormat.validate(format, webSocket: true) {
             throw .badRequest(problem)
         }
     }

@@ -10,7 +10,9 @@ extension AccessLogFormat {
     /// support (`$context.authorizer.<key>` and `$context.authorizer.claims.<name>` always count as
     /// supported); and at least one of `$context.requestId` or `$context.extendedRequestId`. The messages
     /// follow the wording API Gateway has been seen to return; the length message is Portico's own.
-    public static func validate(_ format: String) -> String? {
+    /// - Parameter webSocket: whether WebSocket APIs' own variables (`$context.connectionId`, `connectedAt`,
+    ///   `eventType`, `messageId`, `messageDirection`, `identity.apiKey`, `identity.apiKeyId`) are accepted.
+    public static func validate(_ format: String, webSocket: Bool = false) -> String? {
         let bytes = Array(format.utf8)
         if bytes.count > maximumFormatLength {
             return "Access Log format must be at most \(maximumFormatLength) bytes long, but was \(bytes.count) bytes"
@@ -25,7 +27,7 @@ extension AccessLogFormat {
             if name == "requestId" || name == "extendedRequestId" {
                 includesRequestId = true
             }
-            if !AccessLogVariable.isSupported(name: name) {
+            if !AccessLogVariable.isSupported(name: name, webSocket: webSocket) {
                 unsupported.append(String(decoding: bytes[source], as: UTF8.self))
             }
         }

@@ -103,3 +103,26 @@ extension AccessLogRecord {
         }
     }
 }
+
+extension AccessLogRecord {
+    /// `$context.connectionId`, `connectedAt`, `eventType`, `messageId`: one event of a WebSocket connection.
+    public struct WebSocket: Sendable {
+        public var connectionId: String
+        /// Epoch milliseconds, as AWS's events give `connectedAt`.
+        public var connectedAtMillis: Int64
+        /// `CONNECT`, `MESSAGE` or `DISCONNECT`.
+        public var eventType: String
+        /// Messages only.
+        public var messageId: String?
+        /// `$context.identity.apiKeyId`: the id of the API key the connection presented, when it is a known key.
+        public var apiKeyId: String?
+
+        public init(connectionId: String, connectedAtMillis: Int64, eventType: String, messageId: String? = nil, apiKeyId: String? = nil) {
+            self.connectionId = connectionId
+            self.connectedAtMillis = connectedAtMillis
+            self.eventType = eventType
+            self.messageId = messageId
+            self.apiKeyId = apiKeyId
+        }
+    }
+}

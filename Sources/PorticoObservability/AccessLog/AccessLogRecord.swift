@@ -78,6 +78,8 @@ public struct AccessLogRecord: Sendable {
     public var callerIdentity: CallerIdentity?
     /// The client certificate of a mutual-TLS connection.
     public var clientCertificate: ClientCertificate?
+    /// The WebSocket connection and event, on WebSocket API stages.
+    public var webSocket: WebSocket?
 
     /// A record with every field empty, zero or `nil`.
     /// Inlinable so that the caller builds the record in place: called across the module boundary, the
@@ -113,5 +115,6 @@ public struct AccessLogRecord: Sendable {
         self.authorizer = nil
         self.callerIdentity = nil
         self.clientCertificate = nil
+        self.webSocket = nil
     }
 }

@@ -70,6 +70,12 @@ extension AccessLogVariable {
         case .authorizerRequestId: visitor.optionalString(record.authorizer?.requestId)
         case .authorizerClaim(let index): visitor.optionalString(record.authorizer?.claims[names[index]])
         case .authorizerProperty(let index): visitor.optionalString(record.authorizer?.context[names[index]])
+        case .connectionId: visitor.optionalString(record.webSocket?.connectionId)
+        case .connectedAt: visitor.optionalNumber(record.webSocket.map { Int($0.connectedAtMillis) })
+        case .eventType: visitor.optionalString(record.webSocket?.eventType)
+        case .messageId: visitor.optionalString(record.webSocket?.messageId)
+        case .messageDirection: visitor.optionalString(record.webSocket == nil ? nil : "IN")
+        case .identityApiKeyId: visitor.optionalString(record.webSocket?.apiKeyId)
         case .unavailable, .unknown: visitor.dash()
         }
     }

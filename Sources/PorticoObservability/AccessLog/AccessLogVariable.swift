@@ -50,6 +50,14 @@ enum AccessLogVariable: Sendable, Equatable {
     case authorizerIntegrationLatency
     case authorizerIntegrationStatus
     case authorizerRequestId
+    /// WebSocket APIs (AWS's "Configure logging for WebSocket APIs" table): `connectionId`, `connectedAt`,
+    /// `eventType`, `messageId` (messages only), `messageDirection` (`IN`), `identity.apiKeyId`.
+    case connectionId
+    case connectedAt
+    case eventType
+    case messageId
+    case messageDirection
+    case identityApiKeyId
     /// `authorizer.claims.<name>`: a JWT claim; the name is `AccessLogFormat.names[index]`.
     case authorizerClaim(Int)
     /// `authorizer.<key>`: a key of a Lambda authorizer's `context` map, at `AccessLogFormat.names[index]`.
@@ -80,10 +88,24 @@ enum AccessLogVariable: Sendable, Equatable {
     }
 
     /// Whether HTTP APIs accept the variable `$context.<name>` (see ``AccessLogFormat/validate(_:)``).
-    static func isSupported(name: String) -> Bool {
+    static func isSupported(name: String, webSocket: Bool = false) -> Bool {
         var names: [String] = []
-        return AccessLogVariable(name: name, names: &names) != .unknown
+        let variable = AccessLogVariable(name: name, names: &names)
+        if !webSocket, variable.isWebSocketOnly || webSocketOnlyUnavailable.contains(name) { return false }
+        return variable != .unknown
     }
+
+    /// Variables only WebSocket APIs have.
+    var isWebSocketOnly: Bool {
+        switch self {
+        case .connectionId, .connectedAt, .eventType, .messageId, .messageDirection, .identityApiKeyId: true
+        default: false
+        }
+    }
+
+    /// WebSocket variables Portico accepts but leaves empty: `identity.apiKey` is a secret (Portico writes no
+    /// key into a log; `identity.apiKeyId` names it).
+    private static let webSocketOnlyUnavailable: Set<String> = ["identity.apiKey"]
 
     private static let fixedNames: [String: AccessLogVariable] = [
         "accountId": .accountId,
@@ -145,5 +167,12 @@ enum AccessLogVariable: Sendable, Equatable {
         "authorizer.integrationStatus": .authorizerIntegrationStatus,
         // The authorizer function invocation's Lambda request id.
         "authorizer.requestId": .authorizerRequestId,
+        "connectionId": .connectionId,
+        "connectedAt": .connectedAt,
+        "eventType": .eventType,
+        "messageId": .messageId,
+        "messageDirection": .messageDirection,
+        "identity.apiKey": .unavailable,
+        "identity.apiKeyId": .identityApiKeyId,
     ]
 }

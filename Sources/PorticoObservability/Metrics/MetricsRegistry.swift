@@ -23,6 +23,8 @@ public final class MetricsRegistry: Sendable {
 
     private struct State {
         var routes: [RouteKey: RouteMetrics] = [:]
+        /// WebSocket stages, keyed by API and stage (`route` empty).
+        var webSockets: [RouteKey: WebSocketStageMetrics] = [:]
         var counters: [CounterKey: Counter] = [:]
         /// Help text per counter family, from its first registration.
         var counterHelp: [String: String] = [:]
@@ -48,9 +50,9 @@ public final class MetricsRegistry: Sendable {
     static let integrationLatencyName = "portico_integration_latency_milliseconds"
     private static let latencyNames = HistogramNames(latencyName)
     private static let integrationLatencyNames = HistogramNames(integrationLatencyName)
-    private static let reservedNames: Set<String> = [
+    private static let reservedNames: Set<String> = Set([
         requestsName, clientErrorsName, serverErrorsName, latencyName, integrationLatencyName,
-    ]
+    ] + WebSocketStageMetrics.families.map(\.name))
 
     /// `le` values of the latency buckets, in milliseconds, rendered once.
     static let bucketLabels: [String] =
@@ -81,11 +83,24 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// The connection metrics of one WebSocket stage; the same object for the same API and stage, so that a
+    /// recompiled deployment (and the connections opened under the previous one) keep counting together.
+    public func webSocketMetrics(apiId: String, stage: String) -> WebSocketStageMetrics {
+        let key = RouteKey(apiId: apiId, stage: stage, route: "")
+        return state.withLock { state in
+            if let existing = state.webSockets[key] { return existing }
+            let metrics = WebSocketStageMetrics(apiId: apiId, stage: stage)
+            state.webSockets[key] = metrics
+            return metrics
+        }
+    }
+
     /// Stops exporting every route of an API (when the API is deleted). Objects already handed out keep
     /// working but are no longer exported; asking again starts from zero.
     public func remove(apiId: String) {
         state.withLock { state in
             state.routes = state.routes.filter { $0.key.apiId != apiId }
+            state.webSockets = state.webSockets.filter { $0.key.apiId != apiId }
         }
     }
 
@@ -93,6 +108,7 @@ public final class MetricsRegistry: Sendable {
     public func remove(apiId: String, stage: String) {
         state.withLock { state in
             state.routes = state.routes.filter { !($0.key.apiId == apiId && $0.key.stage == stage) }
+            state.webSockets = state.webSockets.filter { !($0.key.apiId == apiId && $0.key.stage == stage) }
         }
     }
 
@@ -128,11 +144,12 @@ public final class MetricsRegistry: Sendable {
     /// sorted, so two scrapes of the same state are byte-identical.
     public func prometheusText() -> String {
         // Copy the references under the lock, read and format outside it.
-        let (routes, counters, counterHelp) = state.withLock { state in
-            (Array(state.routes.values), Array(state.counters.values), state.counterHelp)
+        let (routes, counters, counterHelp, webSockets) = state.withLock { state in
+            (Array(state.routes.values), Array(state.counters.values), state.counterHelp, Array(state.webSockets.values))
         }
         var writer = PrometheusTextWriter()
         writeRouteFamilies(routes, into: &writer)
+        writeWebSocketFamilies(webSockets, into: &writer)
         writeCounterFamilies(counters, help: counterHelp, into: &writer)
         return String(decoding: writer.bytes, as: UTF8.self)
     }
@@ -179,6 +196,19 @@ public final class MetricsRegistry: Sendable {
         )
         for (labels, values) in series {
             writeHistogram(Self.integrationLatencyNames, labels: labels, values.integrationLatency, into: &writer)
+        }
+    }
+
+    private func writeWebSocketFamilies(_ stages: [WebSocketStageMetrics], into writer: inout PrometheusTextWriter) {
+        guard !stages.isEmpty else { return }
+        let series = stages.sorted { ($0.apiId, $0.stage) < ($1.apiId, $1.stage) }.map { stage in
+            (labels: PrometheusTextWriter.renderLabels([("api_id", stage.apiId), ("stage", stage.stage)]), values: stage.snapshot())
+        }
+        for family in WebSocketStageMetrics.families {
+            writer.family(family.name, type: family.type, help: family.help)
+            for (labels, values) in series {
+                writer.sample(family.name, labels: labels, value: family.value(values))
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import PorticoTemplates
 /// WebSocket APIs: a deployment becomes a ``RuntimeStage`` with no HTTP routes and a
 /// ``WebSocketRuntimeStage``. Problems become warnings and unusable integrations, as for HTTP APIs.
 extension DeploymentCompiler {
-    func compileWebSocketStage(_ stage: Stage, snapshot: DeploymentSnapshot, warnings: inout [String]) -> RuntimeStage {
+    func compileWebSocketStage(
+        _ stage: Stage, snapshot: DeploymentSnapshot, liveBuckets: inout Set<ThrottleBuckets.Key>, warnings: inout [String]
+    ) -> RuntimeStage {
         let variables = stage.stageVariables ?? [:]
         let selection: CompiledSelectionExpression
         do {
@@ -56,7 +58,8 @@ extension DeploymentCompiler {
             routes[route.routeKey] = WebSocketRuntimeRoute(
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
-                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true)
+                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true,
+                throttle: routeThrottle(route.routeKey, stage: stage, apiId: snapshot.apiId, liveBuckets: &liveBuckets))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(
@@ -66,7 +69,8 @@ extension DeploymentCompiler {
             router: Router(routes: []), cors: nil, accessLog: accessLog,
             webSocket: WebSocketRuntimeStage(
                 routeSelection: selection, routes: routes,
-                apiKeyFromAuthorizer: snapshot.apiKeySelectionExpression == "$context.authorizer.usageIdentifierKey"))
+                apiKeyFromAuthorizer: snapshot.apiKeySelectionExpression == "$context.authorizer.usageIdentifierKey",
+                metrics: metrics.webSocketMetrics(apiId: snapshot.apiId, stage: stage.stageName)))
     }
 
     func compileWebSocketIntegration(

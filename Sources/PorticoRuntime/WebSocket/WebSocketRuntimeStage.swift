@@ -14,8 +14,14 @@ public final class WebSocketRuntimeStage: Sendable {
     /// The API key selection expression is `$context.authorizer.usageIdentifierKey` (the `$connect`
     /// authorizer's answer names the key), not `$request.header.x-api-key` (the handshake's header).
     public let apiKeyFromAuthorizer: Bool
+    /// Connections, messages and integration errors of the stage (the same object across recompilations).
+    public let metrics: WebSocketStageMetrics?
 
-    public init(routeSelection: CompiledSelectionExpression, routes: [String: WebSocketRuntimeRoute], apiKeyFromAuthorizer: Bool = false) {
+    public init(
+        routeSelection: CompiledSelectionExpression, routes: [String: WebSocketRuntimeRoute], apiKeyFromAuthorizer: Bool = false,
+        metrics: WebSocketStageMetrics? = nil
+    ) {
+        self.metrics = metrics
         self.apiKeyFromAuthorizer = apiKeyFromAuthorizer
         self.routeSelection = routeSelection
         self.routes = routes
@@ -105,12 +111,20 @@ public final class WebSocketRuntimeRoute: Sendable {
     /// `apiKeyRequired`: the connection's API key (from its handshake, or its authorizer) must be
     /// enabled and in a usage plan of this stage, within the plan's throttle and quota.
     public let apiKeyRequired: Bool
+    /// The stage's throttle for this route (`routeSettings[routeKey]`, else `defaultRouteSettings`), taken by
+    /// `$connect` and by each message; nil when only the account's applies.
+    public let throttle: SharedTokenBucket?
+    /// How a usage plan names this route in its per-method throttles: `/{routeKey}/*`
+    /// (``UsagePlanApiStage/webSocketThrottleKey(routeKey:)``).
+    public let usagePlanThrottleKey: String
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
         unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil,
-        apiKeyRequired: Bool = false
+        apiKeyRequired: Bool = false, throttle: SharedTokenBucket? = nil
     ) {
+        self.throttle = throttle
+        self.usagePlanThrottleKey = UsagePlanApiStage.webSocketThrottleKey(routeKey: routeKey)
         self.apiKeyRequired = apiKeyRequired
         self.authorizer = authorizer
         self.unenforcedAccessControl = unenforcedAccessControl
