@@ -62,6 +62,6 @@ extension GatewayHandler {
         }
         // Never set on this path; kept empty for the record's next use.
         assert(record.awsEndpointRequestId2 == nil && record.customDomainBasePathMatched == nil)
-        assert(record.dataProcessed == nil && record.clientCertificate == nil)
+        assert(record.dataProcessed == nil && record.clientCertificate == nil && record.webSocket == nil)
     }
 }
