@@ -76,9 +76,10 @@ extension DeploymentCompiler {
         switch integration.integrationType {
         case "MOCK":
             kind = .mock
-        case "AWS_PROXY":
+        case "AWS_PROXY", "AWS":
             do {
-                kind = .lambdaProxy(try LambdaTarget(uri: Self.substituteStageVariables(integration.integrationUri ?? "", variables)))
+                let target = try LambdaTarget(uri: Self.substituteStageVariables(integration.integrationUri ?? "", variables))
+                kind = integration.integrationType == "AWS" ? .lambda(target) : .lambdaProxy(target)
             } catch {
                 kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
             }
@@ -118,13 +119,27 @@ extension DeploymentCompiler {
                 continue
             }
             compiledResponses.append(
-                .init(pattern: pattern, templateSelection: Self.compileSelection(response.templateSelectionExpression), templates: templates))
+                .init(
+                    pattern: pattern, templateSelection: Self.compileSelection(response.templateSelectionExpression), templates: templates,
+                    contentHandling: response.contentHandlingStrategy))
         }
-        return WebSocketRuntimeIntegration(
+        var compiled = WebSocketRuntimeIntegration(
             integrationId: integration.integrationId, kind: kind,
             timeoutMillis: integration.timeoutInMillis ?? 29_000,
             templateSelection: Self.compileSelection(integration.templateSelectionExpression),
             requestTemplates: requestTemplates, responses: compiledResponses)
+        compiled.templated = ["HTTP", "MOCK", "AWS"].contains(integration.integrationType)
+        compiled.passthroughBehavior =
+            RequestTemplateSelector.PassthroughBehavior(rawValue: integration.passthroughBehavior ?? "") ?? .whenNoMatch
+        compiled.contentHandling = integration.contentHandlingStrategy
+        for (key, expression) in (integration.requestParameters ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let mapping = WebSocketParameterMapping(key: key, expression: expression) else {
+                warnings.append("integration \(integration.integrationId): request parameter \(key) = \(expression) is not a WebSocket mapping; skipped")
+                continue
+            }
+            compiled.requestParameters.append(mapping)
+        }
+        return compiled
     }
 
     static func compileSelection(_ text: String?) -> CompiledSelectionExpression? {

@@ -131,6 +131,9 @@ public struct WebSocketRuntimeIntegration: Sendable {
         /// `AWS_PROXY` to a function: the event is AWS's WebSocket proxy event, the function's
         /// `body` the answer.
         case lambdaProxy(LambdaTarget)
+        /// `AWS` (non-proxy) to a function: the request template's output (or the message) is the payload,
+        /// the function's result goes through the integration responses as status 200.
+        case lambda(LambdaTarget)
         /// `HTTP_PROXY` or `HTTP` (without templates yet): the message is the body of a request
         /// to the URI with the integration's method; the backend's status and body are the answer.
         case http(HTTPTarget, method: String)
@@ -144,6 +147,8 @@ public struct WebSocketRuntimeIntegration: Sendable {
         public let pattern: StatusPattern?
         public let templateSelection: CompiledSelectionExpression?
         public let templates: [String: MappingTemplate]
+        /// `CONVERT_TO_TEXT` / `CONVERT_TO_BINARY` for the backend's answer, or nil (as it is).
+        public var contentHandling: String? = nil
     }
 
     public let integrationId: String
@@ -152,6 +157,16 @@ public struct WebSocketRuntimeIntegration: Sendable {
     public let templateSelection: CompiledSelectionExpression?
     public let requestTemplates: [String: MappingTemplate]
     public let responses: [Response]
+    /// A non-proxy integration (`HTTP`, `MOCK`): request templates shape what the backend gets, and
+    /// integration responses what the client gets. Proxy integrations pass both through (AWS: "For proxy
+    /// integrations, API Gateway automatically passes the backend output to the caller as the complete payload").
+    public var templated = false
+    /// What a non-proxy integration does with a message no request template matches.
+    public var passthroughBehavior: RequestTemplateSelector.PassthroughBehavior = .whenNoMatch
+    /// `CONVERT_TO_TEXT` / `CONVERT_TO_BINARY` for the message, or nil (as it is).
+    public var contentHandling: String?
+    /// `requestParameters`: headers, query string parameters and path parameters of the backend request.
+    public var requestParameters: [WebSocketParameterMapping] = []
 
     public init(
         integrationId: String, kind: Kind, timeoutMillis: Int, templateSelection: CompiledSelectionExpression?,
@@ -167,6 +182,18 @@ public struct WebSocketRuntimeIntegration: Sendable {
 
     /// The request template for a message: the one keyed by the evaluated template selection
     /// expression, else `$default` (the key AWS documents as the catch-all).
+    /// What a non-proxy integration does with a message: its request template, else pass it through or
+    /// refuse it by `passthroughBehavior` (AWS, "Integration passthrough behaviors"; WebSocket integrations
+    /// choose templates by the template selection expression instead of a content type).
+    public func requestSelection(for message: JSONValue?) -> RequestTemplateSelector.Selection {
+        if let template = requestTemplate(for: message) { return .transform(template) }
+        switch passthroughBehavior {
+        case .whenNoMatch: return .passThrough
+        case .whenNoTemplates: return requestTemplates.isEmpty ? .passThrough : .unsupportedMediaType
+        case .never: return .unsupportedMediaType
+        }
+    }
+
     public func requestTemplate(for message: JSONValue?) -> MappingTemplate? {
         if let templateSelection, let key = message.flatMap(templateSelection.evaluate) ?? templateSelection.constant,
             let template = requestTemplates[key]
