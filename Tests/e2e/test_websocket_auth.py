@@ -113,7 +113,7 @@ def test_management_credentials_have_full_access(secured):
         assert ws.recv(timeout=30) == "from the admin"
         assert client.get_connection(ConnectionId=connection_id)["Identity"]["SourceIp"] == "127.0.0.1"
         result = secured.cli("apigatewaymanagementapi", "post-to-connection", "--endpoint-url", endpoint(secured, api_id),
-                             "--connection-id", connection_id, "--data", "from the CLI")
+                             "--connection-id=" + connection_id, "--data", "from the CLI")
         assert result.returncode == 0
         assert ws.recv(timeout=30) == "from the CLI"
         client.delete_connection(ConnectionId=connection_id)

@@ -14,7 +14,8 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from lambda_function_helpers import ARN_PREFIX, create_python_function, make_zip
-from test_websocket_dataplane import CONNECTION_ID, wait_until_websocket_served, ws_url
+from test_websocket_auth import authorizer_function  # noqa: F401  (fixture)
+from test_websocket_dataplane import CONNECTION_ID, function, wait_until_websocket_served, ws_url  # noqa: F401
 
 
 def headers_of(echo):
@@ -266,3 +267,24 @@ def test_aws_integration_to_a_function(portico):
     with connect(ws_url(portico, api_id), open_timeout=30) as ws:
         ws.send(json.dumps({"text": "to the function"}))
         assert json.loads(ws.recv(timeout=60)) == {"reply": "to the function", "by": "ws-nonproxy"}
+
+
+def test_templates_see_the_connect_authorizers_answer(portico, function, authorizer_function):
+    from test_websocket_auth import custom_connect_api
+    arn, _ = function
+    api_id = custom_connect_api(portico, arn, authorizer_function, ["route.request.querystring.token"])
+    client = portico.client()
+    mock = client.create_integration(ApiId=api_id, IntegrationType="MOCK", RequestTemplates={"$default": '{"statusCode": 200}'},
+                                      TemplateSelectionExpression="\\$default")
+    add_route(client, api_id, "whoami", mock, responses={"$default": {
+        "$default": '{"principal": "$context.authorizer.principalId", "tier": "$context.authorizer.tier", '
+                    '"agent": "$context.identity.userAgent"}'}})
+    deadline = time.monotonic() + 30
+    with connect(ws_url(portico, api_id, query="?token=good"), open_timeout=30, user_agent_header="mapping-test") as ws:
+        while True:  # until the auto-deployed route answers
+            ws.send(json.dumps({"action": "whoami"}))
+            answer = json.loads(ws.recv(timeout=30))
+            if "principal" in answer or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+    assert answer == {"principal": "alice", "tier": "gold", "agent": "mapping-test"}

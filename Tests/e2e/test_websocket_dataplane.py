@@ -209,7 +209,7 @@ def test_connections_api(portico):
         assert described["Identity"]["SourceIp"] == "127.0.0.1"
         assert described["ConnectedAt"] <= described["LastActiveAt"]
         result = portico.cli("apigatewaymanagementapi", "post-to-connection", "--endpoint-url", endpoint,
-                             "--connection-id", connection_id, "--data", "pushed by the CLI")
+                             "--connection-id=" + connection_id, "--data", "pushed by the CLI")
         assert result.returncode == 0
         assert ws.recv(timeout=30) == "pushed by the CLI"
         client.delete_connection(ConnectionId=connection_id)

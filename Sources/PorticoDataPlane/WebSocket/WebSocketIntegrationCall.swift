@@ -234,6 +234,16 @@ enum WebSocketIntegrationCall {
             "identity": .object(["sourceIp": .string(connection.sourceIp)]),
         ]
         if case .message(let messageId, _, _) = event.kind { context["messageId"] = .string(messageId) }
+        if let userAgent = connection.userAgent {
+            context["identity"] = .object(["sourceIp": .string(connection.sourceIp), "userAgent": .string(userAgent)])
+        }
+        if let authorizer = connection.authorizer {
+            // `$context.authorizer.principalId` and `$context.authorizer.{key}` of the `$connect` authorizer's
+            // answer, as in the events of the connection.
+            var members = authorizer.context
+            if let principalId = authorizer.principalId { members["principalId"] = .string(principalId) }
+            context["authorizer"] = .object(members)
+        }
         // `$input.params()` of a `$connect` template: the handshake's headers and query string.
         let request = request ?? RouteRequest(event)
         return MappingTemplateContext(
