@@ -288,3 +288,64 @@ def test_templates_see_the_connect_authorizers_answer(portico, function, authori
                 break
             time.sleep(0.05)
     assert answer == {"principal": "alice", "tier": "gold", "agent": "mapping-test"}
+
+
+MESSAGE_SCHEMA = json.dumps({"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+                             "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 10}}})
+PING_SCHEMA = json.dumps({"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}})
+
+
+def test_models_validate_messages(portico):
+    """AWS, "Request validation for WebSocket APIs": the route's modelSelectionExpression picks a model from its
+    requestModels (else $default); a message that fails it gets "Invalid request body" and never reaches the
+    integration."""
+    client, api_id = create_api(portico)
+    message = client.create_model(ApiId=api_id, Name="Message", Schema=MESSAGE_SCHEMA, ContentType="application/json")
+    assert message["Name"] == "Message" and message["ModelId"] and message["Schema"] == MESSAGE_SCHEMA
+    client.create_model(ApiId=api_id, Name="Ping", Schema=PING_SCHEMA)
+    mock = client.create_integration(ApiId=api_id, IntegrationType="MOCK", RequestTemplates={"$default": '{"statusCode": 200}'},
+                                     TemplateSelectionExpression="\\$default")
+    client.create_integration_response(ApiId=api_id, IntegrationId=mock["IntegrationId"], IntegrationResponseKey="$default",
+                                       ResponseTemplates={"$default": '{"passed": true}'})
+    for key, models in (("$default", {"say": "Message", "$default": "Ping"}), ("strict", {"say": "Message"})):
+        route = client.create_route(ApiId=api_id, RouteKey=key, Target="integrations/" + mock["IntegrationId"],
+                                    RouteResponseSelectionExpression="$default",
+                                    ModelSelectionExpression="$request.body.kind", RequestModels=models)
+        client.create_route_response(ApiId=api_id, RouteId=route["RouteId"], RouteResponseKey="$default")
+    deploy(portico, client, api_id)
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        def answer(message):
+            ws.send(message)
+            return json.loads(ws.recv(timeout=30))
+        assert answer(json.dumps({"kind": "say", "text": "hi"})) == {"passed": True}
+        assert answer(json.dumps({"kind": "other", "n": 3})) == {"passed": True}          # $default model
+        for refused in (json.dumps({"kind": "say"}), json.dumps({"kind": "say", "text": "far too long"}),
+                        json.dumps({"kind": "other", "n": "3"}), "not JSON",
+                        json.dumps({"action": "strict", "kind": "unknown"})):    # no match and no $default model
+            got = answer(refused)
+            assert got["message"] == "Invalid request body" and CONNECTION_ID.match(got["connectionId"]), refused
+        assert answer(json.dumps({"action": "strict", "kind": "say", "text": "ok"})) == {"passed": True}
+
+
+def test_model_management(portico):
+    client, api_id = create_api(portico)
+    model = client.create_model(ApiId=api_id, Name="Thing", Schema=PING_SCHEMA, Description="a thing")
+    assert client.get_model(ApiId=api_id, ModelId=model["ModelId"])["Description"] == "a thing"
+    updated = client.update_model(ApiId=api_id, ModelId=model["ModelId"], Schema=MESSAGE_SCHEMA)
+    assert updated["Schema"] == MESSAGE_SCHEMA and updated["Name"] == "Thing"
+    assert [m["Name"] for m in client.get_models(ApiId=api_id)["Items"]] == ["Thing"]
+
+    def error(call, **kwargs):
+        with pytest.raises(ClientError) as raised:
+            call(**kwargs)
+        return raised.value.response["Error"]["Code"]
+
+    assert error(client.create_model, ApiId=api_id, Name="Thing", Schema=PING_SCHEMA) == "ConflictException"
+    assert error(client.create_model, ApiId=api_id, Name="bad name!", Schema=PING_SCHEMA) == "BadRequestException"
+    assert error(client.create_model, ApiId=api_id, Name="Broken", Schema="{not json") == "BadRequestException"
+    assert error(client.create_route, ApiId=api_id, RouteKey="x", ModelSelectionExpression="$request.header.x") == "BadRequestException"
+    http_api = client.create_api(Name="http", ProtocolType="HTTP")["ApiId"]
+    assert error(client.create_model, ApiId=http_api, Name="Thing", Schema=PING_SCHEMA) == "BadRequestException"
+    client.delete_model(ApiId=api_id, ModelId=model["ModelId"])
+    assert error(client.get_model, ApiId=api_id, ModelId=model["ModelId"]) == "NotFoundException"
+    assert client.get_models(ApiId=api_id)["Items"] == []

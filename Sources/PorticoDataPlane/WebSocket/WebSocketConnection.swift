@@ -286,6 +286,13 @@ final class WebSocketConnection: ChannelDuplexHandler {
                 status: refusal.status, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
             return
         }
+        if let validation = route.requestValidation, !validation.accepts(json) {
+            // AWS fails the request without calling the backend and sends the "Bad request body" gateway
+            // response, whose message on WebSocket APIs is "Invalid request body".
+            sendError("Invalid request body", requestId: requestId)
+            route.metrics.record(status: 400, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
+            return
+        }
         guard let integration = route.integration else {
             sendError("Internal server error", requestId: requestId)
             route.metrics.record(status: 500, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)

@@ -84,6 +84,10 @@ enum WebSocketValidation {
             // AWS: route response selection "currently only the $default key is supported".
             throw .badRequest("Invalid routeResponseSelectionExpression '\(expression)': only $default is supported.")
         }
+        if let expression = route.modelSelectionExpression, !expression.isEmpty {
+            // AWS: the expression "evaluates to the key for Route.RequestModels" (`$request.body...` or a constant).
+            try validateSelectionExpression(expression, member: "modelSelectionExpression")
+        }
     }
 
     // MARK: integrations

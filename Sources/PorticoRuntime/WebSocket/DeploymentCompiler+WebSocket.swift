@@ -1,4 +1,5 @@
 import PorticoModel
+import PorticoSchema
 import PorticoTemplates
 
 /// WebSocket APIs: a deployment becomes a ``RuntimeStage`` with no HTTP routes and a
@@ -16,6 +17,14 @@ extension DeploymentCompiler {
         var integrations: [String: WebSocketRuntimeIntegration] = [:]
         var routes: [String: WebSocketRuntimeRoute] = [:]
         var authorizers: [String: HttpRuntimeAuthorizer] = [:]
+        // Models compile once per deployment; `$ref`s name models of this API as REST's do.
+        let models = ModelSchemas(
+            models: (snapshot.models ?? []).map {
+                RestModel(id: $0.modelId, name: $0.name, schema: $0.schema, contentType: $0.contentType ?? "application/json")
+            }, restApiId: snapshot.apiId)
+        for (name, error) in models.errors.sorted(by: { $0.key < $1.key }) {
+            warnings.append("model \(name): the schema does not compile (\(error.reason)); routes that select it refuse every message")
+        }
         for route in snapshot.routes {
             var integration: WebSocketRuntimeIntegration?
             if let id = route.targetIntegrationId {
@@ -56,7 +65,8 @@ extension DeploymentCompiler {
             routes[route.routeKey] = WebSocketRuntimeRoute(
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
-                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true)
+                unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true,
+                requestValidation: WebSocketRequestValidation(route: route, models: models))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

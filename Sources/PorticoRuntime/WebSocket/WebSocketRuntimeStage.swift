@@ -105,12 +105,15 @@ public final class WebSocketRuntimeRoute: Sendable {
     /// `apiKeyRequired`: the connection's API key (from its handshake, or its authorizer) must be
     /// enabled and in a usage plan of this stage, within the plan's throttle and quota.
     public let apiKeyRequired: Bool
+    /// `modelSelectionExpression` with `requestModels`: messages that fail it never reach the integration.
+    public let requestValidation: WebSocketRequestValidation?
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
         unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil,
-        apiKeyRequired: Bool = false
+        apiKeyRequired: Bool = false, requestValidation: WebSocketRequestValidation? = nil
     ) {
+        self.requestValidation = requestValidation
         self.apiKeyRequired = apiKeyRequired
         self.authorizer = authorizer
         self.unenforcedAccessControl = unenforcedAccessControl
