@@ -64,8 +64,9 @@ extension WebSocketIntegrationCall {
         init(_ reason: String) { self.reason = reason }
     }
 
-    /// A `requestParameters` source's value for this event; nil leaves the parameter out.
-    static func value(_ source: RestValueSource, _ call: Event, request: RouteRequest) -> String? {
+    /// A `requestParameters` source's value for this event; nil leaves the parameter out. `context` is the
+    /// event's `$context`, built once per call by the caller when a mapping reads it.
+    static func value(_ source: RestValueSource, _ call: Event, request: RouteRequest, context: [String: JSONValue]?) -> String? {
         switch source {
         case .literal(let text): return text
         case .requestHeader(let name): return request.headers.last { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
@@ -81,7 +82,7 @@ extension WebSocketIntegrationCall {
             return call.messageJSON.flatMap { path.text(in: $0) }
         case .stageVariable(let name): return call.event.stageVariables[name]
         case .context(let name):
-            var value: JSONValue? = .object(templateContext(call, request: request).context)
+            var value: JSONValue? = .object(context ?? templateContext(call, request: request).context)
             for part in name.split(separator: ".") {
                 guard case .object(let members) = value else { return nil }
                 value = members[String(part)]
@@ -106,8 +107,10 @@ extension WebSocketIntegrationCall {
         var pathValues: [String: String] = [:]
         var query: [(String, String)] = []
         var headers: [(String, String)] = []
+        let readsContext = integration.requestParameters.contains { if case .context = $0.source { true } else { false } }
+        let context = readsContext ? templateContext(call, request: request).context : nil
         for mapping in integration.requestParameters {
-            guard let value = value(mapping.source, call, request: request) else { continue }
+            guard let value = value(mapping.source, call, request: request, context: context) else { continue }
             switch mapping.target.location {
             case .path: pathValues[mapping.target.name] = value
             case .querystring: query.append((mapping.target.name, value))
