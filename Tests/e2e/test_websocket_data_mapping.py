@@ -349,3 +349,36 @@ def test_model_management(portico):
     client.delete_model(ApiId=api_id, ModelId=model["ModelId"])
     assert error(client.get_model, ApiId=api_id, ModelId=model["ModelId"]) == "NotFoundException"
     assert client.get_models(ApiId=api_id)["Items"] == []
+
+
+def test_integration_response_template_selection_by_status_and_header(portico, upstream):
+    """AWS: an IntegrationResponse's TemplateSelectionExpression supports ${integration.response.statuscode} and
+    ${integration.response.header.NAME} besides ${request.body...}."""
+    client, api_id = create_api(portico)
+    integration = client.create_integration(
+        ApiId=api_id, IntegrationType="HTTP", IntegrationMethod="GET", IntegrationUri=upstream.url + "/status/{code}",
+        RequestParameters={"integration.request.path.code": "route.request.body.code"})
+    client.create_integration_response(
+        ApiId=api_id, IntegrationId=integration["IntegrationId"], IntegrationResponseKey="$default",
+        TemplateSelectionExpression="${integration.response.statuscode}",
+        ResponseTemplates={"404": '{"missing": true}', "$default": '{"other": $input.json(\'$.status\')}'})
+    header = client.create_integration(ApiId=api_id, IntegrationType="HTTP", IntegrationMethod="GET",
+                                       IntegrationUri=upstream.url + "/set-header?name=X-Kind&value=fancy")
+    client.create_integration_response(
+        ApiId=api_id, IntegrationId=header["IntegrationId"], IntegrationResponseKey="$default",
+        TemplateSelectionExpression="kind-$integration.response.header.X-Kind",
+        ResponseTemplates={"kind-fancy": '{"fancy": true}', "$default": '{"plain": true}'})
+    for key, target in (("$default", integration), ("header", header)):
+        route = client.create_route(ApiId=api_id, RouteKey=key, Target="integrations/" + target["IntegrationId"],
+                                    RouteResponseSelectionExpression="$default")
+        client.create_route_response(ApiId=api_id, RouteId=route["RouteId"], RouteResponseKey="$default")
+    deploy(portico, client, api_id)
+    with connect(ws_url(portico, api_id), open_timeout=30) as ws:
+        for code, expected in (("404", {"missing": True}), ("418", {"other": 418})):
+            ws.send(json.dumps({"code": code}))
+            assert json.loads(ws.recv(timeout=30)) == expected
+        ws.send(json.dumps({"action": "header"}))
+        assert json.loads(ws.recv(timeout=30)) == {"fancy": True}
+    # Route selection cannot use integration response variables.
+    with pytest.raises(ClientError):
+        client.create_api(Name="bad", ProtocolType="WEBSOCKET", RouteSelectionExpression="$integration.response.statuscode")

@@ -145,12 +145,13 @@ extension WebSocketIntegrationCall {
     }
 
     /// A non-proxy integration's answer to the client: the integration response for the backend's status and
-    /// its template (chosen by the response's template selection expression over the message, else
-    /// `$default`), after the response's `contentHandlingStrategy`. Without a matching integration response
+    /// its template (chosen by the response's template selection expression over the message, the status and
+    /// the backend's headers, else `$default`), after the response's `contentHandlingStrategy`. Without a matching integration response
     /// AWS fails the call ("Execution failed due to configuration error: No match for output mapping and no
     /// default output mapping configured", recorded on re:Post for WebSocket APIs).
     static func integrationResponse(
-        _ integration: WebSocketRuntimeIntegration, status: Int, body: [UInt8], _ call: Event, request: RouteRequest
+        _ integration: WebSocketRuntimeIntegration, status: Int, body: [UInt8], headers: HTTPHeaders = HTTPHeaders(), _ call: Event,
+        request: RouteRequest
     ) -> Outcome {
         guard let response = integration.response(forStatus: String(status)) else {
             return .failed(
@@ -162,7 +163,10 @@ extension WebSocketIntegrationCall {
             payload = RestPipeline.convert(body, isBinary: String(validating: body, as: UTF8.self) == nil, contentHandling: strategy)
         }
         let key = response.templateSelection.flatMap { selection in
-            selection.constant ?? call.messageJSON.flatMap(selection.evaluate)
+            selection.evaluate(message: call.messageJSON, statusCode: String(status)) { name in
+                let values = headers[name]
+                return values.isEmpty ? nil : values.joined(separator: ",")
+            }
         } ?? "$default"
         guard let template = response.templates[key] ?? response.templates["$default"] else {
             return .answered(status: status, body: payload.isEmpty ? nil : payload, headers: [])

@@ -105,7 +105,8 @@ enum WebSocketIntegrationCall {
             case .success(let response):
                 let status = Int(response.head.status.code)
                 if integration.templated {
-                    completion(integrationResponse(integration, status: status, body: response.body, call, request: request))
+                    completion(
+                        integrationResponse(integration, status: status, body: response.body, headers: response.head.headers, call, request: request))
                 } else {
                     completion(.answered(status: status, body: response.body.isEmpty ? nil : response.body, headers: []))
                 }
@@ -201,7 +202,7 @@ enum WebSocketIntegrationCall {
             return .answered(status: code, body: nil, headers: [])
         }
         let key = response.templateSelection.flatMap { selection in
-            selection.constant ?? JSONValue.parse(output).flatMap(selection.evaluate)
+            selection.evaluate(message: JSONValue.parse(output), statusCode: status)
         } ?? "$default"
         guard let template = response.templates[key] ?? response.templates["$default"] else {
             return .answered(status: code, body: nil, headers: [])

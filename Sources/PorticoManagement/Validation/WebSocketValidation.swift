@@ -178,9 +178,9 @@ enum WebSocketValidation {
     }
 
     /// Selection expressions other than route selection: a constant (`\$default`) or `$request.body` references.
-    static func validateSelectionExpression(_ value: String, member: String) throws(APIError) {
+    static func validateSelectionExpression(_ value: String, member: String, integrationResponse: Bool = false) throws(APIError) {
         do {
-            _ = try SelectionExpression(parsing: value)
+            _ = try SelectionExpression(parsing: value, integrationResponse: integrationResponse)
         } catch {
             throw .badRequest("Invalid \(member) '\(value)': \(error.reason).")
         }

@@ -130,7 +130,8 @@ extension DeploymentCompiler {
             }
             compiledResponses.append(
                 .init(
-                    pattern: pattern, templateSelection: Self.compileSelection(response.templateSelectionExpression), templates: templates,
+                    pattern: pattern, templateSelection: Self.compileSelection(response.templateSelectionExpression, integrationResponse: true),
+                    templates: templates,
                     contentHandling: response.contentHandlingStrategy))
         }
         var compiled = WebSocketRuntimeIntegration(
@@ -152,8 +153,8 @@ extension DeploymentCompiler {
         return compiled
     }
 
-    static func compileSelection(_ text: String?) -> CompiledSelectionExpression? {
-        guard let text, let expression = try? SelectionExpression(parsing: text) else { return nil }
+    static func compileSelection(_ text: String?, integrationResponse: Bool = false) -> CompiledSelectionExpression? {
+        guard let text, let expression = try? SelectionExpression(parsing: text, integrationResponse: integrationResponse) else { return nil }
         return CompiledSelectionExpression(expression)
     }
 }

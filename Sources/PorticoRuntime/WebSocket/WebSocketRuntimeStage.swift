@@ -42,6 +42,10 @@ public struct CompiledSelectionExpression: Sendable {
     public enum Part: Sendable {
         case literal(String)
         case body(JSONBodyPath)
+        /// The integration's status (integration responses' template selection).
+        case statusCode
+        /// A header of the integration's answer (the last value; multi-value headers comma-joined).
+        case responseHeader(String)
     }
 
     public let parts: [Part]
@@ -53,6 +57,8 @@ public struct CompiledSelectionExpression: Sendable {
             switch part {
             case .literal(let text): .literal(text)
             case .body(let path): .body(JSONBodyPath(path))
+            case .integrationStatusCode: .statusCode
+            case .integrationHeader(let name): .responseHeader(name)
             }
         }
     }
@@ -65,18 +71,31 @@ public struct CompiledSelectionExpression: Sendable {
 
     /// The key for `message`; nil when a variable selects nothing ("cannot be evaluated").
     public func evaluate(_ message: JSONValue) -> String? {
+        evaluate(message: message)
+    }
+
+    /// The key for a message and, for integration responses, the integration's status and headers; nil when
+    /// a variable selects nothing.
+    public func evaluate(message: JSONValue?, statusCode: String? = nil, header: (String) -> String? = { _ in nil }) -> String? {
         if let constant { return constant }
         var out = ""
         for part in parts {
             switch part {
             case .literal(let text): out += text
             case .body(let path):
+                guard let message else { return nil }
                 if path.source.isEmpty {
                     out += message.jsonText
                 } else {
                     guard let text = path.text(in: message) else { return nil }
                     out += text
                 }
+            case .statusCode:
+                guard let statusCode else { return nil }
+                out += statusCode
+            case .responseHeader(let name):
+                guard let value = header(name) else { return nil }
+                out += value
             }
         }
         return out
