@@ -55,6 +55,7 @@ struct ManagementResponder: Sendable {
         ApiOperations.register(into: &router)
         RouteOperations.register(into: &router)
         RouteResponseOperations.register(into: &router)
+        ModelOperations.register(into: &router)
         IntegrationResponseOperations.register(into: &router)
         IntegrationOperations.register(into: &router)
         StageOperations.register(into: &router)

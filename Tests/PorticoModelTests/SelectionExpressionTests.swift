@@ -25,4 +25,15 @@ struct SelectionExpressionTests {
         #expect(throws: SelectionExpression.Failure.self) { try SelectionExpression(parsing: "$request.body..x") }
         #expect(throws: SelectionExpression.Failure.self) { try SelectionExpression(parsing: "$default") }
     }
+
+    @Test func integrationResponseVariablesOnlyWhereAllowed() throws {
+        let expression = try SelectionExpression(
+            parsing: "${integration.response.statuscode}-$integration.response.header.X-Kind", integrationResponse: true)
+        #expect(expression.parts == [.integrationStatusCode, .literal("-"), .integrationHeader("X-Kind")])
+        #expect(try SelectionExpression(parsing: "$integration.response.multivalueheader.A", integrationResponse: true).parts == [.integrationHeader("A")])
+        #expect(throws: SelectionExpression.Failure.self) { try SelectionExpression(parsing: "$integration.response.statuscode") }
+        #expect(throws: SelectionExpression.Failure.self) {
+            try SelectionExpression(parsing: "$integration.response.header.", integrationResponse: true)
+        }
+    }
 }

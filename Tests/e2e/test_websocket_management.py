@@ -157,7 +157,13 @@ def test_integrations_and_integration_responses(fresh, ws_api):
 
 
 @pytest.mark.parametrize("arguments, needle", [
-    ({"IntegrationType": "AWS", "IntegrationUri": LAMBDA_ARN}, "AWS_PROXY, HTTP, HTTP_PROXY or MOCK"),
+    ({"IntegrationType": "AWS", "IntegrationUri": "arn:aws:apigateway:us-east-1:sqs:path/123/q"}, "Lambda function"),
+    ({"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://e.com",
+      "RequestParameters": {"integration.request.header.x": "method.request.header.y"}}, "Invalid mapping expression"),
+    ({"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://e.com",
+      "RequestParameters": {"integration.response.header.x": "'static'"}}, "Invalid mapping expression"),
+    ({"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://e.com",
+      "RequestParameters": {"integration.request.header.x": "route.request.header.bad name"}}, "Invalid mapping expression"),
     ({"IntegrationType": "HTTP", "IntegrationUri": "http://e.com"}, "IntegrationMethod"),
     ({"IntegrationType": "HTTP_PROXY", "IntegrationMethod": "GET"}, "IntegrationUri"),
     ({"IntegrationType": "AWS_PROXY", "IntegrationUri": "http://e.com"}, "Lambda function"),

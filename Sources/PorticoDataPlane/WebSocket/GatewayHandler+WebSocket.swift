@@ -48,9 +48,16 @@ extension GatewayHandler {
             exchange.deferred = .json(.upgradeRequired, body: #"{"message":"Upgrade Required"}"#, amznErrorType: nil)
             return
         }
-        guard let key = headers.first(name: "sec-websocket-key"), Data(base64Encoded: key)?.count == 16,
-            headers.first(name: "sec-websocket-version") == "13"
-        else {
+        guard headers.first(name: "sec-websocket-version") == "13" else {
+            // RFC 6455 §4.2.2 (and §4.4): a version the server does not speak (or none) is refused
+            // "with an appropriate HTTP error code (such as 426 Upgrade Required) and a
+            // |Sec-WebSocket-Version| header field indicating the version(s) the server is capable of".
+            exchange.deferredHeaders.append(("Sec-WebSocket-Version", "13"))
+            exchange.deferred = .json(.upgradeRequired, body: #"{"message":"Upgrade Required"}"#, amznErrorType: nil)
+            return
+        }
+        // RFC 6455 §4.2.1 item 5: the key is a base64-encoded 16-byte value; otherwise 400.
+        guard let key = headers.first(name: "sec-websocket-key"), Data(base64Encoded: key)?.count == 16 else {
             exchange.deferred = .badRequest
             return
         }

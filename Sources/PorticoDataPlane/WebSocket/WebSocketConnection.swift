@@ -172,6 +172,14 @@ final class WebSocketConnection: ChannelDuplexHandler {
             close(code: .protocolError, reason: "Unmasked frame")
             return
         }
+        // RFC 6455 §5.2: "RSV1, RSV2, RSV3: MUST be 0 unless an extension is negotiated [...] If a nonzero
+        // value is received and none of the negotiated extensions defines the meaning of such a nonzero
+        // value, the receiving endpoint MUST _Fail the WebSocket Connection_." Portico negotiates none.
+        // (NIOWebSocket's decoder leaves reserved bits to extensions, so it does not check them.)
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+            close(code: .protocolError, reason: "Reserved bits set")
+            return
+        }
         switch frame.opcode {
         case .connectionClose:
             receiveClose(frame)
@@ -216,6 +224,11 @@ final class WebSocketConnection: ChannelDuplexHandler {
 
     private func receiveClose(_ frame: WebSocketFrame) {
         var data = frame.unmaskedData
+        if !closeSent, let problem = Self.closePayloadProblem(data) {
+            // A close frame that breaks the RFC fails the connection with our own close frame instead of an echo.
+            close(code: problem.code, reason: problem.reason)
+            return
+        }
         if closeCode == nil {
             closeCode = data.readableBytes >= 2 ? data.readWebSocketErrorCode() : nil
             closeReason = data.readString(length: data.readableBytes) ?? ""
@@ -231,10 +244,33 @@ final class WebSocketConnection: ChannelDuplexHandler {
         var echo = context.channel.allocator.buffer(capacity: 2)
         let code = closeCode.map { UInt16(webSocketErrorCode: $0) } ?? 1000
         if code != 1005 { echo.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: Int(code))) }
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: echo))).whenComplete { _ in
-            loopBound.value.close(promise: nil)
+        let closed = context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: echo)))
+        Self.endTCP(after: closed, context: context)
+    }
+
+    /// What is wrong with a received close frame's payload, if anything (RFC 6455 §5.5.1, §7.4):
+    ///
+    /// - a payload of one byte: "If there is a body, the first two bytes of the body MUST be a 2-byte
+    ///   unsigned integer" (1002);
+    /// - a status code no endpoint may send: below 1000, 1004 (reserved), 1005, 1006 and 1015 ("MUST NOT be
+    ///   set as a status code in a Close control frame by an endpoint"), other unassigned codes of the
+    ///   protocol's range 1000–2999 (§7.4.2; 1012–1014 were assigned by IANA since), and above 4999 (1002);
+    /// - a reason that is not UTF-8: "the body [...] MAY contain UTF-8-encoded data" and §8.1 fails the
+    ///   connection on invalid UTF-8 with 1007.
+    static func closePayloadProblem(_ payload: ByteBuffer) -> (code: WebSocketErrorCode, reason: String)? {
+        let bytes = payload.readableBytesView
+        guard !bytes.isEmpty else { return nil }
+        guard bytes.count >= 2, let code = payload.getInteger(at: payload.readerIndex, as: UInt16.self) else {
+            return (.protocolError, "Invalid close frame payload")
         }
+        switch code {
+        case 1000...1003, 1007...1014, 3000...4999: break
+        default: return (.protocolError, "Invalid close code")
+        }
+        guard String(validating: bytes.dropFirst(2), as: UTF8.self) != nil else {
+            return (.dataInconsistentWithMessage, "Invalid UTF-8 in close reason")
+        }
+        return nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -308,6 +344,13 @@ final class WebSocketConnection: ChannelDuplexHandler {
             // AWS answers a missing or invalid key with the same "Forbidden" as a message with no route.
             let type = refusal.status == 429 ? (refusal.message == "Limit Exceeded" ? "QUOTA_EXCEEDED" : "THROTTLED") : "INVALID_API_KEY"
             refuse(refusal.message, status: refusal.status, route: route, routeKey: route.routeKey, errorType: type)
+            return
+        }
+        if let validation = route.requestValidation, !validation.accepts(json) {
+            // AWS fails the request without calling the backend and sends the "Bad request body" gateway
+            // response, whose message on WebSocket APIs is "Invalid request body".
+            sendError("Invalid request body", requestId: requestId)
+            route.metrics.record(status: 400, latencyNanoseconds: (NIODeadline.now() - start).nanoseconds, integrationLatencyNanoseconds: nil)
             return
         }
         guard let integration = route.integration else {
@@ -424,9 +467,31 @@ final class WebSocketConnection: ChannelDuplexHandler {
         var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         data.write(webSocketErrorCode: code)
         data.writeString(reason)
+        let closed = context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
+        Self.endTCP(after: closed, context: context)
+    }
+
+    /// How long a client has to close its side once Portico's close frame is out.
+    static let closeGraceSeconds: Int64 = 5
+
+    /// Ends the TCP connection once our close frame is written (RFC 6455 §7.1.1: "the server SHOULD close the
+    /// underlying TCP connection first"). Only the output side is closed at first (a FIN behind the close
+    /// frame) while whatever the client still sends is read and dropped; the socket closes when the client
+    /// closes its side, or after ``closeGraceSeconds``. Closing the whole socket at once with unread bytes in
+    /// it (the rest of an oversized frame, frames sent behind a close) makes the kernel answer with a reset,
+    /// which can destroy the close frame before the client reads it, leaving it with 1006 instead of the code.
+    static func endTCP(after written: EventLoopFuture<Void>, context: ChannelHandlerContext) {
+        let channel = context.channel
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data))).whenComplete { _ in
-            loopBound.value.close(promise: nil)
+        written.whenComplete { result in
+            guard case .success = result else {
+                channel.close(promise: nil)
+                return
+            }
+            let halfClosed = channel.eventLoop.makePromise(of: Void.self)
+            halfClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
+            loopBound.value.close(mode: .output, promise: halfClosed)
+            channel.eventLoop.scheduleTask(in: .seconds(closeGraceSeconds)) { channel.close(promise: nil) }
         }
     }
 

@@ -34,6 +34,12 @@ enum WebSocketIntegrationCall {
         /// The message as JSON, when it is JSON (template selection, MOCK templates).
         var messageJSON: JSONValue?
         var messageBytes: [UInt8]
+
+        /// A binary message (opcode 2); text messages and `$connect`/`$disconnect` are not.
+        var isBinary: Bool {
+            if case .message(_, _, let isBinary) = event.kind { return isBinary }
+            return false
+        }
     }
 
     static func run(
@@ -52,48 +58,101 @@ enum WebSocketIntegrationCall {
             LambdaCall().start(invocation, invoker: state.lambda, on: eventLoop, timeoutMillis: integration.timeoutMillis) { result in
                 completion(lambdaOutcome(result))
             }
+        case .lambda(let target):
+            lambda(target, integration, call, state: state, on: eventLoop, completion)
         case .http(let target, let method):
-            http(target, method: method, call, state: state, timeoutMillis: integration.timeoutMillis, completion)
+            http(target, method: method, integration, call, state: state, timeoutMillis: integration.timeoutMillis, completion)
         }
     }
 
-    /// The message as the body of one request to the backend, on this loop's keep-alive pool;
-    /// `connectionId` and the route key travel as headers so the backend can answer through
-    /// `@connections` (AWS leaves that to `requestParameters`, which Portico does not map here yet).
+    /// One request to the backend on this loop's keep-alive pool. `HTTP_PROXY` sends the message as it is;
+    /// `HTTP` sends its request template's output (or the message, by `passthroughBehavior`), and its answer
+    /// goes through the integration response. Both apply `requestParameters`. `connectionId` and the route
+    /// key also travel as `X-Amzn-ConnectionId` / `X-Amzn-RouteKey` headers (Portico's addition, so a backend
+    /// can answer through `@connections` without mapping them).
     static func http(
-        _ target: HTTPTarget, method: String, _ call: Event, state: LoopState, timeoutMillis: Int,
-        _ completion: @escaping (Outcome) -> Void
+        _ target: HTTPTarget, method: String, _ integration: WebSocketRuntimeIntegration, _ call: Event, state: LoopState,
+        timeoutMillis: Int, _ completion: @escaping (Outcome) -> Void
     ) {
-        var path = ""
-        for part in target.path {
-            switch part {
-            case .literal(let text): path += text
-            case .parameter: break
-            }
+        let request = RouteRequest(call.event)
+        let payload: [UInt8]
+        let overrides: RenderResult.Overrides
+        switch requestPayload(integration, call, request: request) {
+        case .failure(let failure):
+            completion(.failed(failure.reason))
+            return
+        case .success(let prepared):
+            payload = prepared.body
+            overrides = prepared.overrides
         }
-        if path.isEmpty { path = "/" }
-        if !target.query.isEmpty { path += "?" + target.query }
+        let (path, mappedHeaders) = mappedRequest(target, integration, call, request: request, overrides: overrides)
         var head = ByteBuffer()
         head.writeString("\(method) \(path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n")
-        head.writeString("Content-Length: \(call.messageBytes.count)\r\n")
-        if !call.messageBytes.isEmpty {
-            head.writeString(call.messageJSON == nil ? "Content-Type: application/octet-stream\r\n" : "Content-Type: application/json\r\n")
+        head.writeString("Content-Length: \(payload.count)\r\n")
+        let mappedContentType = mappedHeaders.contains { $0.0.caseInsensitiveCompare("content-type") == .orderedSame }
+        if !payload.isEmpty, !mappedContentType {
+            let binary = integration.templated ? String(validating: payload, as: UTF8.self) == nil : call.messageJSON == nil
+            head.writeString(binary ? "Content-Type: application/octet-stream\r\n" : "Content-Type: application/json\r\n")
         }
+        for (name, value) in mappedHeaders { head.writeString("\(name): \(value)\r\n") }
         head.writeString("X-Amzn-ConnectionId: \(call.event.connection.connectionId)\r\nX-Amzn-RouteKey: \(call.event.routeKey)\r\n\r\n")
-        let body = call.messageBytes.isEmpty ? nil : ByteBuffer(bytes: call.messageBytes)
+        let body = payload.isEmpty ? nil : ByteBuffer(bytes: payload)
         let key = UpstreamPool.Key(host: target.host, port: target.port, tlsServerName: target.scheme == .https ? target.host : nil)
         let upstream = RestUpstreamCall(
             pool: state.pool, key: key, head: head, body: body, isHead: false, maxBytes: 10 * 1024 * 1024)
         upstream.start(timeoutMillis: timeoutMillis) { result in
             switch result {
             case .success(let response):
-                completion(.answered(status: Int(response.head.status.code), body: response.body.isEmpty ? nil : response.body, headers: []))
+                let status = Int(response.head.status.code)
+                if integration.templated {
+                    completion(
+                        integrationResponse(integration, status: status, body: response.body, headers: response.head.headers, call, request: request))
+                } else {
+                    completion(.answered(status: status, body: response.body.isEmpty ? nil : response.body, headers: []))
+                }
             case .failure(.timedOut):
                 completion(.failed("Integration timed out"))
             case .failure(.tooLarge):
                 completion(.failed("the integration response exceeds the payload limit"))
             case .failure(.failed(let reason)):
                 completion(.failed(reason))
+            }
+        }
+    }
+
+    /// `AWS` (non-proxy) to a function: the payload is the request template's output (or the message, by
+    /// `passthroughBehavior`); the function's result is the backend's answer with status 200, shaped by the
+    /// integration responses. A function error fails the call (Portico's choice: AWS's selection of an
+    /// integration response by a WebSocket function's error is not recorded).
+    static func lambda(
+        _ target: LambdaTarget, _ integration: WebSocketRuntimeIntegration, _ call: Event, state: LoopState, on eventLoop: any EventLoop,
+        _ completion: @escaping (Outcome) -> Void
+    ) {
+        let request = RouteRequest(call.event)
+        let payload: [UInt8]
+        switch requestPayload(integration, call, request: request) {
+        case .failure(let failure):
+            completion(.failed(failure.reason))
+            return
+        case .success(let prepared):
+            payload = prepared.body
+        }
+        let invocation = LambdaInvocation(functionName: target.functionName, payload: ByteBuffer(bytes: payload))
+        LambdaCall().start(invocation, invoker: state.lambda, on: eventLoop, timeoutMillis: integration.timeoutMillis) { result in
+            switch result {
+            case .timedOut:
+                completion(.failed("Integration timed out"))
+            case .failed(let reason):
+                completion(.failed(reason))
+            case .outcome(.rejected(let error)):
+                completion(.failed("\(error.type): \(error.message)"))
+            case .outcome(.completed(let response)):
+                let body = Array(response.payload.readableBytesView)
+                if response.functionError != nil {
+                    completion(.failed(LambdaFunctionError.errorMessage(body) ?? "function error"))
+                } else {
+                    completion(integrationResponse(integration, status: 200, body: body, call, request: request))
+                }
             }
         }
     }
@@ -143,7 +202,7 @@ enum WebSocketIntegrationCall {
             return .answered(status: code, body: nil, headers: [])
         }
         let key = response.templateSelection.flatMap { selection in
-            selection.constant ?? JSONValue.parse(output).flatMap(selection.evaluate)
+            selection.evaluate(message: JSONValue.parse(output), statusCode: status)
         } ?? "$default"
         guard let template = response.templates[key] ?? response.templates["$default"] else {
             return .answered(status: code, body: nil, headers: [])
@@ -159,7 +218,7 @@ enum WebSocketIntegrationCall {
     }
 
     /// `$context` for WebSocket templates (AWS, "WebSocket API mapping template reference").
-    static func templateContext(_ call: Event) -> MappingTemplateContext {
+    static func templateContext(_ call: Event, request: RouteRequest? = nil) -> MappingTemplateContext {
         let event = call.event
         let connection = event.connection
         var context: [String: JSONValue] = [
@@ -176,7 +235,21 @@ enum WebSocketIntegrationCall {
             "identity": .object(["sourceIp": .string(connection.sourceIp)]),
         ]
         if case .message(let messageId, _, _) = event.kind { context["messageId"] = .string(messageId) }
-        return MappingTemplateContext(body: [], context: context, stageVariables: event.stageVariables)
+        if let userAgent = connection.userAgent {
+            context["identity"] = .object(["sourceIp": .string(connection.sourceIp), "userAgent": .string(userAgent)])
+        }
+        if let authorizer = connection.authorizer {
+            // `$context.authorizer.principalId` and `$context.authorizer.{key}` of the `$connect` authorizer's
+            // answer, as in the events of the connection.
+            var members = authorizer.context
+            if let principalId = authorizer.principalId { members["principalId"] = .string(principalId) }
+            context["authorizer"] = .object(members)
+        }
+        // `$input.params()` of a `$connect` template: the handshake's headers and query string.
+        let request = request ?? RouteRequest(event)
+        return MappingTemplateContext(
+            body: [], queryStringParameters: request.query.map { (name: $0.0, value: $0.1) }, headers: request.headers.map { (name: $0.0, value: $0.1) },
+            context: context, stageVariables: event.stageVariables)
     }
 
     static func statusText(_ value: JSONValue?) -> String? {

@@ -1,15 +1,13 @@
 import PorticoModel
 
-/// Read operations for `apigatewayv2` resources Portico does not have yet (models,
-/// custom domain names, VPC links), answered as AWS answers an
+/// Read operations for `apigatewayv2` resources Portico does not have yet (custom domain
+/// names, VPC links), answered as AWS answers an
 /// account or API that has none: an empty list, or NotFound for an id. Tools that list
 /// sub-resources (Terraform data sources and refreshes, console-like UIs, scripts) then see a valid
 /// empty read instead of an unknown operation. Creating these resources is still an unknown
 /// operation until the features exist.
 enum EmptyCollectionOperations {
     static func register(into router: inout Router<Operation>) {
-        router.add("GET", "/v2/apis/{apiId}/models", emptyUnderApi)
-        router.add("GET", "/v2/apis/{apiId}/models/{modelId}", modelNotFound)
         router.add("GET", "/v2/domainnames", empty)
         router.add("GET", "/v2/domainnames/{domainName}", domainNameNotFound)
         router.add("GET", "/v2/domainnames/{domainName}/apimappings", domainNameNotFound)
@@ -22,18 +20,6 @@ enum EmptyCollectionOperations {
 
     @Sendable static func empty(_ context: OperationContext) async throws -> ManagementResponse {
         try .json(200, Items())
-    }
-
-    @Sendable static func emptyUnderApi(_ context: OperationContext) async throws -> ManagementResponse {
-        let apiId = context.parameter("apiId")
-        _ = try await context.transaction { transaction in try context.document(transaction, apiId).api }
-        return try .json(200, Items())
-    }
-
-    @Sendable static func modelNotFound(_ context: OperationContext) async throws -> ManagementResponse {
-        let apiId = context.parameter("apiId")
-        _ = try await context.transaction { transaction in try context.document(transaction, apiId).api }
-        throw APIError.notFound("Invalid Model identifier specified \(context.parameter("modelId"))")
     }
 
     @Sendable static func domainNameNotFound(_ context: OperationContext) async throws -> ManagementResponse {

@@ -137,7 +137,7 @@ enum IntegrationResponseOperations {
         if let value = try body.stringMap("responseParameters") { response.responseParameters = value }
         if let value = try body.stringMap("responseTemplates") { response.responseTemplates = value }
         if let value = try body.string("templateSelectionExpression") {
-            try WebSocketValidation.validateSelectionExpression(value, member: "templateSelectionExpression")
+            try WebSocketValidation.validateSelectionExpression(value, member: "templateSelectionExpression", integrationResponse: true)
             response.templateSelectionExpression = value
         }
     }

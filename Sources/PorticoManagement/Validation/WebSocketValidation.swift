@@ -84,6 +84,10 @@ enum WebSocketValidation {
             // AWS: route response selection "currently only the $default key is supported".
             throw .badRequest("Invalid routeResponseSelectionExpression '\(expression)': only $default is supported.")
         }
+        if let expression = route.modelSelectionExpression, !expression.isEmpty {
+            // AWS: the expression "evaluates to the key for Route.RequestModels" (`$request.body...` or a constant).
+            try validateSelectionExpression(expression, member: "modelSelectionExpression")
+        }
     }
 
     // MARK: integrations
@@ -106,16 +110,17 @@ enum WebSocketValidation {
             guard IntegrationValidation.isAbsoluteHTTPURL(uri) else {
                 throw .badRequest("Invalid integrationUri '\(uri)': an \(integration.integrationType) integration needs an absolute http:// or https:// URL.")
             }
-        case "AWS_PROXY":
+        case "AWS_PROXY", "AWS":
+            let type = integration.integrationType
             guard let uri = integration.integrationUri else {
-                throw .badRequest("IntegrationUri is required for AWS_PROXY integrations.")
+                throw .badRequest("IntegrationUri is required for \(type) integrations.")
             }
             guard IntegrationValidation.isLambdaTarget(uri) else {
-                throw .badRequest("Invalid integrationUri '\(uri)': an AWS_PROXY integration needs a Lambda function ARN or invocation URI.")
+                // Portico runs Lambda functions and no other AWS service, so `AWS` integrations invoke functions only.
+                throw .badRequest("Invalid integrationUri '\(uri)': an \(type) integration needs a Lambda function ARN or invocation URI.")
             }
         default:
-            // Portico: non-proxy AWS service integrations are not built yet.
-            throw .badRequest("Portico does not support \(integration.integrationType) integrations on WebSocket APIs yet; use AWS_PROXY, HTTP, HTTP_PROXY or MOCK.")
+            throw .badRequest("Portico does not support \(integration.integrationType) integrations on WebSocket APIs; use AWS, AWS_PROXY, HTTP, HTTP_PROXY or MOCK.")
         }
         if integration.integrationSubtype != nil {
             throw .badRequest("integrationSubtype is supported only for HTTP APIs.")
@@ -137,12 +142,45 @@ enum WebSocketValidation {
         if let expression = integration.templateSelectionExpression {
             try validateSelectionExpression(expression, member: "templateSelectionExpression")
         }
+        if let parameters = integration.requestParameters {
+            try validateRequestParameters(parameters)
+        }
+    }
+
+    /// `requestParameters` of a WebSocket integration (AWS, "Set up data mapping for WebSocket APIs"): keys
+    /// `integration.request.{header|querystring|path}.NAME`; values `route.request.{header|querystring|
+    /// multivalueheader|multivaluequerystring}.NAME` (NAME matching `^[a-zA-Z0-9._$-]+$`), `route.request.body`
+    /// with a JSONPath, `stageVariables.NAME`, `context.NAME` or a `'static value'`. The error's wording is
+    /// REST's "Invalid mapping expression specified" (Portico's guess for WebSocket APIs).
+    static func validateRequestParameters(_ parameters: [String: String]) throws(APIError) {
+        let targets = ["integration.request.header.", "integration.request.querystring.", "integration.request.path."]
+        let named = ["route.request.header.", "route.request.querystring.", "route.request.multivalueheader.", "route.request.multivaluequerystring."]
+        for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            guard let target = targets.first(where: { key.hasPrefix($0) }), key.count > target.count else {
+                throw .badRequest(
+                    "Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: \(key)]")
+            }
+            let text = value.trimmingCharacters(in: .whitespaces)
+            var valid = text.count >= 2 && text.hasPrefix("'") && text.hasSuffix("'")
+            if let prefix = named.first(where: { text.hasPrefix($0) }) {
+                let name = text.dropFirst(prefix.count)
+                valid = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._$-".contains($0)) }
+            } else if text == "route.request.body" || text.hasPrefix("route.request.body.") && text.count > "route.request.body.".count {
+                valid = true
+            } else if let prefix = ["stageVariables.", "context."].first(where: { text.hasPrefix($0) }) {
+                valid = text.count > prefix.count
+            }
+            guard valid else {
+                throw .badRequest(
+                    "Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: \(value)]")
+            }
+        }
     }
 
     /// Selection expressions other than route selection: a constant (`\$default`) or `$request.body` references.
-    static func validateSelectionExpression(_ value: String, member: String) throws(APIError) {
+    static func validateSelectionExpression(_ value: String, member: String, integrationResponse: Bool = false) throws(APIError) {
         do {
-            _ = try SelectionExpression(parsing: value)
+            _ = try SelectionExpression(parsing: value, integrationResponse: integrationResponse)
         } catch {
             throw .badRequest("Invalid \(member) '\(value)': \(error.reason).")
         }

@@ -14,6 +14,8 @@ public struct ApiDocument: Codable, Sendable, Equatable {
     public var routeResponses: [String: [WebSocketRouteResponse]]
     /// WebSocket APIs: each integration's integration responses, keyed by integration id.
     public var integrationResponses: [String: [WebSocketIntegrationResponse]]
+    /// Models (JSON schemas) for WebSocket routes' request validation (absent from older documents).
+    public var models: [ApiModel] = []
 
     public init(api: Api) {
         self.api = api
@@ -35,7 +37,7 @@ public struct ApiDocument: Codable, Sendable, Equatable {
 
 extension ApiDocument {
     private enum CodingKeys: String, CodingKey {
-        case api, routes, integrations, stages, deployments, authorizers, routeResponses, integrationResponses
+        case api, routes, integrations, stages, deployments, authorizers, routeResponses, integrationResponses, models
     }
 
     /// Decodes documents stored before authorizers (or WebSocket APIs) existed as having none.
@@ -49,5 +51,6 @@ extension ApiDocument {
         authorizers = try container.decodeIfPresent([Authorizer].self, forKey: .authorizers) ?? []
         routeResponses = try container.decodeIfPresent([String: [WebSocketRouteResponse]].self, forKey: .routeResponses) ?? [:]
         integrationResponses = try container.decodeIfPresent([String: [WebSocketIntegrationResponse]].self, forKey: .integrationResponses) ?? [:]
+        models = try container.decodeIfPresent([ApiModel].self, forKey: .models) ?? []
     }
 }

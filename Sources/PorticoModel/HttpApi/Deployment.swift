@@ -38,6 +38,8 @@ public struct DeploymentSnapshot: Codable, Sendable, Equatable {
     public var apiKeySelectionExpression: String?
     public var routeResponses: [String: [WebSocketRouteResponse]]?
     public var integrationResponses: [String: [WebSocketIntegrationResponse]]?
+    /// WebSocket APIs with models (nil otherwise): the models routes validate messages against.
+    public var models: [ApiModel]?
 
     public init(deploymentId: String, of document: ApiDocument) {
         self.apiId = document.api.apiId
@@ -53,6 +55,7 @@ public struct DeploymentSnapshot: Codable, Sendable, Equatable {
             self.apiKeySelectionExpression = document.api.apiKeySelectionExpression
             self.routeResponses = document.routeResponses
             self.integrationResponses = document.integrationResponses
+            self.models = document.models.isEmpty ? nil : document.models
         }
     }
 }

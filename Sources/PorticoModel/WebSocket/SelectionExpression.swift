@@ -8,6 +8,10 @@ public struct SelectionExpression: Sendable, Equatable {
         case literal(String)
         /// The JSONPath after `$request.body`, e.g. `.action` or `.data['room']` (empty: the whole body).
         case body(String)
+        /// `$integration.response.statuscode` (integration responses' template selection only).
+        case integrationStatusCode
+        /// `$integration.response.header.NAME` or `.multivalueheader.NAME` (integration responses only).
+        case integrationHeader(String)
     }
 
     public let parts: [Part]
@@ -18,8 +22,11 @@ public struct SelectionExpression: Sendable, Equatable {
     }
 
     /// Parses `text`; only `$request.body` variables are known (the one kind AWS documents for
-    /// route selection on WebSocket APIs).
-    public init(parsing text: String) throws(Failure) {
+    /// route selection on WebSocket APIs), and with `integrationResponse` also the integration response's
+    /// `statuscode`, `header.NAME` and `multivalueheader.NAME` (AWS: an IntegrationResponse's
+    /// TemplateSelectionExpression "supports ${request.body.jsonPath}, ${integration.response.statuscode},
+    /// ${integration.response.header.headerName}, ${integration.response.multivalueheader.headerName}").
+    public init(parsing text: String, integrationResponse: Bool = false) throws(Failure) {
         var parts: [Part] = []
         var literal = ""
         var index = text.startIndex
@@ -53,6 +60,19 @@ public struct SelectionExpression: Sendable, Equatable {
                 while end < text.endIndex, Self.isVariableCharacter(text[end]) { end = text.index(after: end) }
                 variable = text[start..<end]
                 index = end
+            }
+            if integrationResponse, variable == "integration.response.statuscode" {
+                flush()
+                parts.append(.integrationStatusCode)
+                continue
+            }
+            if integrationResponse,
+                let prefix = ["integration.response.header.", "integration.response.multivalueheader."].first(where: { variable.hasPrefix($0) }),
+                variable.count > prefix.count
+            {
+                flush()
+                parts.append(.integrationHeader(String(variable.dropFirst(prefix.count))))
+                continue
             }
             guard variable.hasPrefix("request.body") else {
                 throw Failure(reason: "unsupported variable '$\(variable)': only $request.body variables can be used")

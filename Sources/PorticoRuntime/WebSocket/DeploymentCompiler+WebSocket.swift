@@ -1,4 +1,5 @@
 import PorticoModel
+import PorticoSchema
 import PorticoTemplates
 
 /// WebSocket APIs: a deployment becomes a ``RuntimeStage`` with no HTTP routes and a
@@ -18,6 +19,14 @@ extension DeploymentCompiler {
         var integrations: [String: WebSocketRuntimeIntegration] = [:]
         var routes: [String: WebSocketRuntimeRoute] = [:]
         var authorizers: [String: HttpRuntimeAuthorizer] = [:]
+        // Models compile once per deployment; `$ref`s name models of this API as REST's do.
+        let models = ModelSchemas(
+            models: (snapshot.models ?? []).map {
+                RestModel(id: $0.modelId, name: $0.name, schema: $0.schema, contentType: $0.contentType ?? "application/json")
+            }, restApiId: snapshot.apiId)
+        for (name, error) in models.errors.sorted(by: { $0.key < $1.key }) {
+            warnings.append("model \(name): the schema does not compile (\(error.reason)); routes that select it refuse every message")
+        }
         for route in snapshot.routes {
             var integration: WebSocketRuntimeIntegration?
             if let id = route.targetIntegrationId {
@@ -59,7 +68,8 @@ extension DeploymentCompiler {
                 routeKey: route.routeKey, routeId: route.routeId, integration: integration, twoWay: twoWay,
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
                 unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true,
-                throttle: routeThrottle(route.routeKey, stage: stage, apiId: snapshot.apiId, liveBuckets: &liveBuckets))
+                throttle: routeThrottle(route.routeKey, stage: stage, apiId: snapshot.apiId, liveBuckets: &liveBuckets),
+                requestValidation: WebSocketRequestValidation(route: route, models: models))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(
@@ -80,9 +90,10 @@ extension DeploymentCompiler {
         switch integration.integrationType {
         case "MOCK":
             kind = .mock
-        case "AWS_PROXY":
+        case "AWS_PROXY", "AWS":
             do {
-                kind = .lambdaProxy(try LambdaTarget(uri: Self.substituteStageVariables(integration.integrationUri ?? "", variables)))
+                let target = try LambdaTarget(uri: Self.substituteStageVariables(integration.integrationUri ?? "", variables))
+                kind = integration.integrationType == "AWS" ? .lambda(target) : .lambdaProxy(target)
             } catch {
                 kind = .unusable(reason: "integration \(integration.integrationId): \(error.message)")
             }
@@ -122,17 +133,32 @@ extension DeploymentCompiler {
                 continue
             }
             compiledResponses.append(
-                .init(pattern: pattern, templateSelection: Self.compileSelection(response.templateSelectionExpression), templates: templates))
+                .init(
+                    pattern: pattern, templateSelection: Self.compileSelection(response.templateSelectionExpression, integrationResponse: true),
+                    templates: templates,
+                    contentHandling: response.contentHandlingStrategy))
         }
-        return WebSocketRuntimeIntegration(
+        var compiled = WebSocketRuntimeIntegration(
             integrationId: integration.integrationId, kind: kind,
             timeoutMillis: integration.timeoutInMillis ?? 29_000,
             templateSelection: Self.compileSelection(integration.templateSelectionExpression),
             requestTemplates: requestTemplates, responses: compiledResponses)
+        compiled.templated = ["HTTP", "MOCK", "AWS"].contains(integration.integrationType)
+        compiled.passthroughBehavior =
+            RequestTemplateSelector.PassthroughBehavior(rawValue: integration.passthroughBehavior ?? "") ?? .whenNoMatch
+        compiled.contentHandling = integration.contentHandlingStrategy
+        for (key, expression) in (integration.requestParameters ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let mapping = WebSocketParameterMapping(key: key, expression: expression) else {
+                warnings.append("integration \(integration.integrationId): request parameter \(key) = \(expression) is not a WebSocket mapping; skipped")
+                continue
+            }
+            compiled.requestParameters.append(mapping)
+        }
+        return compiled
     }
 
-    static func compileSelection(_ text: String?) -> CompiledSelectionExpression? {
-        guard let text, let expression = try? SelectionExpression(parsing: text) else { return nil }
+    static func compileSelection(_ text: String?, integrationResponse: Bool = false) -> CompiledSelectionExpression? {
+        guard let text, let expression = try? SelectionExpression(parsing: text, integrationResponse: integrationResponse) else { return nil }
         return CompiledSelectionExpression(expression)
     }
 }

@@ -48,6 +48,10 @@ public struct CompiledSelectionExpression: Sendable {
     public enum Part: Sendable {
         case literal(String)
         case body(JSONBodyPath)
+        /// The integration's status (integration responses' template selection).
+        case statusCode
+        /// A header of the integration's answer (the last value; multi-value headers comma-joined).
+        case responseHeader(String)
     }
 
     public let parts: [Part]
@@ -59,6 +63,8 @@ public struct CompiledSelectionExpression: Sendable {
             switch part {
             case .literal(let text): .literal(text)
             case .body(let path): .body(JSONBodyPath(path))
+            case .integrationStatusCode: .statusCode
+            case .integrationHeader(let name): .responseHeader(name)
             }
         }
     }
@@ -71,18 +77,31 @@ public struct CompiledSelectionExpression: Sendable {
 
     /// The key for `message`; nil when a variable selects nothing ("cannot be evaluated").
     public func evaluate(_ message: JSONValue) -> String? {
+        evaluate(message: message)
+    }
+
+    /// The key for a message and, for integration responses, the integration's status and headers; nil when
+    /// a variable selects nothing.
+    public func evaluate(message: JSONValue?, statusCode: String? = nil, header: (String) -> String? = { _ in nil }) -> String? {
         if let constant { return constant }
         var out = ""
         for part in parts {
             switch part {
             case .literal(let text): out += text
             case .body(let path):
+                guard let message else { return nil }
                 if path.source.isEmpty {
                     out += message.jsonText
                 } else {
                     guard let text = path.text(in: message) else { return nil }
                     out += text
                 }
+            case .statusCode:
+                guard let statusCode else { return nil }
+                out += statusCode
+            case .responseHeader(let name):
+                guard let value = header(name) else { return nil }
+                out += value
             }
         }
         return out
@@ -117,14 +136,17 @@ public final class WebSocketRuntimeRoute: Sendable {
     /// How a usage plan names this route in its per-method throttles: `/{routeKey}/*`
     /// (``UsagePlanApiStage/webSocketThrottleKey(routeKey:)``).
     public let usagePlanThrottleKey: String
+    /// `modelSelectionExpression` with `requestModels`: messages that fail it never reach the integration.
+    public let requestValidation: WebSocketRequestValidation?
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
         unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil,
-        apiKeyRequired: Bool = false, throttle: SharedTokenBucket? = nil
+        apiKeyRequired: Bool = false, throttle: SharedTokenBucket? = nil, requestValidation: WebSocketRequestValidation? = nil
     ) {
         self.throttle = throttle
         self.usagePlanThrottleKey = UsagePlanApiStage.webSocketThrottleKey(routeKey: routeKey)
+        self.requestValidation = requestValidation
         self.apiKeyRequired = apiKeyRequired
         self.authorizer = authorizer
         self.unenforcedAccessControl = unenforcedAccessControl
@@ -145,6 +167,9 @@ public struct WebSocketRuntimeIntegration: Sendable {
         /// `AWS_PROXY` to a function: the event is AWS's WebSocket proxy event, the function's
         /// `body` the answer.
         case lambdaProxy(LambdaTarget)
+        /// `AWS` (non-proxy) to a function: the request template's output (or the message) is the payload,
+        /// the function's result goes through the integration responses as status 200.
+        case lambda(LambdaTarget)
         /// `HTTP_PROXY` or `HTTP` (without templates yet): the message is the body of a request
         /// to the URI with the integration's method; the backend's status and body are the answer.
         case http(HTTPTarget, method: String)
@@ -158,6 +183,8 @@ public struct WebSocketRuntimeIntegration: Sendable {
         public let pattern: StatusPattern?
         public let templateSelection: CompiledSelectionExpression?
         public let templates: [String: MappingTemplate]
+        /// `CONVERT_TO_TEXT` / `CONVERT_TO_BINARY` for the backend's answer, or nil (as it is).
+        public var contentHandling: String? = nil
     }
 
     public let integrationId: String
@@ -166,6 +193,16 @@ public struct WebSocketRuntimeIntegration: Sendable {
     public let templateSelection: CompiledSelectionExpression?
     public let requestTemplates: [String: MappingTemplate]
     public let responses: [Response]
+    /// A non-proxy integration (`HTTP`, `MOCK`): request templates shape what the backend gets, and
+    /// integration responses what the client gets. Proxy integrations pass both through (AWS: "For proxy
+    /// integrations, API Gateway automatically passes the backend output to the caller as the complete payload").
+    public var templated = false
+    /// What a non-proxy integration does with a message no request template matches.
+    public var passthroughBehavior: RequestTemplateSelector.PassthroughBehavior = .whenNoMatch
+    /// `CONVERT_TO_TEXT` / `CONVERT_TO_BINARY` for the message, or nil (as it is).
+    public var contentHandling: String?
+    /// `requestParameters`: headers, query string parameters and path parameters of the backend request.
+    public var requestParameters: [WebSocketParameterMapping] = []
 
     public init(
         integrationId: String, kind: Kind, timeoutMillis: Int, templateSelection: CompiledSelectionExpression?,
@@ -181,6 +218,18 @@ public struct WebSocketRuntimeIntegration: Sendable {
 
     /// The request template for a message: the one keyed by the evaluated template selection
     /// expression, else `$default` (the key AWS documents as the catch-all).
+    /// What a non-proxy integration does with a message: its request template, else pass it through or
+    /// refuse it by `passthroughBehavior` (AWS, "Integration passthrough behaviors"; WebSocket integrations
+    /// choose templates by the template selection expression instead of a content type).
+    public func requestSelection(for message: JSONValue?) -> RequestTemplateSelector.Selection {
+        if let template = requestTemplate(for: message) { return .transform(template) }
+        switch passthroughBehavior {
+        case .whenNoMatch: return .passThrough
+        case .whenNoTemplates: return requestTemplates.isEmpty ? .passThrough : .unsupportedMediaType
+        case .never: return .unsupportedMediaType
+        }
+    }
+
     public func requestTemplate(for message: JSONValue?) -> MappingTemplate? {
         if let templateSelection, let key = message.flatMap(templateSelection.evaluate) ?? templateSelection.constant,
             let template = requestTemplates[key]
