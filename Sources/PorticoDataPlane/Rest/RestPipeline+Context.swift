@@ -37,17 +37,7 @@ extension RestPipeline {
     }
 
     func contextValue(_ name: String) -> String? {
-        var value: JSONValue? = .object(contextMap(error: nil))
-        for part in name.split(separator: ".") {
-            guard case .object(let members) = value else { return nil }
-            value = members[String(part)]
-        }
-        switch value {
-        case .string(let text): return text
-        case .integer(let number): return String(number)
-        case .bool(let flag): return String(flag)
-        default: return nil
-        }
+        JSONValue.object(contextMap(error: nil)).scalarText(atDottedPath: name)
     }
 
     // MARK: templates

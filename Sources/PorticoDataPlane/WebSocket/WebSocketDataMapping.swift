@@ -82,17 +82,7 @@ extension WebSocketIntegrationCall {
             return call.messageJSON.flatMap { path.text(in: $0) }
         case .stageVariable(let name): return call.event.stageVariables[name]
         case .context(let name):
-            var value: JSONValue? = .object(context ?? templateContext(call, request: request).context)
-            for part in name.split(separator: ".") {
-                guard case .object(let members) = value else { return nil }
-                value = members[String(part)]
-            }
-            switch value {
-            case .string(let text): return text
-            case .integer(let number): return String(number)
-            case .bool(let flag): return String(flag)
-            default: return nil
-            }
+            return JSONValue.object(context ?? templateContext(call, request: request).context).scalarText(atDottedPath: name)
         case .requestPath, .responseHeader, .responseMultiValueHeader, .responseBody: return nil
         }
     }
