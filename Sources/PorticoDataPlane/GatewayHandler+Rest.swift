@@ -29,8 +29,10 @@ extension GatewayHandler {
         pipeline.run { response in
             guard self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }
             var response = response
-            response.compress(acceptEncoding: exchange.head.headers["accept-encoding"], minimumSize: rest.deployment?.minimumCompressionSize)
-            let head = response.head(exchange: exchange, rest: rest, keepAlive: exchange.keepAlive && !self.closeAfterResponse)
+            if let minimumSize = rest.deployment?.minimumCompressionSize {
+                response.compress(acceptEncoding: exchange.head.headers["accept-encoding"], minimumSize: minimumSize)
+            }
+            let keepAlive = exchange.keepAlive && !self.closeAfterResponse
             exchange.responseHeadSent = true
             exchange.responseStatus = response.status
             exchange.errorType = response.errorType
@@ -38,7 +40,7 @@ extension GatewayHandler {
             exchange.responseFraming = .raw
             let sendsBody = exchange.head.method != .HEAD
             self.outbound.append { buffer in
-                ResponseHeaders.write(head, chunked: false, into: &buffer)
+                response.writeHead(into: &buffer, exchange: exchange, rest: rest, keepAlive: keepAlive)
                 if sendsBody { buffer.writeBytes(response.body) }
             }
             exchange.responseBytes = response.body.count

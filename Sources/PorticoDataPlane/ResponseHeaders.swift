@@ -17,28 +17,35 @@ enum ResponseHeaders {
         let cors = exchange.stage?.cors
         let connectionTokens = backend.connectionNamesHeaders ? backend.connectionTokens : []
         let lengthIsFraming = backend.framingUsesContentLength
+        copyFields(of: backend, into: &buffer) { name in
+            switch HeaderName.classify(name) {
+            case .connection, .transferEncoding, .hopByHop: return false
+            case .contentLength where !lengthIsFraming: return false
+            default: break
+            }
+            // "If you configure CORS for an API, API Gateway ignores CORS headers returned from
+            // your backend integration."
+            if cors != nil, HeaderName.hasPrefix(name, "access-control-") { return false }
+            return connectionTokens.isEmpty || !connectionTokens.contains(where: { HeaderName.equalsLowercased(name, $0) })
+        }
+        if framing == .chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        forEachAddedHeader(exchange: exchange, keepAlive: keepAlive) { name, value in buffer.writeHeaderLine(name, value) }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Copies the header lines of `backend` for which `isForwarded(name)` holds. Lines the backend
+    /// wrote as `name: value\r\n` are copied as they are, and a run of consecutive ones in one write
+    /// (usually the whole header block); other lines are written out normalized. Each `ByteBuffer`
+    /// write checks the storage's uniqueness and capacity, four writes per header otherwise.
+    static func copyFields(
+        of backend: BackendResponseHead, into buffer: inout ByteBuffer, isForwarded: (UnsafeRawBufferPointer) -> Bool
+    ) {
         backend.bytes.withUnsafeReadableBytes { raw in
-            // Forwarded lines the backend wrote as `name: value\r\n` are copied as they are, and a run
-            // of consecutive ones in one write (usually the whole header block); other lines are
-            // written out normalized. Each `ByteBuffer` write checks the storage's uniqueness and
-            // capacity, four writes per header otherwise.
             var run = 0..<0
             for field in backend.fields {
                 let nameStart = Int(field.nameStart), nameEnd = Int(field.nameEnd)
                 let valueStart = Int(field.valueStart), valueEnd = Int(field.valueEnd)
-                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
-                var forwarded = true
-                switch HeaderName.classify(name) {
-                case .connection, .transferEncoding, .hopByHop: forwarded = false
-                case .contentLength where !lengthIsFraming: forwarded = false
-                default: break
-                }
-                // "If you configure CORS for an API, API Gateway ignores CORS headers returned from
-                // your backend integration."
-                if cors != nil, HeaderName.hasPrefix(name, "access-control-") { forwarded = false }
-                if !connectionTokens.isEmpty, connectionTokens.contains(where: { HeaderName.equalsLowercased(name, $0) }) {
-                    forwarded = false
-                }
+                let forwarded = isForwarded(UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd]))
                 let canonical = valueStart == nameEnd + 2 && raw[nameEnd + 1] == UInt8(ascii: " ") && valueEnd + 1 < raw.count
                     && raw[valueEnd] == UInt8(ascii: "\r") && raw[valueEnd + 1] == UInt8(ascii: "\n")
                 if forwarded, canonical, run.isEmpty || run.upperBound == nameStart {
@@ -53,14 +60,12 @@ enum ResponseHeaders {
                 if canonical {
                     run = nameStart..<(valueEnd + 2)
                 } else {
-                    buffer.writeHeaderLine(name, UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd]))
+                    buffer.writeHeaderLine(
+                        UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd]), UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd]))
                 }
             }
             if !run.isEmpty { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[run])) }
         }
-        if framing == .chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
-        forEachAddedHeader(exchange: exchange, keepAlive: keepAlive) { name, value in buffer.writeHeaderLine(name, value) }
-        buffer.writeStaticString("\r\n")
     }
 
     /// The client's response head for a backend's head as an `HTTPResponseHead`, for routes whose

@@ -100,6 +100,44 @@ def test_http_proxy_with_parameter_mapping_and_greedy_path(fresh, upstream):
     assert call(fresh, api.id, "/test/raw/418").status_code == 418
 
 
+def test_http_proxy_headers_both_ways(fresh, upstream):
+    """An HTTP_PROXY that maps only path variables, whose heads Portico writes straight from the bytes both ways:
+    the client's headers go on less hop-by-hop ones, with X-Forwarded-For/-Proto and the request's trace id; the
+    backend's come back less hop-by-hop ones (and those its Connection header names), with the gateway's own
+    x-amzn-RequestId and x-amz-apigw-id in place of any the backend sent."""
+    api = RestApi(fresh)
+    api.method("/echo/{id}", "GET", {"type": "HTTP_PROXY", "integrationHttpMethod": "GET", "uri": upstream.url + "/items/{id}",
+                                     "requestParameters": {"integration.request.path.id": "method.request.path.id"}},
+               requestParameters={"method.request.path.id": True})
+    api.method("/answer", "GET", {"type": "HTTP_PROXY", "integrationHttpMethod": "GET", "uri": upstream.url + "/set-header"})
+    api.deploy()
+    trace = "Root=1-67891233-abcdef012345678912345678"
+    response = call(fresh, api.id, "/test/echo/a%20b?q=1&q=2", headers={
+        "X-Client": "c", "X-Forwarded-For": "10.0.0.1", "X-Amzn-Trace-Id": trace, "Keep-Alive": "timeout=5", "TE": "trailers"})
+    assert response.status_code == 200, response.text
+    echo = response.json()
+    assert echo["rawPath"] == "/items/a%20b" and echo["query"] == "q=1&q=2"
+    assert header(echo, "x-client") == ["c"]
+    assert header(echo, "x-forwarded-for") == ["10.0.0.1, 127.0.0.1"]
+    assert header(echo, "x-forwarded-proto") == ["http"]
+    assert header(echo, "x-amzn-trace-id") == [trace]
+    assert header(echo, "keep-alive") == [] and header(echo, "te") == [] and header(echo, "content-length") == []
+    assert header(echo, "host") == [f"127.0.0.1:{upstream.port}"]
+    assert response.headers["X-Amzn-Trace-Id"] == trace
+    pairs = [("X-Amzn-RequestId", "from-backend"), ("x-amz-apigw-id", "from-backend"), ("Connection", "X-Secret"),
+             ("X-Secret", "1"), ("X-Kept", "yes"), ("Keep-Alive", "timeout=5"), ("X-Amzn-Trace-Id", "Root=backend")]
+    query = "&".join(f"name={name}&value={value}" for name, value in pairs)
+    response = call(fresh, api.id, "/test/answer?" + query)
+    assert response.status_code == 200, response.text
+    raw = response.raw.headers
+    assert raw.getlist("x-amzn-RequestId") != ["from-backend"] and len(raw.getlist("x-amzn-RequestId")) == 1
+    assert len(raw.getlist("x-amz-apigw-id")) == 1 and raw.getlist("x-amz-apigw-id") != ["from-backend"]
+    assert raw.getlist("X-Amzn-Trace-Id") == ["Root=backend"]   # the backend's own is kept, not doubled
+    assert raw.getlist("X-Kept") == ["yes"] and raw.getlist("Content-Type") == ["application/json"]
+    assert raw.getlist("X-Secret") == [] and raw.getlist("Keep-Alive") == []
+    assert raw.getlist("Content-Length") == ["2"] and response.content == b"{}"
+
+
 def test_integration_timeout_is_504(fresh):
     hanging = HangingServer()
     try:

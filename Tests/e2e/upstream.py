@@ -78,7 +78,8 @@ class EchoHandler(BaseHTTPRequestHandler):
             self._send(200, b"{}", [("Access-Control-Allow-Origin", "https://evil.example"), ("Content-Type", "application/json")])
             return
         if url.path == "/set-header":
-            self._send(200, b"{}", [(query["name"][0], query["value"][0]), ("Content-Type", "application/json")])
+            # name=...&value=... pairs, in order (several allowed).
+            self._send(200, b"{}", list(zip(query["name"], query["value"])) + [("Content-Type", "application/json")])
             return
         echo = {
             "method": self.command,

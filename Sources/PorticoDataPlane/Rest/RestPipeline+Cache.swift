@@ -45,6 +45,9 @@ extension RestPipeline {
         }
         policy.misses.increment()
         integrate(method) { response in
+            var response = response
+            // The cache holds headers as Strings.
+            response.materializeForwardedHeaders()
             // Only the integration's answers are stored, never the gateway's own (errors, throttling, auth).
             // AWS has no setting to exclude statuses and was reported serving a backend's 429 from the cache
             // (Stack Overflow 45883323), so 4xx answers are stored; 5xx answers are not, so that a failing
@@ -56,7 +59,6 @@ extension RestPipeline {
             } else if invalidate {
                 cache.invalidate(key)
             }
-            var response = response
             if warn { response.headers.append(("Warning", Self.ignoredCacheControlWarning)) }
             done(response)
         }

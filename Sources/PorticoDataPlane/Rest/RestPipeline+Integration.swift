@@ -14,12 +14,20 @@ extension RestPipeline {
             exchange.errorMessage = reason
             done(gatewayResponse(.apiConfigurationError, message: "Internal server error"))
         case .httpProxy(let target):
-            let head = upstreamHead(target: target, integration: integration, proxy: true, contentType: nil, overrides: .init(), bodyCount: rest.body.count)
-            call(target, integration, head: head, body: rest.body) { [self] result in
+            let answer: (Result<RestUpstreamCall.Response, RestUpstreamCall.Failure>) -> Void = { [self] result in
                 switch result {
                 case .success(let response): done(proxyResponse(response))
                 case .failure(let failure): done(integrationFailure(failure))
                 }
+            }
+            if Self.writesProxyHeadDirectly(integration) {
+                var head = ByteBuffer()
+                let isHead = writeProxyHead(target: target, integration: integration, into: &head)
+                call(target, integration, head: head, isHead: isHead, body: rest.body, answer)
+            } else {
+                let head = upstreamHead(
+                    target: target, integration: integration, proxy: true, contentType: nil, overrides: .init(), bodyCount: rest.body.count)
+                call(target, integration, head: head, body: rest.body, answer)
             }
         case .lambdaProxy(let target):
             integrateLambdaProxy(target, method, done)
@@ -43,7 +51,9 @@ extension RestPipeline {
                 call(target, integration, head: head, body: prepared.body) { [self] result in
                     switch result {
                     case .success(let response):
-                        let entry = integration.responses.select(String(response.head.status.code))
+                        // Mappings read the backend's headers by name: as Strings, made once.
+                        let response = response.materialized()
+                        let entry = integration.responses.select(String(response.status))
                         done(integrationResponse(entry, backend: response))
                     case .failure(let failure):
                         done(integrationFailure(failure))

@@ -106,16 +106,9 @@ extension RestPipeline {
             queryItems.append((name, value))
         }
         for (name, value) in overrides.path { pathValues[name] = value }
-        var path = ""
-        for part in target.path {
-            switch part {
-            case .literal(let text): path += text
-            case .parameter(let name):
-                let value = pathValues[name] ?? rest.pathParameters.last { $0.name == name }?.value ?? ""
-                path += PercentDecoding.encode(value, keepSlash: true)
-            }
-        }
-        if path.isEmpty { path = "/" }
+        var pathBuffer = ByteBuffer()
+        writePath(of: target, into: &pathBuffer) { name in pathValues[name] ?? rest.pathParameters.last { $0.name == name }?.value }
+        let path = String(buffer: pathBuffer)
         var query = target.query
         if proxy, !rest.rawQuery.isEmpty { query += (query.isEmpty ? "" : "&") + rest.rawQuery }
         for (name, value) in queryItems {
@@ -130,6 +123,77 @@ extension RestPipeline {
         return HTTPRequestHead(version: .http1_1, method: method, uri: query.isEmpty ? path : path + "?" + query, headers: headers)
     }
 
+    /// The integration URI's path with `{name}` filled by `value(name)` (empty when it has none),
+    /// percent-encoded; `/` when the URI has no path.
+    func writePath(of target: HTTPTarget, into buffer: inout ByteBuffer, value: (String) -> String?) {
+        let start = buffer.writerIndex
+        for part in target.path {
+            switch part {
+            case .literal(let text): buffer.writeString(text)
+            case .parameter(let name): buffer.writeString(PercentDecoding.encode(value(name) ?? "", keepSlash: true))
+            }
+        }
+        if buffer.writerIndex == start { buffer.writeStaticString("/") }
+    }
+
+    /// Whether ``writeProxyHead(target:integration:into:)`` can write this integration's request:
+    /// an `HTTP_PROXY` whose request parameters map only path variables (the usual case).
+    static func writesProxyHeadDirectly(_ integration: RestRuntimeIntegration) -> Bool {
+        integration.requestParameters.allSatisfy { $0.target.location == .path }
+    }
+
+    /// The upstream request head of an `HTTP_PROXY` integration that maps only path variables,
+    /// written straight into bytes: the same head as ``upstreamHead(target:integration:proxy:contentType:overrides:bodyCount:)``
+    /// builds (same headers, same order), without an `HTTPHeaders` or a `String` per header.
+    /// Returns whether the request is a `HEAD`.
+    func writeProxyHead(target: HTTPTarget, integration: RestRuntimeIntegration, into buffer: inout ByteBuffer) -> Bool {
+        let method = integration.method ?? exchange.head.method.rawValue
+        buffer.writeString(method)
+        buffer.writeStaticString(" ")
+        writePath(of: target, into: &buffer) { name in
+            // A mapped path variable (the last mapping of that name wins), else the method's own.
+            if let mapped = integration.requestParameters.last(where: { $0.target.name == name }) {
+                return value(mapped.source, backend: nil)
+            }
+            return rest.pathParameters.last { $0.name == name }?.value
+        }
+        if !target.query.isEmpty || !rest.rawQuery.isEmpty {
+            buffer.writeStaticString("?")
+            buffer.writeString(target.query)
+            if !target.query.isEmpty, !rest.rawQuery.isEmpty { buffer.writeStaticString("&") }
+            buffer.writeSubstring(rest.rawQuery)
+        }
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        var forwardedFor: String?
+        for (name, value) in exchange.head.headers {
+            switch HeaderName.classify(name) {
+            case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect, .xForwardedProto, .xForwardedPort: continue
+            case .xForwardedFor: forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
+            case .other:
+                // A body decoded by the gateway goes on decoded, so its coding does not; the trace id is the gateway's.
+                if rest.bodyWasDecoded, HeaderName.equal(name[...], "content-encoding") { continue }
+                if HeaderName.equal(name[...], "x-amzn-trace-id") { continue }
+                buffer.writeHeaderLine(name, value)
+            }
+        }
+        buffer.writeStaticString("x-forwarded-for: ")
+        if let forwardedFor {
+            buffer.writeString(forwardedFor)
+            buffer.writeStaticString(", ")
+        }
+        buffer.writeString(clientAddress)
+        buffer.writeStaticString("\r\nx-forwarded-proto: http\r\n")
+        buffer.writeHeaderLine("host", target.hostHeader)
+        buffer.writeHeaderLine("x-amzn-trace-id", rest.traceId)
+        if !rest.body.isEmpty || !(exchange.head.method == .GET || exchange.head.method == .HEAD) {
+            buffer.writeStaticString("content-length: ")
+            buffer.writeString(String(rest.body.count))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        return method == "HEAD"
+    }
+
     /// Calls the backend on this loop's pool, with the integration's timeout.
     func call(
         _ target: HTTPTarget, _ integration: RestRuntimeIntegration, head: HTTPRequestHead, body: [UInt8],
@@ -137,9 +201,17 @@ extension RestPipeline {
     ) {
         var headBuffer = ByteBuffer()
         headBuffer.writeRequestHead(head)
+        call(target, integration, head: headBuffer, isHead: head.method == .HEAD, body: body, completion)
+    }
+
+    /// Calls the backend with a request head already written.
+    func call(
+        _ target: HTTPTarget, _ integration: RestRuntimeIntegration, head headBuffer: ByteBuffer, isHead: Bool, body: [UInt8],
+        _ completion: @escaping (Result<RestUpstreamCall.Response, RestUpstreamCall.Failure>) -> Void
+    ) {
         let key = UpstreamPool.Key(host: target.host, port: target.port, tlsServerName: target.scheme == .https ? target.host : nil)
         let upstream = RestUpstreamCall(
-            pool: state.pool, key: key, head: headBuffer, body: body.isEmpty ? nil : ByteBuffer(bytes: body), isHead: head.method == .HEAD,
+            pool: state.pool, key: key, head: headBuffer, body: body.isEmpty ? nil : ByteBuffer(bytes: body), isHead: isHead,
             maxBytes: configuration.maxPayloadBytes)
         rest.call = upstream
         let exchange = self.exchange

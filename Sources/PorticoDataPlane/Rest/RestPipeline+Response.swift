@@ -7,7 +7,11 @@ import PorticoTemplates
 
 extension RestPipeline {
     /// `HTTP_PROXY`: the backend's status, headers (less hop-by-hop ones) and body as they are.
+    /// The headers stay as the bytes received (``RestResponse/forwarded``).
     func proxyResponse(_ response: RestUpstreamCall.Response) -> RestResponse {
+        if let raw = response.raw {
+            return RestResponse(status: raw.status, headers: [], body: response.body, forwarded: raw)
+        }
         var headers: [(String, String)] = []
         headers.reserveCapacity(response.head.headers.count)
         for (name, value) in response.head.headers {
@@ -16,7 +20,7 @@ extension RestPipeline {
             default: headers.append((name, value))
             }
         }
-        return RestResponse(status: Int(response.head.status.code), headers: headers, body: response.body)
+        return RestResponse(status: response.status, headers: headers, body: response.body)
     }
 
     /// Timeouts answer 504 "Endpoint request timed out" (INTEGRATION_TIMEOUT); a backend that

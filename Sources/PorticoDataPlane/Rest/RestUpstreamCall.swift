@@ -17,9 +17,53 @@ final class RestUpstreamCall: UpstreamDelegate {
         case tooLarge
     }
 
+    /// A backend's answer. The head stays as the bytes received (``BackendResponseHead``) until
+    /// something asks for it as `String`s (``head``, or ``materialized()`` once for a mapping):
+    /// an `HTTP_PROXY` response is forwarded from the bytes, with no `String` made per header.
     struct Response {
-        var head: HTTPResponseHead
+        private enum Head {
+            case raw(BackendResponseHead)
+            case built(HTTPResponseHead)
+        }
+
+        private var storage: Head
         var body: [UInt8]
+
+        init(head: HTTPResponseHead, body: [UInt8]) {
+            self.storage = .built(head)
+            self.body = body
+        }
+
+        init(raw: BackendResponseHead, body: [UInt8]) {
+            self.storage = .raw(raw)
+            self.body = body
+        }
+
+        /// The head as received, when it came from a backend and was not converted.
+        var raw: BackendResponseHead? {
+            if case .raw(let raw) = storage { return raw }
+            return nil
+        }
+
+        var status: Int {
+            switch storage {
+            case .raw(let raw): raw.status
+            case .built(let head): Int(head.status.code)
+            }
+        }
+
+        /// The head as `String`s; built afresh on every use from a raw head (see ``materialized()``).
+        var head: HTTPResponseHead {
+            switch storage {
+            case .raw(let raw): raw.nioHead
+            case .built(let head): head
+            }
+        }
+
+        /// The same response with its head converted once, for code that reads it repeatedly.
+        func materialized() -> Response {
+            Response(head: head, body: body)
+        }
     }
 
     private let pool: UpstreamPool
@@ -31,7 +75,7 @@ final class RestUpstreamCall: UpstreamDelegate {
     private var completion: ((Result<Response, Failure>) -> Void)?
     private var timer: Scheduled<Void>?
     private var connection: UpstreamConnection?
-    private var head: HTTPResponseHead?
+    private var head: BackendResponseHead?
     private var body: [UInt8] = []
     private var receivedAnything = false
     private var retried = false
@@ -125,7 +169,7 @@ final class RestUpstreamCall: UpstreamDelegate {
                 finish(.failure(.tooLarge))
                 return
             }
-            self.head = head.nioHead
+            self.head = head
         case .body(let buffer):
             body.append(contentsOf: buffer.readableBytesView)
             if body.count > maxBytes { finish(.failure(.tooLarge)) }
@@ -137,7 +181,7 @@ final class RestUpstreamCall: UpstreamDelegate {
             } else {
                 connection.close()
             }
-            finish(.success(Response(head: head, body: body)))
+            finish(.success(Response(raw: head, body: body)))
         }
     }
 

@@ -103,7 +103,7 @@ enum WebSocketIntegrationCall {
         upstream.start(timeoutMillis: timeoutMillis) { result in
             switch result {
             case .success(let response):
-                let status = Int(response.head.status.code)
+                let status = response.status
                 if integration.templated {
                     completion(
                         integrationResponse(integration, status: status, body: response.body, headers: response.head.headers, call, request: request))
