@@ -75,17 +75,9 @@ enum WebSocketIntegrationCall {
         timeoutMillis: Int, _ completion: @escaping (Outcome) -> Void
     ) {
         let request = RouteRequest(call.event)
-        let payload: [UInt8]
-        let overrides: RenderResult.Overrides
-        switch requestPayload(integration, call, request: request) {
-        case .failure(let failure):
-            completion(.failed(failure.reason))
-            return
-        case .success(let prepared):
-            payload = prepared.body
-            overrides = prepared.overrides
-        }
-        let (path, mappedHeaders) = mappedRequest(target, integration, call, request: request, overrides: overrides)
+        guard let prepared = preparedPayload(integration, call, request: request, completion) else { return }
+        let payload = prepared.body
+        let (path, mappedHeaders) = mappedRequest(target, integration, call, request: request, overrides: prepared.overrides)
         var head = ByteBuffer()
         head.writeString("\(method) \(path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n")
         head.writeString("Content-Length: \(payload.count)\r\n")
@@ -129,15 +121,8 @@ enum WebSocketIntegrationCall {
         _ completion: @escaping (Outcome) -> Void
     ) {
         let request = RouteRequest(call.event)
-        let payload: [UInt8]
-        switch requestPayload(integration, call, request: request) {
-        case .failure(let failure):
-            completion(.failed(failure.reason))
-            return
-        case .success(let prepared):
-            payload = prepared.body
-        }
-        let invocation = LambdaInvocation(functionName: target.functionName, payload: ByteBuffer(bytes: payload))
+        guard let prepared = preparedPayload(integration, call, request: request, completion) else { return }
+        let invocation = LambdaInvocation(functionName: target.functionName, payload: ByteBuffer(bytes: prepared.body))
         LambdaCall().start(invocation, invoker: state.lambda, on: eventLoop, timeoutMillis: integration.timeoutMillis) { result in
             switch result {
             case .timedOut:
@@ -154,6 +139,20 @@ enum WebSocketIntegrationCall {
                     completion(integrationResponse(integration, status: 200, body: body, call, request: request))
                 }
             }
+        }
+    }
+
+    /// The integration's request payload (template output or the message) and the template's overrides; on a
+    /// failure the call completes as failed and the answer is nil (one place for `HTTP` and `AWS`).
+    static func preparedPayload(
+        _ integration: WebSocketRuntimeIntegration, _ call: Event, request: RouteRequest, _ completion: (Outcome) -> Void
+    ) -> (body: [UInt8], overrides: RenderResult.Overrides)? {
+        switch requestPayload(integration, call, request: request) {
+        case .failure(let failure):
+            completion(.failed(failure.reason))
+            return nil
+        case .success(let prepared):
+            return prepared
         }
     }
 
