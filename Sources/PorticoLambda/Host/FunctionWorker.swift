@@ -25,6 +25,8 @@ final class FunctionWorker {
     let launchedAt = NIODeadline.now()
     var phase: Phase = .starting
     var pid: pid_t = 0
+    /// The temporary credentials' key id the process was given (its role's), revoked when it is gone.
+    var sessionAccessKeyId: String?
     var listener: (any Channel)?
     /// The pipe channel reading the process's stdout and stderr.
     var output: (any Channel)?
