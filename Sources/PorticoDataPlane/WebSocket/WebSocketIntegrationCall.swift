@@ -231,12 +231,9 @@ enum WebSocketIntegrationCall {
             "apiId": .string(connection.apiId),
             "stage": .string(connection.stage),
             "requestTimeEpoch": .integer(event.requestTimeEpochMillis),
-            "identity": .object(["sourceIp": .string(connection.sourceIp)]),
+            "identity": .object(identityContext(connection)),
         ]
         if case .message(let messageId, _, _) = event.kind { context["messageId"] = .string(messageId) }
-        if let userAgent = connection.userAgent {
-            context["identity"] = .object(["sourceIp": .string(connection.sourceIp), "userAgent": .string(userAgent)])
-        }
         if let authorizer = connection.authorizer {
             // `$context.authorizer.principalId` and `$context.authorizer.{key}` of the `$connect` authorizer's
             // answer, as in the events of the connection.
@@ -249,6 +246,27 @@ enum WebSocketIntegrationCall {
         return MappingTemplateContext(
             body: [], queryStringParameters: request.query.map { (name: $0.0, value: $0.1) }, headers: request.headers.map { (name: $0.0, value: $0.1) },
             context: context, stageVariables: event.stageVariables)
+    }
+
+    /// `$context.identity` (AWS, "WebSocket API mapping template reference"): the client's address and
+    /// agent, and when `$connect` was signed (`AWS_IAM`) the signer as REST sets it: `accessKey`,
+    /// `accountId`, `caller` and `user` (the IAM user's id, or `{roleId}:{session}` for an assumed role),
+    /// `userArn`. The Cognito members are present and null (Portico has no Cognito identity pools), so
+    /// they render empty as AWS renders them for a caller without one.
+    static func identityContext(_ connection: WebSocketConnectionInfo) -> [String: JSONValue] {
+        var identity: [String: JSONValue] = ["sourceIp": .string(connection.sourceIp)]
+        if let userAgent = connection.userAgent { identity["userAgent"] = .string(userAgent) }
+        if let iam = connection.iam {
+            identity["accessKey"] = .string(iam.accessKeyId)
+            identity["accountId"] = .string(iam.accountId)
+            identity["caller"] = .string(iam.userId)
+            identity["user"] = .string(iam.userId)
+            identity["userArn"] = .string(iam.userArn)
+            for name in ["cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId"] {
+                identity[name] = .null
+            }
+        }
+        return identity
     }
 
     static func statusText(_ value: JSONValue?) -> String? {
