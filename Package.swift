@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "PorticoLambdaTests",
             dependencies: [
-                "PorticoLambda", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "PorticoLambda", "PorticoAuth", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

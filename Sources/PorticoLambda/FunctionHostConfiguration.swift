@@ -39,8 +39,9 @@ public struct FunctionHostConfiguration: Sendable {
     /// revoked when it is gone), as Lambda gives an execution environment its role's credentials.
     /// nil: processes get no credentials.
     public var sessionCredentials: TemporaryCredentialRegistry?
-    /// How long a process's credentials are valid (seconds). Lambda's role sessions last hours;
-    /// a process is retired by its idle timeout long before in the usual case.
+    /// How long a process's credentials are valid (seconds). Lambda's role sessions last hours; a
+    /// process is retired by its idle timeout long before in the usual case, and a warm one takes no
+    /// invocation in its credentials' last five minutes (the next invocation starts a fresh process).
     public var sessionCredentialLifetime: TimeInterval = 12 * 3600
 
     public init() {}

@@ -79,6 +79,7 @@ extension HostState {
             // reserved variables; the session is named after the function, as on AWS.
             let credentials = sessions.issue(roleArn: role, sessionName: function.name, lifetime: configuration.sessionCredentialLifetime)
             worker.sessionAccessKeyId = credentials.accessKeyId
+            worker.credentialsExpireAt = .now() + .milliseconds(Int64(configuration.sessionCredentialLifetime * 1000))
             LaunchPlan.addCredentials(credentials, to: &environment)
         }
         let process: LaunchedProcess
