@@ -48,12 +48,15 @@ enum IamSignatureCheck {
     }
 
     /// The gateway response type for a SigV4 failure: no signature at all is
-    /// MISSING_AUTHENTICATION_TOKEN (AWS_FACTS 1); an expired or not-yet-valid date EXPIRED_TOKEN;
+    /// MISSING_AUTHENTICATION_TOKEN (AWS_FACTS 1); an expired or not-yet-valid date, or expired temporary
+    /// credentials, EXPIRED_TOKEN;
     /// everything else INVALID_SIGNATURE. (Which type AWS files the date and unknown-key failures
     /// under is a guess; the status, message and `x-amzn-ErrorType` are AWS's.)
     static func responseType(_ error: APIError) -> GatewayResponseType {
         if error.type == "MissingAuthenticationTokenException" { return .missingAuthenticationToken }
         if error.message.hasPrefix("Signature expired") || error.message.hasPrefix("Signature not yet current") { return .expiredToken }
+        // Temporary credentials past their expiration.
+        if error.type == "ExpiredTokenException" { return .expiredToken }
         return .invalidSignature
     }
 
