@@ -88,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "PorticoRuntime",
-            dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates", "PorticoSchema", "PorticoJWT"],
+            dependencies: ["PorticoModel", "PorticoObservability", "PorticoTemplates", "PorticoSchema", "PorticoJWT", "PorticoAuth"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(name: "PorticoManagementTests", dependencies: ["PorticoManagement", "PorticoStore", "PorticoModel", "PorticoAuth", "PorticoLambda", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoAuthTests", dependencies: ["PorticoAuth", "PorticoModel"], exclude: ["Vectors"], swiftSettings: swiftSettings),
-        .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates", "PorticoSchema"], swiftSettings: swiftSettings),
+        .testTarget(name: "PorticoRuntimeTests", dependencies: ["PorticoRuntime", "PorticoModel", "PorticoTemplates", "PorticoSchema", "PorticoAuth"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PorticoDataPlaneTests",
             dependencies: [
@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "PorticoLambdaTests",
             dependencies: [
-                "PorticoLambda", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "PorticoLambda", "PorticoAuth", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -12,7 +12,9 @@ import PorticoRuntime
 /// signed), encoded once more as botocore does for every service but S3 (so `%2F` signs as
 /// `%252F`, which is what API Gateway expects from execute-api clients), the raw query and a
 /// hash of the whole body. Keys come from the runtime table's ``IamCredentialTable``: an unknown
-/// or inactive key answers "The security token included in the request is invalid.".
+/// or inactive key answers "The security token included in the request is invalid.". Temporary
+/// credentials of local function processes (`ASIA...`) are accepted with their session token
+/// (`X-Amz-Security-Token`) and act as their role.
 enum IamSignatureCheck {
     /// API Gateway's window: "Signature expired: ... (... - 5 min.)".
     static let clockSkewSeconds = 300.0
@@ -26,7 +28,7 @@ enum IamSignatureCheck {
         let request = SigV4Request(
             method: head.method.rawValue, path: path, query: String(rawQuery), headers: head.headers.map { ($0.name, $0.value) },
             bodySHA256: SigV4Verifier.sha256Hex(body))
-        let verifier = SigV4Verifier(mode: .verify(credentials: table.secrets), maxClockSkew: clockSkewSeconds)
+        let verifier = SigV4Verifier(mode: table.verifierMode, maxClockSkew: clockSkewSeconds)
         switch verifier.verify(request, now: Date(timeIntervalSince1970: Double(nowMillis) / 1000)) {
         case .failure(let error):
             return .failure(error)
@@ -37,7 +39,7 @@ enum IamSignatureCheck {
                         status: 403, type: "InvalidSignatureException",
                         message: "Credential should be scoped to correct service: '\(service)'. "))
             }
-            guard let principal = table.principals[signer.accessKeyId] else {
+            guard let principal = table.principal(accessKeyId: signer.accessKeyId) else {
                 return .failure(
                     APIError(status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid."))
             }
@@ -46,12 +48,15 @@ enum IamSignatureCheck {
     }
 
     /// The gateway response type for a SigV4 failure: no signature at all is
-    /// MISSING_AUTHENTICATION_TOKEN (AWS_FACTS 1); an expired or not-yet-valid date EXPIRED_TOKEN;
+    /// MISSING_AUTHENTICATION_TOKEN (AWS_FACTS 1); an expired or not-yet-valid date, or expired temporary
+    /// credentials, EXPIRED_TOKEN;
     /// everything else INVALID_SIGNATURE. (Which type AWS files the date and unknown-key failures
     /// under is a guess; the status, message and `x-amzn-ErrorType` are AWS's.)
     static func responseType(_ error: APIError) -> GatewayResponseType {
         if error.type == "MissingAuthenticationTokenException" { return .missingAuthenticationToken }
         if error.message.hasPrefix("Signature expired") || error.message.hasPrefix("Signature not yet current") { return .expiredToken }
+        // Temporary credentials past their expiration.
+        if error.type == "ExpiredTokenException" { return .expiredToken }
         return .invalidSignature
     }
 

@@ -20,7 +20,7 @@ import Yams
 public enum DeclaredFunctions {
     static let keys: Set<String> = [
         "name", "command", "workingDirectory", "codeDirectory", "environment", "timeout", "concurrency", "runtime", "handler",
-        "memorySize",
+        "memorySize", "role",
     ]
 
     /// Reads and checks the config file; relative directories are taken from the file's own directory.
@@ -104,11 +104,16 @@ public enum DeclaredFunctions {
         let concurrency = try integer(fields["concurrency"], "concurrency", in: 0...10_000, at: place)
         let memory = try integer(fields["memorySize"], "memorySize", in: 128...10_240, at: place) ?? 128
         let environment = try parseEnvironment(fields["environment"], at: place)
+        // `role`: an IAM role ARN, or a role's name in Portico's account; the process gets temporary
+        // credentials acting as it (docs/FUNCTIONS.md, "Credentials").
+        let role = try string(fields["role"], "role", at: place).map { value in
+            value.hasPrefix("arn:") ? value : "arn:aws:iam::\(accountId):role/\(value)"
+        }
 
         var function = FunctionConfiguration(
             name: name, arn: "arn:aws:lambda:\(region):\(accountId):function:\(name)", runtime: runtime, handler: handler,
             command: command, codeDirectory: directory, environment: environment, timeoutSeconds: timeout, memorySizeMB: memory,
-            reservedConcurrency: concurrency, revision: "")
+            reservedConcurrency: concurrency, role: role, revision: "")
         function.revision = revision(of: function)
         return function
     }
@@ -188,6 +193,7 @@ public enum DeclaredFunctions {
             function.command?.joined(separator: "\u{1}") ?? "", function.runtime ?? "", function.handler ?? "", function.codeDirectory,
             function.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1}"),
             String(function.timeoutSeconds), String(function.memorySizeMB), function.reservedConcurrency.map(String.init) ?? "-",
+            function.role ?? "",
         ].joined(separator: "\u{2}")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in canonical.utf8 {

@@ -21,6 +21,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// Reserved concurrency; nil means the host's default limit.
     public var reservedConcurrency: Int?
     public var version: String
+    /// The execution role's ARN (`Role`); a process gets temporary credentials acting as it. nil: none.
+    public var role: String?
     /// Changes whenever code or configuration changes; processes started for an older revision
     /// finish their invocation and are retired.
     public var revision: String
@@ -28,8 +30,10 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public init(
         name: String, arn: String, runtime: String? = nil, handler: String? = nil, command: [String]? = nil,
         codeDirectory: String, environment: [String: String] = [:], timeoutSeconds: Int = 3,
-        memorySizeMB: Int = 128, reservedConcurrency: Int? = nil, version: String = "$LATEST", revision: String
+        memorySizeMB: Int = 128, reservedConcurrency: Int? = nil, version: String = "$LATEST", role: String? = nil,
+        revision: String
     ) {
+        self.role = role
         self.name = name
         self.arn = arn
         self.runtime = runtime

@@ -1,4 +1,5 @@
-import Foundation
+public import Foundation
+public import PorticoAuth
 
 /// How the local function host runs processes. Every value has a flag in `portico serve`.
 public struct FunctionHostConfiguration: Sendable {
@@ -34,6 +35,14 @@ public struct FunctionHostConfiguration: Sendable {
     /// Variables every process starts with, before the function's own and Lambda's.
     /// By default `PATH`, `LANG` and `LD_LIBRARY_PATH` from Portico's environment.
     public var baseEnvironment: [String: String] = FunctionHostConfiguration.inheritedEnvironment()
+    /// Where temporary credentials for a function's `Role` are minted when its process starts (and
+    /// revoked when it is gone), as Lambda gives an execution environment its role's credentials.
+    /// nil: processes get no credentials.
+    public var sessionCredentials: TemporaryCredentialRegistry?
+    /// How long a process's credentials are valid (seconds). Lambda's role sessions last hours; a
+    /// process is retired by its idle timeout long before in the usual case, and a warm one takes no
+    /// invocation in its credentials' last five minutes (the next invocation starts a fresh process).
+    public var sessionCredentialLifetime: TimeInterval = 12 * 3600
 
     public init() {}
 

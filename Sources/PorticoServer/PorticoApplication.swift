@@ -26,6 +26,9 @@ public struct PorticoApplication: Sendable {
     /// invocation from a connection on that loop (every one with `--event-loops 1`) reaches the
     /// host, and its answer the connection, without waking another thread.
     private let dataGroup: MultiThreadedEventLoopGroup
+    /// Temporary credentials of local function processes (issued by the function host, checked by
+    /// the data plane); in memory only.
+    private let sessions: TemporaryCredentialRegistry
 
     public init(configuration: PorticoConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -33,6 +36,9 @@ public struct PorticoApplication: Sendable {
         var hostConfiguration = configuration.functionHost
         hostConfiguration.region = configuration.management.region
         hostConfiguration.accountId = configuration.management.accountId
+        let sessions = TemporaryCredentialRegistry()
+        self.sessions = sessions
+        hostConfiguration.sessionCredentials = sessions
         let dataGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.dataPlane.eventLoopCount))
         self.dataGroup = dataGroup
         self.functionHost = FunctionHost(configuration: hostConfiguration, group: dataGroup, logger: logger)
@@ -123,7 +129,7 @@ public struct PorticoApplication: Sendable {
         let reloader = RuntimeReloader(
             store: store, compiler: compiler, restCompiler: restCompiler,
             dataPlane: dataPlane, metrics: metrics, logger: logger, usageCounters: usageCounters,
-            accountId: configuration.management.accountId)
+            accountId: configuration.management.accountId, sessions: sessions)
         // Subscribe before the first load so no change between the two is missed.
         let changes = store.changes()
         if configuration.seedExample, try await ExampleApi.seedIfEmpty(store: store, managementURL: managementURL) {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PorticoAuth
 import PorticoDataPlane
 import PorticoModel
 import PorticoObservability
@@ -25,12 +26,15 @@ actor RuntimeReloader {
     private var generation = 0
     private var iam = IamCredentialTable.empty
     private let accountId: String
+    /// Local function processes' temporary credentials, checked live by the data plane.
+    private let sessions: TemporaryCredentialRegistry?
 
     init(
         store: any Store, compiler: DeploymentCompiler, restCompiler: RestDeploymentCompiler, dataPlane: DataPlaneServer,
         metrics: MetricsRegistry, logger: Logger, usageCounters: UsageCounters = UsageCounters(),
-        accountId: String = "000000000000"
+        accountId: String = "000000000000", sessions: TemporaryCredentialRegistry? = nil
     ) {
+        self.sessions = sessions
         self.usageCounters = usageCounters
         self.accountId = accountId
         self.store = store
@@ -50,9 +54,9 @@ actor RuntimeReloader {
             let rest = try transaction.allRestApiDocuments().map { document in
                 (document, try Self.restSnapshots(for: document, transaction))
             }
-            return (http, rest, try transaction.allIamUsers())
+            return (http, rest, (try transaction.allIamUsers(), try transaction.allIamRoles()))
         }
-        iam = IamCredentialTable(users: users, accountId: accountId)
+        iam = IamCredentialTable(users: users.0, roles: users.1, accountId: accountId, sessions: sessions)
         compiled = [:]
         for (document, snapshots) in documents {
             compiled[document.api.apiId] = compile(document, snapshots)
@@ -84,8 +88,8 @@ actor RuntimeReloader {
         }
         if change.iamUsers {
             do {
-                let users = try await store.transaction { try $0.allIamUsers() }
-                iam = IamCredentialTable(users: users, accountId: accountId)
+                let (users, roles) = try await store.transaction { (try $0.allIamUsers(), try $0.allIamRoles()) }
+                iam = IamCredentialTable(users: users, roles: roles, accountId: accountId, sessions: sessions)
             } catch {
                 logger.error("reloading IAM credentials failed", metadata: ["error": "\(error)"])
             }

@@ -75,6 +75,13 @@ public protocol StoreTransaction {
     func putIamUser(_ user: IamUserDocument) throws
     func deleteIamUser(name: String) throws
 
+    /// An IAM role managed through the IAM-compatible API, by name.
+    func iamRole(name: String) throws -> IamRoleDocument?
+    /// All IAM roles, ordered by name.
+    func allIamRoles() throws -> [IamRoleDocument]
+    func putIamRole(_ role: IamRoleDocument) throws
+    func deleteIamRole(name: String) throws
+
     /// Deletes everything (`POST /_portico/reset`).
     func deleteEverything() throws
 }
@@ -90,7 +97,7 @@ public struct StoreChange: Sendable, Equatable {
     public var usagePlans: Bool
     /// `true` when the change was a reset of everything.
     public var everything: Bool
-    /// `true` when an IAM user, access key or user policy changed (the data plane's credentials).
+    /// `true` when an IAM user, access key, role or inline policy changed (the data plane's credentials).
     public var iamUsers: Bool
 
     public init(

@@ -66,6 +66,19 @@ struct DeclaredFunctionsTests {
         #expect(one != other)
     }
 
+    @Test func aRoleByNameOrArnGivesTheProcessCredentials() throws {
+        let functions = try parse(
+            """
+            functions:
+              - {name: named, command: x, role: chat}
+              - {name: arn, command: x, role: "arn:aws:iam::999999999999:role/team/other"}
+              - {name: none, command: x}
+            """)
+        #expect(functions.map(\.role) == ["arn:aws:iam::123456789012:role/chat", "arn:aws:iam::999999999999:role/team/other", nil])
+        // A role change is a new revision (the processes are retired and restarted with the new role's credentials).
+        #expect(try parse("functions: [{name: a, command: x, role: one}]")[0].revision != parse("functions: [{name: a, command: x, role: two}]")[0].revision)
+    }
+
     @Test func anEmptyFileDeclaresNothing() throws {
         #expect(try parse("").isEmpty)
         #expect(try parse("functions: []").isEmpty)

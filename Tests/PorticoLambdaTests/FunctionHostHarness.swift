@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PorticoAuth
 import PorticoLambda
 import Testing
 
@@ -65,9 +66,12 @@ enum Harness {
     /// Runs `body` with a fresh host, shut down afterwards whatever happens.
     static func withHost(
         idleSeconds: Double = 60, defaultConcurrency: Int = 4, initTimeoutSeconds: Double = 10, maxResponseBytes: Int = 6_291_556,
-        memoryCheckMilliseconds: Int = 100, _ body: (FunctionHost) async throws -> Void
+        memoryCheckMilliseconds: Int = 100, sessions: TemporaryCredentialRegistry? = nil, sessionLifetime: Double = 12 * 3600,
+        _ body: (FunctionHost) async throws -> Void
     ) async throws {
         var configuration = FunctionHostConfiguration()
+        configuration.sessionCredentials = sessions
+        configuration.sessionCredentialLifetime = sessionLifetime
         configuration.maxRuntimeBodyBytes = maxResponseBytes
         configuration.idleSeconds = idleSeconds
         configuration.initTimeoutSeconds = initTimeoutSeconds
@@ -93,7 +97,8 @@ enum Harness {
     static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("portico-lambda-tests-\(getpid())").path
 
     static func provided(
-        _ name: String, mode: String, environment: [String: String] = [:], timeout: Int = 5, concurrency: Int? = nil, revision: String = "1"
+        _ name: String, mode: String, environment: [String: String] = [:], timeout: Int = 5, concurrency: Int? = nil, revision: String = "1",
+        role: String? = nil
     ) -> FunctionConfiguration {
         var environment = environment
         environment["MODE"] = mode
@@ -102,7 +107,7 @@ enum Harness {
         return FunctionConfiguration(
             name: name, arn: "arn:aws:lambda:us-east-1:000000000000:function:\(name)", runtime: "provided.al2023", handler: "unused",
             codeDirectory: providedDirectory, environment: environment, timeoutSeconds: timeout, reservedConcurrency: concurrency,
-            revision: revision)
+            role: role, revision: revision)
     }
 
     static func python(_ name: String, handler: String, environment: [String: String] = [:], timeout: Int = 5) -> FunctionConfiguration {

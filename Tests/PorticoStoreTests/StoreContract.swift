@@ -21,7 +21,7 @@ enum StoreContract {
         StoreContractCheck(name: "concurrent transactions serialise", run: concurrentTransactionsSerialise),
         StoreContractCheck(name: "deleteEverything", run: deleteEverything),
         StoreContractCheck(name: "deleting an API deletes its snapshots", run: deleteApiDeletesSnapshots),
-    ] + restApiChecks + lambdaFunctionChecks + iamUserChecks
+    ] + restApiChecks + lambdaFunctionChecks + iamUserChecks + iamRoleChecks
 
     struct Boom: Error {}
 

@@ -56,6 +56,12 @@ extension APIError {
             message: "The security token included in the request is invalid.")
     }
 
+    /// Temporary credentials past their expiration (AWS: `ExpiredTokenException`, "The security token
+    /// included in the request is expired").
+    static func sigV4ExpiredToken() -> APIError {
+        APIError(status: 403, type: "ExpiredTokenException", message: "The security token included in the request is expired")
+    }
+
     static func sigV4BothAuthorizationForms() -> APIError {
         sigV4InvalidSignature("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.")
     }

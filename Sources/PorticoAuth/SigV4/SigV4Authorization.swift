@@ -23,6 +23,9 @@ struct SigV4Authorization: Sendable, Equatable {
     var dateIsHTTPDate: Bool
     /// The raw `X-Amz-Expires` of a presigned URL.
     var expires: String?
+    /// `X-Amz-Security-Token` (header, or query of a presigned URL): the session token that temporary
+    /// credentials (`ASIA...` keys) must come with.
+    var securityToken: String? = nil
 
     /// Reads the signature out of `request`, failing the way AWS fails when a part is missing.
     ///
@@ -80,7 +83,8 @@ struct SigV4Authorization: Sendable, Equatable {
             signature: components["Signature"] ?? "",
             date: date.trimmingCharacters(in: .whitespaces),
             dateIsHTTPDate: amzDate == nil,
-            expires: nil)
+            expires: nil,
+            securityToken: headers.first { $0.name.lowercased() == "x-amz-security-token" }?.value)
     }
 
     private static func fromQuery(_ query: [String: String]) throws(APIError) -> SigV4Authorization {
@@ -95,7 +99,8 @@ struct SigV4Authorization: Sendable, Equatable {
             signature: query["X-Amz-Signature"] ?? "",
             date: query["X-Amz-Date"] ?? "",
             dateIsHTTPDate: false,
-            expires: query["X-Amz-Expires"])
+            expires: query["X-Amz-Expires"],
+            securityToken: query["X-Amz-Security-Token"])
     }
 
     private static func splitSignedHeaders(_ text: String) -> [String] {

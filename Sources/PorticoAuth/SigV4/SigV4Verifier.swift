@@ -25,6 +25,10 @@ public struct SigV4Verifier: Sendable {
     public enum Mode: Sendable {
         /// Check the signature against these secrets (access key id → secret access key).
         case verify(credentials: [String: String])
+        /// As ``verify(credentials:)``, and also accept the temporary credentials `sessions` holds: their
+        /// session token must come with the request (`X-Amz-Security-Token`), as AWS requires of `ASIA...`
+        /// keys, and they must not have expired.
+        case verifyWithSessions(credentials: [String: String], sessions: TemporaryCredentialRegistry)
         /// Development mode: the request must carry a well-formed SigV4 signature (so a client
         /// that sends nothing is told so), but neither the secret, the access key nor the clock
         /// is checked.
@@ -54,6 +58,13 @@ public struct SigV4Verifier: Sendable {
         }
     }
 
+    /// The access key id a request's signature names (header or presigned form), nil when it has no
+    /// readable signature. Nothing is verified.
+    public static func accessKeyId(of request: SigV4Request) -> String? {
+        guard let authorization = try? SigV4Authorization.extract(from: request) else { return nil }
+        return try? SigV4CredentialScope.parse(authorization.credential).accessKeyId
+    }
+
     /// Lower-case hex SHA-256 of `bytes`: what the server puts in ``SigV4Request/bodySHA256``.
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         SigV4Algorithm.sha256Hex(bytes)
@@ -63,8 +74,9 @@ public struct SigV4Verifier: Sendable {
         let authorization = try SigV4Authorization.extract(from: request)
         let timestamp = try Self.timestamp(of: authorization)
         let expires = try Self.expires(of: authorization)
-        if case .verify = mode {
-            try checkClock(timestamp: timestamp, expires: expires, now: SigV4Timestamp(now))
+        switch mode {
+        case .verify, .verifyWithSessions: try checkClock(timestamp: timestamp, expires: expires, now: SigV4Timestamp(now))
+        case .acceptAnyWellFormed: break
         }
         guard authorization.signsHost else { throw .sigV4HostNotSigned() }
         guard authorization.algorithm == SigV4Algorithm.name else {
@@ -74,8 +86,28 @@ public struct SigV4Verifier: Sendable {
         try scope.validate(against: timestamp)
         let identity = SigV4Identity(accessKeyId: scope.accessKeyId, region: scope.region, service: scope.service)
 
-        guard case .verify(let credentials) = mode else { return identity }
-        guard let secret = credentials[scope.accessKeyId] else { throw .sigV4UnrecognizedClient() }
+        let secret: String
+        switch mode {
+        case .acceptAnyWellFormed:
+            return identity
+        case .verify(let credentials):
+            guard let known = credentials[scope.accessKeyId] else { throw .sigV4UnrecognizedClient() }
+            secret = known
+        case .verifyWithSessions(let credentials, let sessions):
+            if let known = credentials[scope.accessKeyId] {
+                secret = known
+            } else if let session = sessions.credentials(accessKeyId: scope.accessKeyId) {
+                // AWS: a temporary key without its token, or with another, is "The security token
+                // included in the request is invalid."; past its expiration, ExpiredTokenException.
+                guard let token = authorization.securityToken, SigV4Algorithm.constantTimeEquals(token, session.sessionToken) else {
+                    throw .sigV4UnrecognizedClient()
+                }
+                guard now < session.expiration else { throw .sigV4ExpiredToken() }
+                secret = session.secretAccessKey
+            } else {
+                throw .sigV4UnrecognizedClient()
+            }
+        }
 
         // botocore signs X-Amz-Content-SHA256 in place of the body hash when the request has one.
         let declaredPayloadHash = request.headers.first { $0.name.lowercased() == "x-amz-content-sha256" }?.value
@@ -166,6 +198,7 @@ extension SigV4Verifier.Mode: CustomStringConvertible, CustomDebugStringConverti
     public var description: String {
         switch self {
         case .verify(let credentials): "verify(\(credentials.count) credentials)"
+        case .verifyWithSessions(let credentials, let sessions): "verifyWithSessions(\(credentials.count) credentials, \(sessions))"
         case .acceptAnyWellFormed: "acceptAnyWellFormed"
         }
     }

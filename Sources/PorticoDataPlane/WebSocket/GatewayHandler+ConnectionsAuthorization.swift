@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import PorticoAuth
 import PorticoModel
 import PorticoRuntime
@@ -55,8 +56,9 @@ extension GatewayHandler {
         }
         switch IamSignatureCheck.verify(state.table.iam, head: head, rawQuery: rawQuery, body: body, nowMillis: now) {
         case .failure(let error):
-            if management.isEmpty, error.type == "UnrecognizedClientException" {
-                // Development mode: any well-formed signature by a key Portico does not manage.
+            if management.isEmpty, error.type == "UnrecognizedClientException", !managesSigner(head, rawQuery: rawQuery) {
+                // Development mode: any well-formed signature by a key Portico does not manage. Temporary
+                // credentials Portico minted are still checked (a wrong or missing session token is refused).
                 return nil
             }
             return Self.signatureRefusal(error)
@@ -76,6 +78,16 @@ extension GatewayHandler {
             }
             return nil
         }
+    }
+
+    /// Whether the request's signature names a key Portico manages (a user's or live temporary credentials).
+    private func managesSigner(_ head: HTTPRequestHead, rawQuery: Substring) -> Bool {
+        let uri = head.uri
+        let path = uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
+        let request = SigV4Request(
+            method: head.method.rawValue, path: path, query: String(rawQuery), headers: head.headers.map { ($0.name, $0.value) }, bodySHA256: "")
+        guard let accessKeyId = SigV4Verifier.accessKeyId(of: request) else { return false }
+        return state.table.iam.manages(accessKeyId: accessKeyId)
     }
 
     /// A SigV4 failure as API Gateway answers it: 403 with `{"message": ...}` and the error type

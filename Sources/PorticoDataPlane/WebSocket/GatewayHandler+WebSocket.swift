@@ -142,6 +142,17 @@ extension GatewayHandler {
                 .json(HTTPResponseStatus(statusCode: refusal.status), body: "{\"message\":\"\(refusal.message)\"}", amznErrorType: nil), exchange)
             return
         }
+        if let route = webSocket.connect, let missing = Self.missingParameters(route, headers: exchange.head.headers, query: query) {
+            // Required route request parameters (AWS: request validation fails the request without
+            // calling the backend). AWS's WebSocket answer is not recorded: Portico answers as REST's
+            // BAD_REQUEST_PARAMETERS does, 400 `Missing required request parameters: [...]`.
+            let message = "Missing required request parameters: [\(missing.joined(separator: ", "))]"
+            exchange.errorMessage = message
+            let elapsed = (NIODeadline.now() - exchange.start).nanoseconds
+            route.metrics.record(status: 400, latencyNanoseconds: elapsed, integrationLatencyNanoseconds: nil)
+            respond(.json(.badRequest, body: "{\"message\":\(JSONText.quoted(message))}", amznErrorType: "BadRequestException"), exchange)
+            return
+        }
         guard let route = webSocket.connect, let integration = route.integration else {
             // No $connect route: the connection is accepted as it is.
             upgradeToWebSocket(exchange, info: info, stage: stage, webSocket: webSocket, key: key, subprotocol: nil, headers: forwarded)
@@ -177,6 +188,22 @@ extension GatewayHandler {
                 self.respond(.json(.internalServerError, body: #"{"message": "Internal server error"}"#, amznErrorType: nil), exchange)
             }
         }
+    }
+
+    /// The names of `route`'s required parameters the handshake lacks or leaves blank (as REST's request
+    /// validation requires them "included and not blank"); nil when none is missing.
+    static func missingParameters(_ route: WebSocketRuntimeRoute, headers: HTTPHeaders, query: String) -> [String]? {
+        guard !route.requiredParameters.isEmpty else { return nil }
+        let parameters = ProxyRequest.parseQuery(query[...])
+        let missing = route.requiredParameters.filter { parameter in
+            switch parameter {
+            case .header(let name):
+                return !headers[name].contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            case .querystring(let name):
+                return !parameters.contains { $0.0 == name && !$0.1.isEmpty }
+            }
+        }.map(\.name)
+        return missing.isEmpty ? nil : missing
     }
 
     /// RFC 6455 §4.2.2: `Sec-WebSocket-Accept` is base64(SHA-1(key + GUID)).

@@ -75,17 +75,9 @@ enum WebSocketIntegrationCall {
         timeoutMillis: Int, _ completion: @escaping (Outcome) -> Void
     ) {
         let request = RouteRequest(call.event)
-        let payload: [UInt8]
-        let overrides: RenderResult.Overrides
-        switch requestPayload(integration, call, request: request) {
-        case .failure(let failure):
-            completion(.failed(failure.reason))
-            return
-        case .success(let prepared):
-            payload = prepared.body
-            overrides = prepared.overrides
-        }
-        let (path, mappedHeaders) = mappedRequest(target, integration, call, request: request, overrides: overrides)
+        guard let prepared = preparedPayload(integration, call, request: request, completion) else { return }
+        let payload = prepared.body
+        let (path, mappedHeaders) = mappedRequest(target, integration, call, request: request, overrides: prepared.overrides)
         var head = ByteBuffer()
         head.writeString("\(method) \(path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n")
         head.writeString("Content-Length: \(payload.count)\r\n")
@@ -129,15 +121,8 @@ enum WebSocketIntegrationCall {
         _ completion: @escaping (Outcome) -> Void
     ) {
         let request = RouteRequest(call.event)
-        let payload: [UInt8]
-        switch requestPayload(integration, call, request: request) {
-        case .failure(let failure):
-            completion(.failed(failure.reason))
-            return
-        case .success(let prepared):
-            payload = prepared.body
-        }
-        let invocation = LambdaInvocation(functionName: target.functionName, payload: ByteBuffer(bytes: payload))
+        guard let prepared = preparedPayload(integration, call, request: request, completion) else { return }
+        let invocation = LambdaInvocation(functionName: target.functionName, payload: ByteBuffer(bytes: prepared.body))
         LambdaCall().start(invocation, invoker: state.lambda, on: eventLoop, timeoutMillis: integration.timeoutMillis) { result in
             switch result {
             case .timedOut:
@@ -154,6 +139,20 @@ enum WebSocketIntegrationCall {
                     completion(integrationResponse(integration, status: 200, body: body, call, request: request))
                 }
             }
+        }
+    }
+
+    /// The integration's request payload (template output or the message) and the template's overrides; on a
+    /// failure the call completes as failed and the answer is nil (one place for `HTTP` and `AWS`).
+    static func preparedPayload(
+        _ integration: WebSocketRuntimeIntegration, _ call: Event, request: RouteRequest, _ completion: (Outcome) -> Void
+    ) -> (body: [UInt8], overrides: RenderResult.Overrides)? {
+        switch requestPayload(integration, call, request: request) {
+        case .failure(let failure):
+            completion(.failed(failure.reason))
+            return nil
+        case .success(let prepared):
+            return prepared
         }
     }
 
@@ -232,12 +231,9 @@ enum WebSocketIntegrationCall {
             "apiId": .string(connection.apiId),
             "stage": .string(connection.stage),
             "requestTimeEpoch": .integer(event.requestTimeEpochMillis),
-            "identity": .object(["sourceIp": .string(connection.sourceIp)]),
+            "identity": .object(identityContext(connection)),
         ]
         if case .message(let messageId, _, _) = event.kind { context["messageId"] = .string(messageId) }
-        if let userAgent = connection.userAgent {
-            context["identity"] = .object(["sourceIp": .string(connection.sourceIp), "userAgent": .string(userAgent)])
-        }
         if let authorizer = connection.authorizer {
             // `$context.authorizer.principalId` and `$context.authorizer.{key}` of the `$connect` authorizer's
             // answer, as in the events of the connection.
@@ -250,6 +246,27 @@ enum WebSocketIntegrationCall {
         return MappingTemplateContext(
             body: [], queryStringParameters: request.query.map { (name: $0.0, value: $0.1) }, headers: request.headers.map { (name: $0.0, value: $0.1) },
             context: context, stageVariables: event.stageVariables)
+    }
+
+    /// `$context.identity` (AWS, "WebSocket API mapping template reference"): the client's address and
+    /// agent, and when `$connect` was signed (`AWS_IAM`) the signer as REST sets it: `accessKey`,
+    /// `accountId`, `caller` and `user` (the IAM user's id, or `{roleId}:{session}` for an assumed role),
+    /// `userArn`. The Cognito members are present and null (Portico has no Cognito identity pools), so
+    /// they render empty as AWS renders them for a caller without one.
+    static func identityContext(_ connection: WebSocketConnectionInfo) -> [String: JSONValue] {
+        var identity: [String: JSONValue] = ["sourceIp": .string(connection.sourceIp)]
+        if let userAgent = connection.userAgent { identity["userAgent"] = .string(userAgent) }
+        if let iam = connection.iam {
+            identity["accessKey"] = .string(iam.accessKeyId)
+            identity["accountId"] = .string(iam.accountId)
+            identity["caller"] = .string(iam.userId)
+            identity["user"] = .string(iam.userId)
+            identity["userArn"] = .string(iam.userArn)
+            for name in ["cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId"] {
+                identity[name] = .null
+            }
+        }
+        return identity
     }
 
     static func statusText(_ value: JSONValue?) -> String? {

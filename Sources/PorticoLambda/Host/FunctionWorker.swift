@@ -25,6 +25,11 @@ final class FunctionWorker {
     let launchedAt = NIODeadline.now()
     var phase: Phase = .starting
     var pid: pid_t = 0
+    /// The temporary credentials' key id the process was given (its role's), revoked when it is gone.
+    var sessionAccessKeyId: String?
+    /// When those credentials expire: the process takes no invocation in their last minutes (a new one,
+    /// with fresh credentials, does), so a long-lived warm process never signs with expired ones.
+    var credentialsExpireAt: NIODeadline?
     var listener: (any Channel)?
     /// The pipe channel reading the process's stdout and stderr.
     var output: (any Channel)?
@@ -52,6 +57,12 @@ final class FunctionWorker {
 
     /// Can take an invocation now (it will be delivered on the process's next `/next`).
     var isFree: Bool {
-        current == nil && !retireAfterInvocation && (phase == .ready || phase == .starting) && initError == nil
+        current == nil && !retireAfterInvocation && (phase == .ready || phase == .starting) && initError == nil && !credentialsExpiring
+    }
+
+    /// Its credentials expire within five minutes (an invocation may last 15).
+    var credentialsExpiring: Bool {
+        guard let credentialsExpireAt else { return false }
+        return credentialsExpireAt - .minutes(5) <= .now()
     }
 }

@@ -71,9 +71,17 @@ extension HostState {
         }
         let function = worker.function.configuration
         let runtimeAPI = "127.0.0.1:\(listener.localAddress?.port ?? 0)"
-        let environment = LaunchPlan.environment(
+        var environment = LaunchPlan.environment(
             for: function, runtimeAPI: runtimeAPI, logStream: LaunchPlan.logStreamName(version: function.version),
             configuration: configuration)
+        if let role = function.role, let sessions = configuration.sessionCredentials {
+            // Lambda hands the execution environment its role's temporary credentials in these
+            // reserved variables; the session is named after the function, as on AWS.
+            let credentials = sessions.issue(roleArn: role, sessionName: function.name, lifetime: configuration.sessionCredentialLifetime)
+            worker.sessionAccessKeyId = credentials.accessKeyId
+            worker.credentialsExpireAt = .now() + .milliseconds(Int64(configuration.sessionCredentialLifetime * 1000))
+            LaunchPlan.addCredentials(credentials, to: &environment)
+        }
         let process: LaunchedProcess
         do {
             process = try ProcessLauncher.launch(argv: command, environment: environment, directory: function.codeDirectory)
@@ -200,6 +208,11 @@ extension HostState {
     /// Takes the worker out of the tables and lets queued events use the room it leaves.
     func workerGone(_ worker: FunctionWorker) {
         worker.phase = .exited
+        if let accessKeyId = worker.sessionAccessKeyId {
+            // The credentials die with the process.
+            configuration.sessionCredentials?.revoke(accessKeyId: accessKeyId)
+            worker.sessionAccessKeyId = nil
+        }
         workers.removeValue(forKey: worker.id)
         worker.function.workers.removeAll { $0 === worker }
         if workers.isEmpty, let drained {

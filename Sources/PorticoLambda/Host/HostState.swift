@@ -127,6 +127,10 @@ final class HostState {
     /// Gives the invocation to a warm process, or starts one if the function is under its
     /// concurrency limit. False when the limit is reached (the caller throttles or queues).
     func dispatch(_ running: RunningInvocation, to function: HostedFunction) -> Bool {
+        for worker in function.workers where worker.current == nil && worker.credentialsExpiring {
+            // Its role's credentials are about to expire: a fresh process gets new ones.
+            stop(worker, reason: "its credentials expire")
+        }
         if let worker = function.freeWorker() {
             assign(running, to: worker)
             return true

@@ -1,4 +1,5 @@
 import Foundation
+import PorticoAuth
 
 /// What to run for a function, and with which environment.
 struct LaunchPlan: Equatable, Sendable {
@@ -62,6 +63,15 @@ struct LaunchPlan: Equatable, Sendable {
             environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(runtime)"
         }
         return environment
+    }
+
+    /// The role's temporary credentials in Lambda's reserved variables (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), which the SDKs' default credential chain reads.
+    /// They replace any the function's own variables carry, as Lambda's reserved names do.
+    static func addCredentials(_ credentials: TemporaryCredentials, to environment: inout [String: String]) {
+        environment["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId
+        environment["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
+        environment["AWS_SESSION_TOKEN"] = credentials.sessionToken
     }
 
     /// `2024/01/02/[$LATEST]0123456789abcdef0123456789abcdef`, the shape of a Lambda log stream.

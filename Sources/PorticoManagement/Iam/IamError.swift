@@ -18,6 +18,18 @@ struct IamError: Error, Sendable, Equatable {
         IamError(status: 404, code: "NoSuchEntity", message: "The user policy with name \(name) cannot be found.")
     }
 
+    static func noSuchRole(_ name: String) -> IamError {
+        IamError(status: 404, code: "NoSuchEntity", message: "The role with name \(name) cannot be found.")
+    }
+
+    static func noSuchRolePolicy(_ name: String) -> IamError {
+        IamError(status: 404, code: "NoSuchEntity", message: "The role policy with name \(name) cannot be found.")
+    }
+
+    static func roleExists(_ name: String) -> IamError {
+        IamError(status: 409, code: "EntityAlreadyExists", message: "Role with name \(name) already exists.")
+    }
+
     static func userExists(_ name: String) -> IamError {
         IamError(status: 409, code: "EntityAlreadyExists", message: "User with name \(name) already exists.")
     }

@@ -13,10 +13,10 @@ struct IamOperations: Sendable {
     let accountId: String
     let now: Date
 
-    static let actions: Set<String> = [
+    static let actions: Set<String> = Set([
         "CreateUser", "GetUser", "ListUsers", "DeleteUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey",
         "DeleteAccessKey", "PutUserPolicy", "GetUserPolicy", "ListUserPolicies", "DeleteUserPolicy",
-    ]
+    ]).union(roleActions)
 
     /// Runs `action` and answers its XML body.
     func run(_ action: String, _ parameters: [String: String], requestId: String) async throws -> String {
@@ -172,6 +172,7 @@ struct IamOperations: Sendable {
             }
             return IamXML.response(action: action, requestId: requestId, result: nil)
         default:
+            if Self.roleActions.contains(action) { return try await runRoleAction(action, p, requestId: requestId) }
             throw IamError.invalidAction(action)
         }
     }
@@ -197,7 +198,7 @@ struct IamOperations: Sendable {
         throw IamError.noSuchUser(name)
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
@@ -243,7 +244,7 @@ struct IamOperations: Sendable {
             return path
         }
 
-        private static func check(_ value: String, member: String, maxLength: Int) throws(IamError) {
+        static func check(_ value: String, member: String, maxLength: Int) throws(IamError) {
             let allowed = value.unicodeScalars.allSatisfy { scalar in
                 (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_+=,.@-".unicodeScalars.contains(scalar))
                     && scalar.isASCII

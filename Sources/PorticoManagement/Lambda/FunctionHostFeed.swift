@@ -35,6 +35,7 @@ public enum FunctionHostFeed {
             "timeout": .integer(Int64(function.timeout)),
             "memorySize": .integer(Int64(function.memorySize)),
             "reservedConcurrency": function.reservedConcurrency.map { .integer(Int64($0)) } ?? .null,
+            "role": .string(function.role),
         ])
         let settingsDigest = SHA256.hash(data: Data(settings.jsonText.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         let codeDigest = Data(base64Encoded: function.code.sha256).map { $0.prefix(8).map { String(format: "%02x", $0) }.joined() }
@@ -44,7 +45,7 @@ public enum FunctionHostFeed {
             arn: LambdaArn.function(function.functionName, region: configuration.region, accountId: configuration.accountId),
             runtime: function.runtime, handler: function.handler, codeDirectory: function.code.directory,
             environment: function.environment ?? [:], timeoutSeconds: function.timeout, memorySizeMB: function.memorySize,
-            reservedConcurrency: function.reservedConcurrency, revision: "\(codeDigest)-\(settingsDigest)")
+            reservedConcurrency: function.reservedConcurrency, role: function.role, revision: "\(codeDigest)-\(settingsDigest)")
     }
 }
 

@@ -11,6 +11,7 @@ enum ModelOperations {
         router.add("POST", "/v2/apis/{apiId}/models", createModel)
         router.add("GET", "/v2/apis/{apiId}/models", getModels)
         router.add("GET", "/v2/apis/{apiId}/models/{modelId}", getModel)
+        router.add("GET", "/v2/apis/{apiId}/models/{modelId}/template", getModelTemplate)
         router.add("PATCH", "/v2/apis/{apiId}/models/{modelId}", updateModel)
         router.add("DELETE", "/v2/apis/{apiId}/models/{modelId}", deleteModel)
     }
@@ -80,6 +81,20 @@ enum ModelOperations {
             return model
         }
         return try .json(200, model)
+    }
+
+    /// GetModelTemplate: `{"value": "<a sample Velocity template of the model's shape>"}` (``ModelTemplate``).
+    @Sendable static func getModelTemplate(_ context: OperationContext) async throws -> ManagementResponse {
+        let apiId = context.parameter("apiId")
+        let modelId = context.parameter("modelId")
+        let model = try await context.transaction { transaction in
+            guard let model = try context.document(transaction, apiId).models.first(where: { $0.modelId == modelId }) else {
+                throw modelNotFound(modelId)
+            }
+            return model
+        }
+        let schema = model.schema.flatMap { JSONParser.parse(Array($0.utf8)) } ?? .object([:])
+        return try .json(200, ["value": ModelTemplate.generate(schema: schema)])
     }
 
     @Sendable static func updateModel(_ context: OperationContext) async throws -> ManagementResponse {

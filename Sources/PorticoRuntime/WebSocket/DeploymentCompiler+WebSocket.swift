@@ -69,7 +69,8 @@ extension DeploymentCompiler {
                 metrics: metrics.routeMetrics(apiId: snapshot.apiId, stage: stage.stageName, route: route.routeKey),
                 unenforcedAccessControl: unenforced, requiresIam: iam, authorizer: authorizer, apiKeyRequired: route.apiKeyRequired == true,
                 throttle: routeThrottle(route.routeKey, stage: stage, apiId: snapshot.apiId, liveBuckets: &liveBuckets),
-                requestValidation: WebSocketRequestValidation(route: route, models: models))
+                requestValidation: WebSocketRequestValidation(route: route, models: models),
+                requiredParameters: WebSocketRequiredParameter.required(by: route))
         }
         let settings = stage.accessLogSettings
         let accessLog = accessLogs.accessLog(

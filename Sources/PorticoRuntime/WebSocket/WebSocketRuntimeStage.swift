@@ -138,12 +138,17 @@ public final class WebSocketRuntimeRoute: Sendable {
     public let usagePlanThrottleKey: String
     /// `modelSelectionExpression` with `requestModels`: messages that fail it never reach the integration.
     public let requestValidation: WebSocketRequestValidation?
+    /// The route's `requestParameters` marked `Required` (`$connect`'s handshake headers and query
+    /// string): a handshake without one (or with it blank) is refused before the integration runs.
+    public let requiredParameters: [WebSocketRequiredParameter]
 
     public init(
         routeKey: String, routeId: String, integration: WebSocketRuntimeIntegration?, twoWay: Bool, metrics: RouteMetrics,
         unenforcedAccessControl: String? = nil, requiresIam: Bool = false, authorizer: HttpRuntimeAuthorizer? = nil,
-        apiKeyRequired: Bool = false, throttle: SharedTokenBucket? = nil, requestValidation: WebSocketRequestValidation? = nil
+        apiKeyRequired: Bool = false, throttle: SharedTokenBucket? = nil, requestValidation: WebSocketRequestValidation? = nil,
+        requiredParameters: [WebSocketRequiredParameter] = []
     ) {
+        self.requiredParameters = requiredParameters
         self.throttle = throttle
         self.usagePlanThrottleKey = UsagePlanApiStage.webSocketThrottleKey(routeKey: routeKey)
         self.requestValidation = requestValidation
@@ -261,5 +266,31 @@ public struct StatusPattern: Sendable {
 
     public func matches(_ status: String) -> Bool {
         pattern.firstMatch(in: status, range: NSRange(status.startIndex..., in: status)) != nil
+    }
+}
+
+/// A required route request parameter of a WebSocket route (`route.request.header.{name}` or
+/// `route.request.querystring.{name}` with `{"Required": true}`).
+public enum WebSocketRequiredParameter: Sendable, Equatable {
+    case header(String)
+    case querystring(String)
+
+    /// The parameters of `route` that must be present; other keys (not `Required`, or not a header
+    /// or query string parameter) are left out.
+    public static func required(by route: Route) -> [WebSocketRequiredParameter] {
+        (route.requestParameters ?? [:]).sorted { $0.key < $1.key }.compactMap { key, constraints in
+            guard constraints.required == true else { return nil }
+            let header = "route.request.header.", querystring = "route.request.querystring."
+            if key.hasPrefix(header), key.count > header.count { return .header(String(key.dropFirst(header.count))) }
+            if key.hasPrefix(querystring), key.count > querystring.count { return .querystring(String(key.dropFirst(querystring.count))) }
+            return nil
+        }
+    }
+
+    /// The parameter's name as REST's "Missing required request parameters: [...]" lists it.
+    public var name: String {
+        switch self {
+        case .header(let name), .querystring(let name): name
+        }
     }
 }

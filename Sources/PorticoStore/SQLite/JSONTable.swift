@@ -24,6 +24,7 @@ struct JSONTable: Sendable {
     static let lambdaFunctions = JSONTable(
         name: "lambda_functions", keys: ["function_name"], value: "document", what: "Lambda function")
     static let iamUsers = JSONTable(name: "iam_users", keys: ["user_name"], value: "document", what: "IAM user")
+    static let iamRoles = JSONTable(name: "iam_roles", keys: ["role_name"], value: "document", what: "IAM role")
 
     static let apiKeys = JSONTable(name: "api_keys", keys: ["key_id"], value: "document", what: "API key")
     static let usagePlans = JSONTable(name: "usage_plans", keys: ["usage_plan_id"], value: "document", what: "usage plan")

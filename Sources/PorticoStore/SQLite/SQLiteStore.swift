@@ -10,7 +10,7 @@ import GRDB
 /// functions are in `lambda_functions(function_name, document)`. API keys and usage plans are in
 /// `api_keys(key_id, document)` and `usage_plans(usage_plan_id, document)`, and the usage history in
 /// `usage_counts(usage_plan_id, key_id, day, used)` (plain integers, added to by the data plane's write-behind).
-/// IAM users are in `iam_users(user_name, document)`. The schema is versioned with
+/// IAM users are in `iam_users(user_name, document)`, IAM roles in `iam_roles(role_name, document)`. The schema is versioned with
 /// GRDB's `DatabaseMigrator`.
 ///
 /// Transactions are serialised by SQLite's single writer; each one's ``StoreChange`` is emitted
@@ -150,6 +150,15 @@ public final class SQLiteStore: Store {
                 sql: """
                     CREATE TABLE iam_users (
                         user_name TEXT NOT NULL PRIMARY KEY,
+                        document TEXT NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("v6: iam roles") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE iam_roles (
+                        role_name TEXT NOT NULL PRIMARY KEY,
                         document TEXT NOT NULL
                     );
                     """)

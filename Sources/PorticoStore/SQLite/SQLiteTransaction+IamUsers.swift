@@ -21,3 +21,25 @@ extension SQLiteTransaction {
         touchedIamUsers = true
     }
 }
+
+/// IAM roles (with their trust policy and inline policies), one JSON document each in `iam_roles`.
+/// A role change announces itself as an IAM change, like a user's.
+extension SQLiteTransaction {
+    func iamRole(name: String) throws -> IamRoleDocument? {
+        try JSONTable.iamRoles.read(IamRoleDocument.self, keys: [name], in: db)
+    }
+
+    func allIamRoles() throws -> [IamRoleDocument] {
+        try JSONTable.iamRoles.readAll(IamRoleDocument.self, in: db)
+    }
+
+    func putIamRole(_ role: IamRoleDocument) throws {
+        try JSONTable.iamRoles.write(role, keys: [role.roleName], in: db)
+        touchedIamUsers = true
+    }
+
+    func deleteIamRole(name: String) throws {
+        try JSONTable.iamRoles.delete(keys: [name], in: db)
+        touchedIamUsers = true
+    }
+}

@@ -74,6 +74,7 @@ final class SQLiteTransaction: StoreTransaction {
         _ = try JSONTable.usagePlans.deleteAll(in: db)
         try db.execute(sql: "DELETE FROM usage_counts")
         touchedIamUsers = !(try JSONTable.iamUsers.deleteAll(in: db)).isEmpty
+        if !(try JSONTable.iamRoles.deleteAll(in: db)).isEmpty { touchedIamUsers = true }
         deletedEverything = true
     }
 }
