@@ -14,7 +14,7 @@ extension GatewayHandler {
     func startRestExchange(_ exchange: Exchange, _ api: RestRuntimeApi, apiPath: Substring, query: Substring, domain: Substring) {
         exchange.domainName = domain
         exchange.rest = RestExchange(
-            api: api, apiPath: apiPath, rawQuery: query, domainName: String(domain), head: exchange.head, ids: state.requestIds,
+            api: api, apiPath: apiPath, rawQuery: query, domainName: domain, head: exchange.head, ids: state.requestIds,
             startWallMillis: exchange.startWallMillis)
         exchange.bufferedRequestBody = []
     }

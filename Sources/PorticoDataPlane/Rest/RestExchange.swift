@@ -8,7 +8,7 @@ final class RestExchange {
     let api: RestRuntimeApi
     let apiPath: Substring
     let rawQuery: Substring
-    let domainName: String
+    let domainName: Substring
     /// `$context.requestId`: a UUID, as REST APIs' `x-amzn-RequestId` is.
     let requestId: String
     var stage: RestRuntimeStage?
@@ -34,7 +34,7 @@ final class RestExchange {
     private var bodyJSONValue: JSONValue?
 
     init(
-        api: RestRuntimeApi, apiPath: Substring, rawQuery: Substring, domainName: String, head: HTTPRequestHead, ids: RequestIdGenerator,
+        api: RestRuntimeApi, apiPath: Substring, rawQuery: Substring, domainName: Substring, head: HTTPRequestHead, ids: RequestIdGenerator,
         startWallMillis: Int64
     ) {
         self.api = api

@@ -45,40 +45,42 @@ extension RestPipeline {
             next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
             return
         }
-        let scopes = method.authorizationScopes
-        let finish: (JSONWebKeySet?) -> Void = { [self] keys in
-            guard let keys else {
-                next(unauthorized("the user pool's signing keys are not available"))
-                return
-            }
-            let use: JWTVerifier.TokenUse = scopes.isEmpty ? .id : .access
-            switch verifier.verify(jws, token: token, keys: keys, now: WallClock.nowMillis() / 1000, tokenUse: use, cache: cache) {
-            case .failure(let failure):
-                next(unauthorized("Cognito token refused: \(failure.errorDescription)"))
-            case .success(let verified):
-                guard JwtScopes.allows(scopes, tokenScopes: JwtScopes.tokenScopes(verified.claims)) else {
-                    next(unauthorized("the access token has none of the method's scopes"))
-                    return
-                }
-                rest.authorization = RestAuthorization(
-                    policy: AuthorizerPolicy(principalId: "", statements: []), latencyMillis: 0, claims: JwtClaims(claims: verified.claims, scopes: nil))
-                rest.contextCache = nil
-                next(nil)
-            }
-        }
         let loop = state.pool.eventLoop
         let store = state.jwtKeys
         if let keys = store.cachedKeys(issuer, on: loop), keys.keys[kid] != nil {
-            finish(keys)
+            // The usual case, answered without a closure: keys known, signature usually remembered.
+            next(finishCognito(method, jws, token: token, verifier: verifier, keys: keys))
             return
         }
         let reason: IssuerKeys.Reason = store.cachedKeys(issuer, on: loop) == nil ? .first : .unknownKey
         let exchange = self.exchange
-        let bound = NIOLoopBound((exchange, finish), eventLoop: loop)
+        let bound = NIOLoopBound((exchange, self, method, jws, token, verifier, next), eventLoop: loop)
         store.request(issuer, reason, on: loop) { keys in
-            let (exchange, finish) = bound.value
+            let (exchange, pipeline, method, jws, token, verifier, next) = bound.value
             guard !exchange.responseHeadSent else { return }
-            finish(keys)
+            next(pipeline.finishCognito(method, jws, token: token, verifier: verifier, keys: keys))
+        }
+    }
+
+    /// The token checked against the issuer's keys (`nil`: not available), then the method's scopes;
+    /// nil when it is accepted (its claims then go to `$context.authorizer.claims`).
+    private func finishCognito(
+        _ method: RestRuntimeMethod, _ jws: CompactJWS, token: Substring, verifier: JWTVerifier, keys: JSONWebKeySet?
+    ) -> RestResponse? {
+        guard let keys else { return unauthorized("the user pool's signing keys are not available") }
+        let scopes = method.authorizationScopes
+        let use: JWTVerifier.TokenUse = scopes.isEmpty ? .id : .access
+        switch verifier.verify(jws, token: token, keys: keys, now: WallClock.nowMillis() / 1000, tokenUse: use, cache: state.verifiedTokens) {
+        case .failure(let failure):
+            return unauthorized("Cognito token refused: \(failure.errorDescription)")
+        case .success(let verified):
+            guard JwtScopes.allows(scopes, tokenScopes: JwtScopes.tokenScopes(verified.claims)) else {
+                return unauthorized("the access token has none of the method's scopes")
+            }
+            rest.authorization = RestAuthorization(
+                policy: AuthorizerPolicy(principalId: "", statements: []), latencyMillis: 0, claims: JwtClaims(claims: verified.claims, scopes: nil))
+            rest.contextCache = nil
+            return nil
         }
     }
 }

@@ -28,7 +28,7 @@ extension RestPipeline {
             stageVariables: deployment?.stageVariables ?? [:],
             context: .init(
                 accountId: configuration.accountId, apiId: rest.api.restApiId, deploymentId: deployment?.deploymentId,
-                domainName: rest.domainName, extendedRequestId: exchange.requestId, requestId: rest.requestId, stage: stageName,
+                domainName: String(rest.domainName), extendedRequestId: exchange.requestId, requestId: rest.requestId, stage: stageName,
                 requestTimeEpochMillis: exchange.startWallMillis, sourceIp: clientAddress, resourceId: method.resourceId,
                 resourcePath: method.resourcePath, authorizer: rest.authorization?.eventAuthorizer, iam: rest.iamPrincipal),
             body: rest.body,
