@@ -8,8 +8,12 @@ enum BearerToken {
     static func strip(_ value: Substring) -> Substring {
         var value = value
         let utf8 = value.utf8
-        if utf8.count > 7, zip(utf8, "bearer ".utf8).allSatisfy({ HeaderName.lower($0) == $1 }) {
-            value = value[utf8.index(utf8.startIndex, offsetBy: 7)...]
+        if utf8.count > 7 {
+            let prefixEnd = utf8.index(utf8.startIndex, offsetBy: 7)
+            let isBearer = utf8[..<prefixEnd].withContiguousStorageIfAvailable { bytes in
+                HeaderName.equals(UnsafeRawBufferPointer(bytes), "bearer ")
+            } ?? zip(utf8, "bearer ".utf8).allSatisfy { HeaderName.lower($0) == $1 }
+            if isBearer { value = value[prefixEnd...] }
         }
         while value.utf8.first == UInt8(ascii: " ") { value = value.dropFirst() }
         while value.utf8.last == UInt8(ascii: " ") { value = value.dropLast() }

@@ -70,7 +70,8 @@ extension GatewayHandler {
         _ exchange: Exchange, _ pending: DeferredAuthorization, jws: CompactJWS, token: Substring, verifier: JWTVerifier,
         keys: JSONWebKeySet, scopes: [String]
     ) {
-        let now = WallClock.nowMillis() / 1000
+        // Claims are checked at the request's arrival (read once per request).
+        let now = exchange.startWallMillis / 1000
         switch verifier.verify(jws, token: token, keys: keys, now: now, cache: state.verifiedTokens) {
         case .failure(let failure):
             refuseJwt(exchange, failure)

@@ -44,13 +44,27 @@ public struct JWTVerifier: Sendable {
         guard let algorithm = JWTAlgorithm(rawValue: name), algorithms.contains(algorithm) else {
             return .failure(.algorithmNotAllowed(name))
         }
-        if jws.header["crit"] != nil { return .failure(.criticalHeader) }
-        for member in ["jku", "jwk", "x5u", "x5c"] where jws.header[member] != nil {
-            return .failure(.foreignKeyReference(member))
+        // One pass over the header's few members finds whether any refused one is there (this runs on
+        // every request); only then are they looked up, in a fixed order, for the reason given.
+        var refusedMember = false
+        for name in jws.header.keys {
+            switch name {
+            case "crit", "jku", "jwk", "x5u", "x5c": refusedMember = true
+            default: continue
+            }
+        }
+        if refusedMember {
+            if jws.header["crit"] != nil { return .failure(.criticalHeader) }
+            for member in Self.foreignKeyMembers where jws.header[member] != nil {
+                return .failure(.foreignKeyReference(member))
+            }
         }
         guard case .string(let kid)? = jws.header["kid"], !kid.isEmpty else { return .failure(.unknownKey) }
         return .success((algorithm, kid))
     }
+
+    /// Header members that point at keys outside the issuer's key set, refused in this order.
+    static let foreignKeyMembers = ["jku", "jwk", "x5u", "x5c"]
 
     /// The whole verification. `now` is seconds since the epoch.
     public func verify(_ token: Substring, keys: JSONWebKeySet, now: Int64, tokenUse: TokenUse = .any) -> Result<CompactJWS, JWTFailure> {

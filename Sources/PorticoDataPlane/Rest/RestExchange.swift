@@ -56,7 +56,10 @@ final class RestExchange {
 
     /// The last value of a header, matched case-insensitively.
     func header(_ name: String, in head: HTTPRequestHead) -> String? {
-        head.headers[name].last
+        // Not `headers[name].last`, which builds an array of every value first.
+        var last: String?
+        for (candidate, value) in head.headers where HeaderName.equal(candidate[...], name) { last = value }
+        return last
     }
 
     func query(_ name: String) -> String? {

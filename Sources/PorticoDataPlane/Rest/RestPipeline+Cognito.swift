@@ -70,11 +70,11 @@ extension RestPipeline {
         guard let keys else { return unauthorized("the user pool's signing keys are not available") }
         let scopes = method.authorizationScopes
         let use: JWTVerifier.TokenUse = scopes.isEmpty ? .id : .access
-        switch verifier.verify(jws, token: token, keys: keys, now: WallClock.nowMillis() / 1000, tokenUse: use, cache: state.verifiedTokens) {
+        switch verifier.verify(jws, token: token, keys: keys, now: exchange.startWallMillis / 1000, tokenUse: use, cache: state.verifiedTokens) {
         case .failure(let failure):
             return unauthorized("Cognito token refused: \(failure.errorDescription)")
         case .success(let verified):
-            guard JwtScopes.allows(scopes, tokenScopes: JwtScopes.tokenScopes(verified.claims)) else {
+            guard scopes.isEmpty || JwtScopes.allows(scopes, tokenScopes: JwtScopes.tokenScopes(verified.claims)) else {
                 return unauthorized("the access token has none of the method's scopes")
             }
             rest.authorization = RestAuthorization(

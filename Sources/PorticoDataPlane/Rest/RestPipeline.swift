@@ -136,7 +136,8 @@ final class RestPipeline {
         guard state.admits(stageThrottle: method.route.throttle) else {
             return gatewayResponse(.throttled, message: "Too Many Requests")
         }
-        guard plan.admit(day: Int(WallClock.nowMillis() / 86_400_000)) else {
+        // The request counts in the quota period it arrived in (its arrival time, read once per request).
+        guard plan.admit(day: Int(exchange.startWallMillis / 86_400_000)) else {
             return gatewayResponse(.quotaExceeded, message: "Limit Exceeded")
         }
         return nil

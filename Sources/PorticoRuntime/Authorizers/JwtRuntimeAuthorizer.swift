@@ -74,13 +74,15 @@ public final class JwtRuntimeAuthorizer: Sendable {
 public enum JwtScopes {
     public static func tokenScopes(_ claims: [String: JSONValue]) -> [String] {
         var scopes: [String] = []
-        for name in ["scope", "scp"] {
-            switch claims[name] {
+        func add(_ claim: JSONValue?) {
+            switch claim {
             case .string(let text)?: scopes += text.split(separator: " ").map(String.init)
             case .array(let values)?: scopes += values.compactMap { if case .string(let scope) = $0 { scope } else { nil } }
             default: break
             }
         }
+        add(claims["scope"])
+        add(claims["scp"])
         return scopes
     }
 
