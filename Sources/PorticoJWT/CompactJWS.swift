@@ -3,7 +3,10 @@ public import PorticoModel
 /// A compact JWS (`header.payload.signature`, RFC 7515 §7.1) taken apart but not yet trusted.
 /// Parsing is strict: exactly three base64url parts without padding, a header and a payload that
 /// are JSON objects, and a total size within ``maxTokenBytes``.
-public struct CompactJWS: Sendable {
+///
+/// A class: a parsed token is handed along the whole authorization path (and kept by the
+/// verified-token cache), and as a struct each hand-over retained its four references.
+public final class CompactJWS: Sendable {
     /// AWS caps a request's header and request line at 10,240 bytes; a token is a part of that.
     public static let maxTokenBytes = 8_192
     /// Header and payload objects nest no deeper than this (claims are flat in practice).
@@ -14,6 +17,13 @@ public struct CompactJWS: Sendable {
     /// `base64url(header) "." base64url(payload)`: the bytes the signature covers.
     let signingInput: Substring.UTF8View
     let signature: [UInt8]
+
+    init(header: [String: JSONValue], claims: [String: JSONValue], signingInput: Substring.UTF8View, signature: [UInt8]) {
+        self.header = header
+        self.claims = claims
+        self.signingInput = signingInput
+        self.signature = signature
+    }
 
     public static func parse(_ token: Substring) -> Result<CompactJWS, JWTFailure> {
         let utf8 = token.utf8

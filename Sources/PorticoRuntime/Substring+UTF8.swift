@@ -2,9 +2,19 @@
 /// `hasPrefix` do grapheme breaking and Unicode comparison, which a profile of the data plane
 /// showed as a real cost. Paths, hosts and separators are ASCII; these compare bytes.
 extension Substring {
+    /// Searched in the contiguous bytes (a request's strings are native UTF-8): the generic
+    /// `UTF8View.firstIndex(of:)` steps a `String.Index` per byte.
     @inlinable
     package func firstIndex(ofByte byte: UInt8) -> Index? {
-        utf8.firstIndex(of: byte)
+        let utf8 = self.utf8
+        let offset = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            bytes.firstIndex(of: byte)
+        }
+        switch offset {
+        case .some(.some(let offset)): return utf8.index(utf8.startIndex, offsetBy: offset)
+        case .some(.none): return nil
+        case .none: return utf8.firstIndex(of: byte)
+        }
     }
 
     @inlinable
