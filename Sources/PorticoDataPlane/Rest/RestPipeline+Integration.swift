@@ -14,12 +14,9 @@ extension RestPipeline {
             exchange.errorMessage = reason
             done(gatewayResponse(.apiConfigurationError, message: "Internal server error"))
         case .httpProxy(let target):
-            let answer: (Result<RestUpstreamCall.Response, RestUpstreamCall.Failure>) -> Void = { [self] result in
-                switch result {
-                case .success(let response): done(proxyResponse(response))
-                case .failure(let failure): done(integrationFailure(failure))
-                }
-            }
+            // The answer continues in `proxyCallEnded`; a closure capturing only `self` needs no allocation.
+            proxyDone = done
+            let answer: (Result<RestUpstreamCall.Response, RestUpstreamCall.Failure>) -> Void = { [self] result in proxyCallEnded(result) }
             if Self.writesProxyHeadDirectly(integration) {
                 var head = ByteBuffer()
                 let isHead = writeProxyHead(target: target, integration: integration, into: &head)
@@ -60,6 +57,18 @@ extension RestPipeline {
                     }
                 }
             }
+        }
+    }
+}
+
+extension RestPipeline {
+    /// An `HTTP_PROXY` call ended: the backend's answer as it is, or the gateway's for a failure.
+    func proxyCallEnded(_ result: Result<RestUpstreamCall.Response, RestUpstreamCall.Failure>) {
+        guard let done = proxyDone else { return }
+        proxyDone = nil
+        switch result {
+        case .success(let response): done(proxyResponse(response))
+        case .failure(let failure): done(integrationFailure(failure))
         }
     }
 }

@@ -212,18 +212,13 @@ extension RestPipeline {
         let key = UpstreamPool.Key(host: target.host, port: target.port, tlsServerName: target.scheme == .https ? target.host : nil)
         let upstream = RestUpstreamCall(
             pool: state.pool, key: key, head: headBuffer, body: body.isEmpty ? nil : ByteBuffer(bytes: body), isHead: isHead,
-            maxBytes: configuration.maxPayloadBytes)
+            maxBytes: configuration.maxPayloadBytes, exchange: exchange)
         rest.call = upstream
-        let exchange = self.exchange
         let start = NIODeadline.now()
         exchange.integrationStart = start
-        // The loop's tick times the call out (GatewayHandler.integrationTimedOut → RestUpstreamCall.timedOut).
+        // The loop's tick times the call out (GatewayHandler.integrationTimedOut → RestUpstreamCall.timedOut); the
+        // call records its latency and status on the exchange when it ends.
         exchange.deadline = start + .milliseconds(Int64(integration.timeoutMillis))
-        upstream.start { result in
-            exchange.deadline = nil
-            exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
-            exchange.integrationStatus = upstream.status
-            completion(result)
-        }
+        upstream.start(completion)
     }
 }

@@ -23,6 +23,10 @@ final class RestPipeline {
     let clientAddress: String
     let exchange: Exchange
     let rest: RestExchange
+    /// Where an `HTTP_PROXY` call's answer goes (``proxyCallEnded(_:)``), while it is out.
+    var proxyDone: ((RestResponse) -> Void)?
+    /// Where the request's answer goes once its authorizer has decided (``authorized(_:)``).
+    private var authorizedDone: ((RestResponse) -> Void)?
 
     init(state: LoopState, configuration: DataPlaneConfiguration, clientAddress: String, exchange: Exchange, rest: RestExchange) {
         self.state = state
@@ -80,10 +84,17 @@ final class RestPipeline {
             proceed(method, done)
             return
         }
-        // AWS's order: the Lambda authorizer, then the API key, then request validation.
-        authorizeWithLambda(method) { [self] failure in
-            if let failure { done(failure) } else { proceed(method, done) }
-        }
+        // AWS's order: the Lambda authorizer, then the API key, then request validation. The answer
+        // continues in `authorized`; a closure capturing only `self` needs no allocation.
+        authorizedDone = done
+        authorizeWithLambda(method) { [self] failure in authorized(failure) }
+    }
+
+    /// The method's authorizer answered: refused (`failure`), or on to the key, validation and integration.
+    private func authorized(_ failure: RestResponse?) {
+        guard let done = authorizedDone, let method = rest.method else { return }
+        authorizedDone = nil
+        if let failure { done(failure) } else { proceed(method, done) }
     }
 
     /// After authorization: the API key, request validation, then the integration.
