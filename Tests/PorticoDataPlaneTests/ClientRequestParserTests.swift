@@ -124,6 +124,11 @@ struct ClientRequestParserTests {
         "GET / HTTP/1.1\r\nX-Nul: a\u{0}b\r\n\r\n",
         "GET / HTTP/1.1\r\nX-Ctl: a\u{1}b\r\n\r\n",
         "GET / HTTP/1.1\rHost: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nX-Two: a\r\r\n\r\n",
+        // Control bytes deep in a long value (checked a word at a time).
+        "GET / HTTP/1.1\r\nAuthorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0\u{7F}.c2lnbmF0dXJl\r\n\r\n",
+        "GET / HTTP/1.1\r\nAuthorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0\u{0}.c2lnbmF0dXJl\r\n\r\n",
+        "GET / HTTP/1.1\r\nAuthorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0\rX.c2lnbmF0dXJl\r\n\r\n",
         // Request line.
         "GET  / HTTP/1.1\r\n\r\n",
         "GET / HTTP/1.1 \r\n\r\n",

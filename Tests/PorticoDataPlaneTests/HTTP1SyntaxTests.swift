@@ -55,3 +55,17 @@ struct HTTP1SyntaxTests {
         [UInt8]().withUnsafeBytes { #expect(HTTP1Syntax.firstLF($0, from: 0) == nil) }
     }
 }
+
+/// Header names compared ignoring ASCII case, over contiguous bytes or not.
+struct HeaderNameEqualityTests {
+    @Test(arguments: [
+        ("Content-Type", "content-type", true), ("X-AMZN-TRACE-ID", "x-amzn-trace-id", true), ("x-a", "x-b", false),
+        ("x-a", "x-ab", false), ("", "", true), ("[", "{", false), ("@", "`", false), ("Zz", "zZ", true),
+    ])
+    func equal(_ a: String, _ b: String, _ expected: Bool) {
+        #expect(HeaderName.equal(a[...], b) == expected)
+        // A slice of a longer string.
+        let longer = "::" + a + "::"
+        #expect(HeaderName.equal(longer.dropFirst(2).dropLast(2), b) == expected)
+    }
+}

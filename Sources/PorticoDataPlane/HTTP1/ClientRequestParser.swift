@@ -129,16 +129,17 @@ struct ClientRequestParser {
         // A CR anywhere but before an LF is refused (llhttp's default; a bare CR is a line end
         // to some parsers and not to others).
         // The same pass counts the lines, so that the header list is allocated once at its size.
+        // Both scans jump from byte to byte with memchr: a head is a few long lines.
         var lines = 0
-        for index in 0..<raw.count {
-            switch raw[index] {
-            case UInt8(ascii: "\r"):
-                guard index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "\n") else { throw .malformed("bare CR") }
-            case UInt8(ascii: "\n"):
-                lines &+= 1
-            default:
-                break
-            }
+        var next = 0
+        while let lineFeed = HTTP1Syntax.first(UInt8(ascii: "\n"), in: raw, from: next) {
+            lines &+= 1
+            next = lineFeed + 1
+        }
+        next = 0
+        while let carriageReturn = HTTP1Syntax.first(UInt8(ascii: "\r"), in: raw, from: next) {
+            guard carriageReturn + 1 < raw.count, raw[carriageReturn + 1] == UInt8(ascii: "\n") else { throw .malformed("bare CR") }
+            next = carriageReturn + 2
         }
         var lineEnd = HTTP1Syntax.lineEnd(raw, from: 0)
         let (method, uri, minor) = try requestLine(UnsafeRawBufferPointer(rebasing: raw[0..<HTTP1Syntax.trimCR(raw, 0, lineEnd)]))

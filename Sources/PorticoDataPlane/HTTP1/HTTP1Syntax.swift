@@ -11,8 +11,13 @@ enum HTTP1Syntax {
     /// The index of the first LF at or after `start`: libc's `memchr`, which scans a word or a vector
     /// at a time (a request head with a 1 KB token is mostly one long line).
     static func firstLF(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        first(UInt8(ascii: "\n"), in: raw, from: start)
+    }
+
+    /// The index of the first `byte` at or after `start` (libc's `memchr`).
+    static func first(_ byte: UInt8, in raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard start < raw.count, let base = raw.baseAddress else { return nil }
-        guard let found = memchr(base + start, Int32(UInt8(ascii: "\n")), raw.count - start) else { return nil }
+        guard let found = memchr(base + start, Int32(byte), raw.count - start) else { return nil }
         return UnsafeRawPointer(found) - base
     }
 
