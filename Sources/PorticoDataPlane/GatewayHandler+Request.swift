@@ -83,7 +83,7 @@ extension GatewayHandler {
         let route = match.value
         exchange.route = route
         // Throttling comes before authorization (a throttled request costs no authorizer call or JWT check).
-        guard state.admits(stageThrottle: route.throttle) else {
+        guard state.admits(stageThrottle: route.throttle, now: exchange.throttleArrival) else {
             exchange.deferred = .tooManyRequests
             return
         }

@@ -8,9 +8,9 @@ import PorticoRuntime
 extension LoopState {
     /// Takes a token from the method's or route's stage bucket (if any), then from the account's; false
     /// (answer 429) when one of them is empty. No lock: each bucket is one atomic compare-exchange.
-    func admits(stageThrottle: SharedTokenBucket?) -> Bool {
+    /// `now`: the request's arrival on the throttle clock, when the caller has it (one clock read less).
+    func admits(stageThrottle: SharedTokenBucket?, now: Int64 = throttleClock()) -> Bool {
         if stageThrottle == nil, accountThrottle == nil { return true }
-        let now = Self.throttleClock()
         if let stageThrottle, !stageThrottle.take(now: now) { return false }
         if let accountThrottle, !accountThrottle.take(now: now) { return false }
         return true

@@ -72,7 +72,7 @@ final class RestPipeline {
         // A method without an API key is throttled here, before authorization (a throttled request costs no
         // authorizer call). One that requires a key is throttled after the key is known, in AWS's order:
         // the usage plan's limit for the key, then the stage's, then the account's (`checkApiKey`).
-        if !method.apiKeyRequired, !state.admits(stageThrottle: method.route.throttle) {
+        if !method.apiKeyRequired, !state.admits(stageThrottle: method.route.throttle, now: exchange.throttleArrival) {
             done(gatewayResponse(.throttled, message: "Too Many Requests"))
             return
         }
@@ -141,10 +141,10 @@ final class RestPipeline {
         else {
             return gatewayResponse(.invalidApiKey, message: "Forbidden")
         }
-        if let bucket = plan.bucket(methodKey: method.usagePlanMethodKey), !bucket.take(now: LoopState.throttleClock()) {
+        if let bucket = plan.bucket(methodKey: method.usagePlanMethodKey), !bucket.take(now: exchange.throttleArrival) {
             return gatewayResponse(.throttled, message: "Too Many Requests")
         }
-        guard state.admits(stageThrottle: method.route.throttle) else {
+        guard state.admits(stageThrottle: method.route.throttle, now: exchange.throttleArrival) else {
             return gatewayResponse(.throttled, message: "Too Many Requests")
         }
         // The request counts in the quota period it arrived in (its arrival time, read once per request).
