@@ -21,6 +21,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ static uint32_t histogram[MAX_BUCKET + 1];
 static uint64_t measured_count, max_round_trip_ns, errors;
 static const char *message = "{\"action\":\"echo\",\"data\":\"ping\"}";
 static const char *answer = "{\"ok\":true}";
+static size_t message_length, answer_length;
 static uint64_t rng_state;
 
 static uint64_t now_ns(void) {
@@ -189,7 +191,7 @@ static int open_websocket(const struct addrinfo *address, const char *host_heade
 // Frames the message into c->out: FIN + text, the mask bit and a 7- or 16-bit length, the masking key, the
 // masked payload (clients must mask every frame, RFC 6455 §5.3).
 static void frame_message(struct connection *c) {
-    size_t length = strlen(message), at = 0;
+    size_t length = message_length, at = 0;
     c->out[at++] = 0x81;
     if (length < 126) c->out[at++] = 0x80 | (unsigned char)length;
     else c->out[at++] = 0x80 | 126, c->out[at++] = (unsigned char)(length >> 8), c->out[at++] = (unsigned char)length;
@@ -218,10 +220,12 @@ static int send_rest(int epoll_fd, struct connection *c) {
     return epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c->fd, &event);
 }
 
-static void start_message(int epoll_fd, struct connection *c) {
+static int start_message(int epoll_fd, struct connection *c) {
     frame_message(c);
     c->sent_at = now_ns();
-    if (send_rest(epoll_fd, c) != 0) fail("write failed");
+    if (send_rest(epoll_fd, c) == 0) return 0;
+    fprintf(stderr, "wsload: connection %d: %s\n", c->fd, strerror(errno));
+    return -1;
 }
 
 // The length of the whole frame at the start of c->in (and of its header, in *header), or 0 while the header is
@@ -260,7 +264,7 @@ static int on_readable(int epoll_fd, struct connection *c, uint64_t measure_from
     int opcode = c->in[0] & 0x0f;
     size_t body = whole - header;
     // Exactly one answer per message is expected; anything more (a second frame, a ping) is a protocol error too.
-    if (opcode != 1 || !(c->in[0] & 0x80) || (c->in[1] & 0x80) || c->in_length != whole || body != strlen(answer) ||
+    if (opcode != 1 || !(c->in[0] & 0x80) || (c->in[1] & 0x80) || c->in_length != whole || body != answer_length ||
         memcmp(c->in + header, answer, body) != 0) {
         fprintf(stderr, "wsload: unexpected answer on connection %d: opcode %d, %zu bytes: %.*s\n", c->fd, opcode,
                 body, (int)(body < 200 ? body : 200), c->in + header);
@@ -272,8 +276,7 @@ static int on_readable(int epoll_fd, struct connection *c, uint64_t measure_from
         measured_count++;
         if (round_trip > max_round_trip_ns) max_round_trip_ns = round_trip;
     }
-    if (now < stop_at) start_message(epoll_fd, c);
-    return 0;
+    return now < stop_at ? start_message(epoll_fd, c) : 0;
 }
 
 static uint64_t percentile_us(double fraction) {
@@ -307,6 +310,8 @@ int main(int argc, char **argv) {
                         "[-e ANSWER] [-H HOST_HEADER] [-p PID] ws://HOST:PORT/PATH\n");
         return 2;
     }
+    message_length = strlen(message), answer_length = strlen(answer);
+    signal(SIGPIPE, SIG_IGN); // a write to a connection the server closed is an error to count, not a reason to die
     char default_host_header[300];
     snprintf(default_host_header, sizeof default_host_header, "%s:%s", host, port);
     if (!host_header) host_header = default_host_header;
@@ -327,7 +332,8 @@ int main(int argc, char **argv) {
 
     uint64_t started = now_ns(), measure_from = started + (uint64_t)(warmup * 1e9);
     uint64_t stop_at = measure_from + (uint64_t)(duration * 1e9);
-    for (int i = 0; i < count; i++) start_message(epoll_fd, connections[i]);
+    for (int i = 0; i < count; i++)
+        if (start_message(epoll_fd, connections[i]) != 0) fail("the first write failed");
     double self_cpu = 0, watched_cpu = 0;
     int measuring = 0;
     struct epoll_event events[256];
@@ -341,8 +347,8 @@ int main(int argc, char **argv) {
         int ready = epoll_wait(epoll_fd, events, 256, 50);
         for (int i = 0; i < ready; i++) {
             struct connection *c = events[i].data.ptr;
-            if ((events[i].events & EPOLLOUT) && send_rest(epoll_fd, c) != 0) fail("write failed");
-            if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && on_readable(epoll_fd, c, measure_from, stop_at) != 0) {
+            int broken = (events[i].events & EPOLLOUT) && send_rest(epoll_fd, c) != 0;
+            if (broken || ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && on_readable(epoll_fd, c, measure_from, stop_at) != 0)) {
                 errors++;
                 epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c->fd, NULL); // a broken connection leaves the loop; the rest go on
                 close(c->fd);
