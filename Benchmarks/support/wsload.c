@@ -165,7 +165,12 @@ static int open_websocket(const struct addrinfo *address, const char *host_heade
     char head[4096];
     size_t got = 0;
     while (got < 4 || memcmp(head + got - 4, "\r\n\r\n", 4) != 0) {
-        if (got == sizeof head - 1 || read(fd, head + got, 1) != 1) fail("handshake: no complete response head");
+        ssize_t n = got == sizeof head - 1 ? 0 : read(fd, head + got, 1);
+        if (n != 1) {
+            fprintf(stderr, "wsload: handshake: no complete response head (%s) after %zu bytes: %.*s\n",
+                    n < 0 ? strerror(errno) : "end of stream", got, (int)got, head);
+            exit(2);
+        }
         got++;
     }
     head[got] = 0;
