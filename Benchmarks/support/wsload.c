@@ -369,11 +369,14 @@ int main(int argc, char **argv) {
         if (connections[i]->fd >= 0 && write(connections[i]->fd, close_frame, sizeof close_frame) >= 0)
             shutdown(connections[i]->fd, SHUT_WR);
     printf("wsload: %d connections, %.1f s measured after %.1f s warm-up: %llu messages, %.0f messages/s, "
-           "round trip p50 %llu us, p99 %llu us, max %llu us; CPU over the measured window: wsload %.2f s",
+           "round trip p50 %llu us, p99 %llu us, max %llu us; CPU over the measured window: wsload %.2f s (%.1f us/message)",
            count, duration, warmup, (unsigned long long)measured_count, measured_count / duration,
            (unsigned long long)percentile_us(0.5), (unsigned long long)percentile_us(0.99),
-           (unsigned long long)(max_round_trip_ns / 1000), self_cpu);
-    if (watched_pid) printf(", pid %d %.2f s", watched_pid, cpu_seconds_of(watched_pid) - watched_cpu);
+           (unsigned long long)(max_round_trip_ns / 1000), self_cpu, self_cpu * 1e6 / (measured_count ? measured_count : 1));
+    if (watched_pid) {
+        double watched = cpu_seconds_of(watched_pid) - watched_cpu;
+        printf(", pid %d %.2f s (%.1f us/message)", watched_pid, watched, watched * 1e6 / (measured_count ? measured_count : 1));
+    }
     printf("; protocol errors %llu\n", (unsigned long long)errors);
     return errors || measured_count == 0 ? 1 : 0;
 }
