@@ -13,7 +13,8 @@
 //
 // It exists because the Python client (asyncio + websockets) topped out at about 10.8k messages/s on this 2-core
 // machine, well below what Portico can echo. Benchmarks/websocket compiles it with `cc -O2`; libc only.
-// Not a general client: no fragmented or compressed messages, answers up to 64 KiB, IPv4/IPv6 via getaddrinfo.
+// Not a general client: no fragmented or compressed messages, messages up to 256 bytes,
+// answers up to 64 KiB, the host a name or an IPv4 address (getaddrinfo).
 
 #define _GNU_SOURCE
 #include <errno.h>
@@ -362,6 +363,7 @@ int main(int argc, char **argv) {
         }
     }
     self_cpu = cpu_seconds_self() - self_cpu;
+    double watched = watched_pid ? cpu_seconds_of(watched_pid) - watched_cpu : 0;
     // Say goodbye with a close frame (1000, masked with a zero key) so the server sees normal closures, not resets
     // (best effort: a connection still waiting for an answer may drop it).
     static const unsigned char close_frame[] = {0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8};
@@ -373,10 +375,8 @@ int main(int argc, char **argv) {
            count, duration, warmup, (unsigned long long)measured_count, measured_count / duration,
            (unsigned long long)percentile_us(0.5), (unsigned long long)percentile_us(0.99),
            (unsigned long long)(max_round_trip_ns / 1000), self_cpu, self_cpu * 1e6 / (measured_count ? measured_count : 1));
-    if (watched_pid) {
-        double watched = cpu_seconds_of(watched_pid) - watched_cpu;
+    if (watched_pid)
         printf(", pid %d %.2f s (%.1f us/message)", watched_pid, watched, watched * 1e6 / (measured_count ? measured_count : 1));
-    }
     printf("; protocol errors %llu\n", (unsigned long long)errors);
     return errors || measured_count == 0 ? 1 : 0;
 }
