@@ -34,6 +34,13 @@ struct JSONParserTests {
 
     @Test func rejectsInvalidUTF8() {
         #expect(JSONParser.parse([0x22, 0xFF, 0x22]) == nil)
+        #expect(JSONParser.parse(Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)) == nil)
+    }
+
+    @Test func unescapedStrings() {
+        // ASCII strings take the copy without validation, others the standard library's check.
+        #expect(parse(#"{"action":"echo","data":"ping"}"#) == .object(["action": .string("echo"), "data": .string("ping")]))
+        #expect(parse(#"["grüße", "😀", ""]"#) == .array([.string("grüße"), .string("😀"), .string("")]))
     }
 
     @Test func capsNesting() {

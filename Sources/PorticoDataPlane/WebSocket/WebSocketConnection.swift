@@ -213,7 +213,7 @@ final class WebSocketConnection: ChannelDuplexHandler {
         fragmentOpcode = nil
         let message = fragments
         fragments = []
-        if opcode == .text, String(validating: message, as: UTF8.self) == nil {
+        if opcode == .text, !UTF8Validation.isValid(message) {
             close(code: .dataInconsistentWithMessage, reason: "Invalid UTF-8")
             return
         }
@@ -409,7 +409,7 @@ final class WebSocketConnection: ChannelDuplexHandler {
         guard let context, !closeSent else { return false }
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
-        let opcode: WebSocketOpcode = String(validating: bytes, as: UTF8.self) == nil ? .binary : .text
+        let opcode: WebSocketOpcode = UTF8Validation.isValid(bytes) ? .text : .binary
         lastActive = .now()
         lastActiveWallMillis = WallClock.nowMillis()
         return send(WebSocketFrame(fin: true, opcode: opcode, data: buffer))

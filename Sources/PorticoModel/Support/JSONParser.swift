@@ -114,7 +114,11 @@ public struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let literal = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // ASCII is valid UTF-8 as it is: `String(decoding:)` copies it without the generic validation
+                // of `String(validating:)`, which costs a run-time metadata lookup per string (UTF8Validation).
+                let text = UTF8Validation.isASCII(literal)
+                    ? String(decoding: literal, as: UTF8.self) : String(validating: literal, as: UTF8.self)
                 index += 1
                 return text
             }
