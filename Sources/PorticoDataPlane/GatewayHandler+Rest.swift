@@ -22,13 +22,12 @@ extension GatewayHandler {
     func runRest(_ exchange: Exchange, _ rest: RestExchange) {
         rest.body = exchange.bufferedRequestBody ?? []
         exchange.bufferedRequestBody = nil
-        let pipeline = RestPipeline(state: state, configuration: configuration, clientAddress: clientAddress, exchange: exchange, rest: rest)
+        let pipeline = RestPipeline(state: state, configuration: restSettings, clientAddress: clientAddress, exchange: exchange, rest: rest)
         // A backend call's timeout is the exchange's deadline, which the loop's tick checks.
         registerForDeadlines()
         // Strong capture, as for Lambda calls: the pipeline always answers.
         pipeline.run { response in
             guard self.exchange === exchange, self.context != nil, !exchange.responseHeadSent else { return }
-            var response = response
             if let minimumSize = rest.deployment?.minimumCompressionSize {
                 response.compress(acceptEncoding: exchange.head.headers["accept-encoding"], minimumSize: minimumSize)
             }

@@ -21,6 +21,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     let state: LoopState
     let configuration: DataPlaneConfiguration
+    /// What each REST request's pipeline reads of `configuration`, made once per connection.
+    let restSettings: RestPipeline.Settings
     let logger: Logger
     var context: ChannelHandlerContext?
     var exchange: Exchange?
@@ -60,6 +62,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     init(state: LoopState, configuration: DataPlaneConfiguration, logger: Logger) {
         self.state = state
         self.configuration = configuration
+        self.restSettings = RestPipeline.Settings(configuration)
         self.logger = logger
         parser = ClientRequestParser(maxHeadBytes: configuration.maxHeaderBytes)
     }

@@ -162,7 +162,7 @@ extension RestPipeline {
     /// explicit deny"}`), unlike its own default template; a customised response renders as set.
     func accessDenied(_ message: String) -> RestResponse {
         exchange.errorMessage = message
-        var response = gatewayResponse(.accessDenied, message: message)
+        let response = gatewayResponse(.accessDenied, message: message)
         if rest.deployment?.gatewayResponses.response(.accessDenied).isDefault ?? true {
             response.body = Array("{\"Message\":\(JSONText.quoted(message))}".utf8)
         }

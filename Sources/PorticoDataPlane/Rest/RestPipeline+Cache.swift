@@ -38,14 +38,13 @@ extension RestPipeline {
         let now = NIODeadline.now().uptimeNanoseconds
         if !invalidate, let hit = cache.lookup(key, nowNanos: now) {
             policy.hits.increment()
-            var response = RestResponse(status: hit.status, headers: hit.headers, body: hit.body)
+            let response = RestResponse(status: hit.status, headers: hit.headers, body: hit.body)
             if warn { response.headers.append(("Warning", Self.ignoredCacheControlWarning)) }
             done(response)
             return
         }
         policy.misses.increment()
         integrate(method) { response in
-            var response = response
             // The cache holds headers as Strings.
             response.materializeForwardedHeaders()
             // Only the integration's answers are stored, never the gateway's own (errors, throttling, auth).

@@ -42,7 +42,7 @@ extension RestResponse {
     /// `deflate`, when the integration response has no `Content-Encoding` of its own, and when
     /// the body after the response template is at least `minimumSize` bytes. The gateway's own
     /// error answers are not integration responses and stay as they are.
-    mutating func compress(acceptEncoding: [String], minimumSize: Int) {
+    func compress(acceptEncoding: [String], minimumSize: Int) {
         guard errorType == nil, body.count >= minimumSize else { return }
         materializeForwardedHeaders()
         guard !headers.contains(where: { $0.0.lowercased() == "content-encoding" }),

@@ -47,7 +47,7 @@ extension RestPipeline {
     /// AWS's `{"message": ...}` and `x-amzn-ErrorType` names the SigV4 exception.
     private func signatureFailure(_ error: APIError) -> RestResponse {
         exchange.errorMessage = error.message
-        var response = gatewayResponse(IamSignatureCheck.responseType(error), message: error.message)
+        let response = gatewayResponse(IamSignatureCheck.responseType(error), message: error.message)
         if !response.headers.contains(where: { $0.0.lowercased() == "x-amzn-errortype" }) {
             response.headers.append(("x-amzn-ErrorType", error.type))
         }

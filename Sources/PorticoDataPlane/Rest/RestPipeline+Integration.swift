@@ -73,8 +73,10 @@ extension RestPipeline {
     }
 }
 
-/// A REST response that ends the pipeline early, as a `Result` failure.
-struct RestResponseFailure: Error {
+/// A REST response that ends the pipeline early, as a `Result` failure. `Error` asks for `Sendable`; the
+/// response (a loop-confined class) never leaves its event loop: these results are returned, or passed to a
+/// continuation that runs on the same loop.
+struct RestResponseFailure: Error, @unchecked Sendable {
     var response: RestResponse
     init(_ response: RestResponse) { self.response = response }
 }

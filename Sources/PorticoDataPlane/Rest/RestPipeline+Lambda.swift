@@ -147,7 +147,7 @@ extension RestPipeline {
     /// settings are configured"); a customised status wins.
     func lambdaFailure(status: Int) -> RestResponse {
         exchange.errorMessage = exchange.integrationError
-        var response = gatewayResponse(.integrationFailure, message: "Internal server error")
+        let response = gatewayResponse(.integrationFailure, message: "Internal server error")
         if response.status == 504 { response.status = status }
         return response
     }

@@ -19,7 +19,21 @@ import PorticoTemplates
 /// hundred bytes allocated and reference-counted per step.
 final class RestPipeline {
     let state: LoopState
-    let configuration: DataPlaneConfiguration
+    /// The few settings the pipeline reads: copying the whole `DataPlaneConfiguration` into each
+    /// request's pipeline retained and released its strings and collections every time.
+    struct Settings {
+        var maxPayloadBytes: Int
+        var region: String
+        var accountId: String
+
+        init(_ configuration: DataPlaneConfiguration) {
+            maxPayloadBytes = configuration.maxPayloadBytes
+            region = configuration.region
+            accountId = configuration.accountId
+        }
+    }
+
+    let configuration: Settings
     let clientAddress: String
     let exchange: Exchange
     let rest: RestExchange
@@ -28,7 +42,7 @@ final class RestPipeline {
     /// Where the request's answer goes once its authorizer has decided (``authorized(_:)``).
     private var authorizedDone: ((RestResponse) -> Void)?
 
-    init(state: LoopState, configuration: DataPlaneConfiguration, clientAddress: String, exchange: Exchange, rest: RestExchange) {
+    init(state: LoopState, configuration: Settings, clientAddress: String, exchange: Exchange, rest: RestExchange) {
         self.state = state
         self.configuration = configuration
         self.clientAddress = clientAddress

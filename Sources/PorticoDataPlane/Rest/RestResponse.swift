@@ -3,7 +3,12 @@ import NIOHTTP1
 
 /// A REST API response, complete: REST integrations buffer both ways, so the gateway writes it
 /// in one go with a `content-length`.
-struct RestResponse {
+///
+/// A class: a response is handed through several continuations (integration, cache, compression,
+/// the handler), and as a struct every hand-over copied (retained and later released) each of its
+/// arrays, strings and the forwarded head. Each response is made for one request and edited only on
+/// its way out.
+final class RestResponse {
     var status: Int
     /// The response's headers: after the forwarded backend's, when there is one.
     var headers: [(String, String)]
@@ -39,7 +44,7 @@ struct RestResponse {
     }
 
     /// Moves the forwarded backend's headers into `headers` (in front), as `String`s.
-    mutating func materializeForwardedHeaders() {
+    func materializeForwardedHeaders() {
         guard let forwarded else { return }
         self.forwarded = nil
         let tokens = forwarded.connectionNamesHeaders ? forwarded.connectionTokens : []
