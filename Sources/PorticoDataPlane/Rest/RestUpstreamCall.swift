@@ -82,8 +82,9 @@ final class RestUpstreamCall: UpstreamDelegate {
     private(set) var status: Int?
     /// The REST exchange whose integration this is: its deadline is cleared and its integration
     /// latency and status recorded when the call ends (here rather than in a wrapping closure, one
-    /// allocation less per request).
-    private let exchange: Exchange?
+    /// allocation less per request). Let go of when the call ends or is cancelled: the exchange holds
+    /// this call (through its `RestExchange`), so keeping it would be a cycle.
+    private var exchange: Exchange?
 
     init(
         pool: UpstreamPool, key: UpstreamPool.Key, head: ByteBuffer, body: ByteBuffer?, isHead: Bool, maxBytes: Int, exchange: Exchange? = nil
@@ -115,6 +116,7 @@ final class RestUpstreamCall: UpstreamDelegate {
     /// The client went away: drop the backend connection and never call back.
     func cancel() {
         completion = nil
+        exchange = nil
         timer?.cancel()
         connection?.close()
         connection = nil
@@ -159,6 +161,7 @@ final class RestUpstreamCall: UpstreamDelegate {
         guard let completion else { return }
         self.completion = nil
         if let exchange {
+            self.exchange = nil
             exchange.deadline = nil
             if let start = exchange.integrationStart { exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds }
             exchange.integrationStatus = status
