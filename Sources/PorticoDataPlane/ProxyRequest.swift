@@ -43,13 +43,8 @@ enum ProxyRequest {
             buffer.writeHeaderLine(name, value)
         }
         buffer.writeHeaderLine("host", target.hostHeader)
-        buffer.writeStaticString("x-forwarded-for: ")
-        if let forwardedFor {
-            buffer.writeString(forwardedFor)
-            buffer.writeStaticString(", ")
-        }
-        buffer.writeString(clientAddress)
-        buffer.writeStaticString("\r\nx-forwarded-proto: http\r\n")
+        buffer.writeForwardedFor(chain: forwardedFor, client: clientAddress)
+        buffer.writeStaticString("x-forwarded-proto: http\r\n")
         buffer.writeHeaderLine("x-forwarded-port", listenerPort)
         if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
         buffer.writeStaticString("\r\n")

@@ -16,6 +16,18 @@ extension ByteBuffer {
         }
     }
 
+    /// `x-forwarded-for: {chain}, {client}` (or just the client without a chain): the client's address
+    /// appended to the chain it sent, as API Gateway does.
+    mutating func writeForwardedFor(chain: String?, client: String) {
+        writeStaticString("x-forwarded-for: ")
+        if let chain {
+            writeString(chain)
+            writeStaticString(", ")
+        }
+        writeString(client)
+        writeStaticString("\r\n")
+    }
+
     mutating func writeHeaderLine(_ name: String, _ value: String) {
         writeString(name)
         writeStaticString(": ")

@@ -74,17 +74,7 @@ extension RestPipeline {
         // The client's headers plus the few the gateway adds, in one allocation.
         headers.reserveCapacity(exchange.head.headers.count + integration.requestParameters.count + 6)
         if proxy {
-            var forwardedFor: String?
-            for (name, value) in exchange.head.headers {
-                switch HeaderName.classify(name) {
-                case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect, .xForwardedProto, .xForwardedPort: continue
-                case .xForwardedFor: forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
-                case .other:
-                    // A body decoded by the gateway goes on decoded, so its coding does not.
-                    if rest.bodyWasDecoded, name.lowercased() == "content-encoding" { continue }
-                    headers.add(name: name, value: value)
-                }
-            }
+            let forwardedFor = forEachForwardedClientHeader { name, value in headers.add(name: name, value: value) }
             // As for HTTP APIs: the client's address is appended to the chain it sent.
             headers.add(name: "x-forwarded-for", value: forwardedFor.map { $0 + ", " + clientAddress } ?? clientAddress)
             headers.add(name: "x-forwarded-proto", value: "http")
@@ -164,25 +154,9 @@ extension RestPipeline {
             buffer.writeSubstring(rest.rawQuery)
         }
         buffer.writeStaticString(" HTTP/1.1\r\n")
-        var forwardedFor: String?
-        for (name, value) in exchange.head.headers {
-            switch HeaderName.classify(name) {
-            case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect, .xForwardedProto, .xForwardedPort: continue
-            case .xForwardedFor: forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
-            case .other:
-                // A body decoded by the gateway goes on decoded, so its coding does not; the trace id is the gateway's.
-                if rest.bodyWasDecoded, HeaderName.equal(name[...], "content-encoding") { continue }
-                if HeaderName.equal(name[...], "x-amzn-trace-id") { continue }
-                buffer.writeHeaderLine(name, value)
-            }
-        }
-        buffer.writeStaticString("x-forwarded-for: ")
-        if let forwardedFor {
-            buffer.writeString(forwardedFor)
-            buffer.writeStaticString(", ")
-        }
-        buffer.writeString(clientAddress)
-        buffer.writeStaticString("\r\nx-forwarded-proto: http\r\n")
+        let forwardedFor = forEachForwardedClientHeader { name, value in buffer.writeHeaderLine(name, value) }
+        buffer.writeForwardedFor(chain: forwardedFor, client: clientAddress)
+        buffer.writeStaticString("x-forwarded-proto: http\r\n")
         buffer.writeHeaderLine("host", target.hostHeader)
         buffer.writeHeaderLine("x-amzn-trace-id", rest.traceId)
         if !rest.body.isEmpty || !(exchange.head.method == .GET || exchange.head.method == .HEAD) {
@@ -192,6 +166,24 @@ extension RestPipeline {
         }
         buffer.writeStaticString("\r\n")
         return method == "HEAD"
+    }
+
+    /// Calls `emit` with each client header an `HTTP_PROXY` forwards: not hop-by-hop, not one the gateway
+    /// sets itself (`Host`, `Content-Length`, `X-Forwarded-*`, the trace id), not the `Content-Encoding` of a
+    /// body the gateway decoded (it goes on decoded). Returns the client's `X-Forwarded-For` chain.
+    func forEachForwardedClientHeader(_ emit: (String, String) -> Void) -> String? {
+        var forwardedFor: String?
+        for (name, value) in exchange.head.headers {
+            switch HeaderName.classify(name) {
+            case .host, .connection, .hopByHop, .transferEncoding, .contentLength, .expect, .xForwardedProto, .xForwardedPort: continue
+            case .xForwardedFor: forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
+            case .other:
+                if rest.bodyWasDecoded, HeaderName.equal(name[...], "content-encoding") { continue }
+                if HeaderName.equal(name[...], "x-amzn-trace-id") { continue }
+                emit(name, value)
+            }
+        }
+        return forwardedFor
     }
 
     /// Calls the backend on this loop's pool, with the integration's timeout.

@@ -72,27 +72,24 @@ enum ModelOperations {
     }
 
     @Sendable static func getModel(_ context: OperationContext) async throws -> ManagementResponse {
+        try .json(200, await model(context))
+    }
+
+    /// The model named by the path's `apiId` and `modelId`, or NotFoundException.
+    private static func model(_ context: OperationContext) async throws -> ApiModel {
         let apiId = context.parameter("apiId")
         let modelId = context.parameter("modelId")
-        let model = try await context.transaction { transaction in
+        return try await context.transaction { transaction in
             guard let model = try context.document(transaction, apiId).models.first(where: { $0.modelId == modelId }) else {
                 throw modelNotFound(modelId)
             }
             return model
         }
-        return try .json(200, model)
     }
 
     /// GetModelTemplate: `{"value": "<a sample Velocity template of the model's shape>"}` (``ModelTemplate``).
     @Sendable static func getModelTemplate(_ context: OperationContext) async throws -> ManagementResponse {
-        let apiId = context.parameter("apiId")
-        let modelId = context.parameter("modelId")
-        let model = try await context.transaction { transaction in
-            guard let model = try context.document(transaction, apiId).models.first(where: { $0.modelId == modelId }) else {
-                throw modelNotFound(modelId)
-            }
-            return model
-        }
+        let model = try await model(context)
         let schema = model.schema.flatMap { JSONParser.parse(Array($0.utf8)) } ?? .object([:])
         return try .json(200, ["value": ModelTemplate.generate(schema: schema)])
     }
