@@ -14,7 +14,7 @@ extension RestPipeline {
             exchange.errorMessage = reason
             done(gatewayResponse(.apiConfigurationError, message: "Internal server error"))
         case .httpProxy(let target):
-            // The answer continues in `proxyCallEnded`; a closure capturing only `self` needs no allocation.
+            // The answer continues in `proxyCallEnded`: the call's closure captures only the pipeline.
             proxyDone = done
             let answer: (Result<RestUpstreamCall.Response, RestUpstreamCall.Failure>) -> Void = { [self] result in proxyCallEnded(result) }
             if Self.writesProxyHeadDirectly(integration) {

@@ -99,7 +99,7 @@ final class RestPipeline {
             return
         }
         // AWS's order: the Lambda authorizer, then the API key, then request validation. The answer
-        // continues in `authorized`; a closure capturing only `self` needs no allocation.
+        // continues in `authorized`: the authorizer's closure captures only the pipeline.
         authorizedDone = done
         authorizeWithLambda(method) { [self] failure in authorized(failure) }
     }
