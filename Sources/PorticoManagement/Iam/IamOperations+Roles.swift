@@ -64,10 +64,7 @@ extension IamOperations {
         case "PutRolePolicy":
             let name = try p.roleName()
             let policyName = try p.policyName()
-            let document = try p.required("PolicyDocument")
-            if case .failure(let malformed) = IamPolicy.parse(document, resourcePolicy: false) {
-                throw IamError.malformedPolicy(malformed.reason)
-            }
+            let document = try p.policyDocument()
             try await store.transaction { transaction in
                 var role = try Self.role(name, transaction)
                 role.policies[policyName] = document

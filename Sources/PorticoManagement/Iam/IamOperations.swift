@@ -129,10 +129,7 @@ struct IamOperations: Sendable {
         case "PutUserPolicy":
             let name = try p.userName(required: true)
             let policyName = try p.policyName()
-            let document = try p.required("PolicyDocument")
-            if case .failure(let malformed) = IamPolicy.parse(document, resourcePolicy: false) {
-                throw IamError.malformedPolicy(malformed.reason)
-            }
+            let document = try p.policyDocument()
             try await store.transaction { transaction in
                 var user = try Self.user(name, transaction)
                 user.policies[policyName] = document
@@ -223,6 +220,15 @@ struct IamOperations: Sendable {
             }
             try Self.check(name, member: "userName", maxLength: 64)
             return name
+        }
+
+        /// `PolicyDocument`: an identity policy that parses (else `MalformedPolicyDocument`), kept as sent.
+        func policyDocument() throws(IamError) -> String {
+            let document = try required("PolicyDocument")
+            if case .failure(let malformed) = IamPolicy.parse(document, resourcePolicy: false) {
+                throw IamError.malformedPolicy(malformed.reason)
+            }
+            return document
         }
 
         func policyName() throws(IamError) -> String {
