@@ -8,4 +8,9 @@ struct Portico: AsyncParsableCommand {
         subcommands: [Serve.self],
         defaultSubcommand: Serve.self
     )
+
+    static func main() async {
+        MallocTuning.reexecIfNeeded()
+        await main(nil)
+    }
 }
