@@ -44,6 +44,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// the idle timeout.
     var idleSince: NIODeadline? = .now()
     var logBuffer: [UInt8] = []
+    /// The last host-style address resolved on this connection (``resolveApi(host:path:)``).
+    var hostMemo: HostMemo?
     /// The access-log record of the last request, reused by the next (`record`).
     var spareLogRecord: AccessLogRecord?
     /// Whether the client connection can take more (kept from writability changes, so that the
@@ -247,4 +249,20 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchange?.upstream?.setAutoRead(clientWritable)
         context.fireChannelWritabilityChanged()
     }
+}
+
+/// Which kind of API a request addresses.
+enum ResolvedApi {
+    case http(RuntimeApi)
+    case rest(RestRuntimeApi)
+    case none
+}
+
+/// A `Host` header and the API it resolved to under one runtime table (``LoopState/tableGeneration``).
+struct HostMemo {
+    let host: String
+    let generation: Int
+    /// The length in bytes of the host name without its port: the request's domain name.
+    let hostNameLength: Int
+    let api: ResolvedApi
 }

@@ -7,7 +7,11 @@ import PorticoRuntime
 /// open connections. Touched only on its own loop, so nothing here needs a lock; a new table
 /// arrives by a task scheduled on the loop.
 final class LoopState {
-    var table: RuntimeTable
+    var table: RuntimeTable {
+        didSet { tableGeneration &+= 1 }
+    }
+    /// Counts table swaps: what a connection resolved under one table is not reused under the next.
+    private(set) var tableGeneration = 0
     let pool: UpstreamPool
     let requestIds: RequestIdGenerator
     /// Runs the invocations of Lambda integrations (local function host, remote Invoke API).

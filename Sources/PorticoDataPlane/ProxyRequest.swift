@@ -135,7 +135,7 @@ enum ProxyRequest {
                 buffer.writeString(text)
             case .parameter(let name):
                 if let value = match.pathParameters.first(where: { $0.name == name })?.value {
-                    buffer.writeString(PercentDecoding.encode(value, keepSlash: true))
+                    buffer.writePercentEncoded(value, keepSlash: true)
                 }
             }
         }

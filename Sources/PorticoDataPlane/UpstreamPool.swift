@@ -32,6 +32,9 @@ final class UpstreamPool {
     }
 
     private var idle: [Key: IdleList] = [:]
+    /// The list last taken from or given back to: most traffic goes to one backend, and comparing a key
+    /// is cheaper than hashing it (twice per request). Cleared when the sweep drops lists.
+    private var recent: (key: Key, list: IdleList)?
     private var sweep: Scheduled<Void>?
 
     init(eventLoop: any EventLoop, maxIdlePerKey: Int, idleTimeout: TimeAmount, connectTimeout: TimeAmount, tlsContext: NIOSSLContext?) {
@@ -44,7 +47,7 @@ final class UpstreamPool {
 
     /// An idle connection to `key` if one is open, else nil.
     func takeIdle(_ key: Key) -> UpstreamConnection? {
-        guard let list = idle[key] else { return nil }
+        guard let list = list(for: key) else { return nil }
         let now = NIODeadline.now()
         while let connection = list.connections.popLast() {
             let expired = connection.idleSince.map { now - $0 > idleTimeout } ?? false
@@ -99,12 +102,13 @@ final class UpstreamPool {
         connection.delegate = nil
         guard !connection.isClosed else { return }
         let list: IdleList
-        if let existing = idle[connection.key] {
+        if let existing = self.list(for: connection.key) {
             list = existing
         } else {
             list = IdleList()
             list.connections.reserveCapacity(min(maxIdlePerKey, 64))
             idle[connection.key] = list
+            recent = (connection.key, list)
         }
         guard list.connections.count < maxIdlePerKey else {
             connection.close()
@@ -115,6 +119,13 @@ final class UpstreamPool {
         connection.idleSince = .now()
         list.connections.append(connection)
         scheduleSweep()
+    }
+
+    private func list(for key: Key) -> IdleList? {
+        if let recent, recent.key == key { return recent.list }
+        guard let list = idle[key] else { return nil }
+        recent = (key, list)
+        return list
     }
 
     /// One timer per pool (not one per release) closes connections idle longer than the timeout.
@@ -138,6 +149,7 @@ final class UpstreamPool {
                 if kept.isEmpty { empty.append(key) }
             }
             for key in empty { self.idle[key] = nil }
+            if !empty.isEmpty { self.recent = nil }
             if !self.idle.isEmpty { self.scheduleSweep() }
         }
     }
@@ -149,5 +161,6 @@ final class UpstreamPool {
             for connection in list.connections { connection.close() }
         }
         idle.removeAll()
+        recent = nil
     }
 }

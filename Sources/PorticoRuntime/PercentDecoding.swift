@@ -50,25 +50,46 @@ public enum PercentDecoding {
 
     static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// Percent-encodes a path segment or query component for sending upstream.
+    /// Percent-encodes a path segment or query component for sending upstream. A text with nothing to
+    /// escape (the usual case) comes back as it is.
     public static func encode(_ text: String, keepSlash: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepSlash:
-                out.append("/")
-            default:
-                let digits = hexDigits
-                out.append("%")
-                out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte >> 4)]))
-                out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte & 0xF)]))
+        guard text.utf8.contains(where: { !isUnreserved($0) && !(keepSlash && $0 == UInt8(ascii: "/")) }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        encode(text, keepSlash: keepSlash) { out.append(contentsOf: $0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes of `encode(text, keepSlash:)`, handed to `write` in runs: for writing straight into an
+    /// output buffer.
+    public static func encode(_ text: String, keepSlash: Bool = false, into write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            var escape: (UInt8, UInt8, UInt8) = (UInt8(ascii: "%"), 0, 0)
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if isUnreserved(byte) || (keepSlash && byte == UInt8(ascii: "/")) { continue }
+                if index > runStart { write(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                escape.1 = hexDigits[Int(byte >> 4)]
+                escape.2 = hexDigits[Int(byte & 0xF)]
+                withUnsafeBytes(of: &escape) { raw in
+                    write(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 3))
+                }
+                runStart = index + 1
             }
+            if bytes.count > runStart { write(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
-        return out
+    }
+
+    /// RFC 3986's unreserved characters: sent as they are.
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
     }
 }

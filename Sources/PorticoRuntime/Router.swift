@@ -12,23 +12,51 @@ public import PorticoModel
 public struct Router<Value: Sendable>: Sendable {
     final class Node: Sendable {
         let literals: [String: Node]
+        /// The same children as `literals` when there are only a few: compared byte by byte with the raw
+        /// segment, which spares hashing it (SipHash, a visible cost per request) and decoding it into a
+        /// `String`. Empty when there are more than ``Node/linearLimit``.
+        let fewLiterals: [(text: String, node: Node)]
         let variable: (name: String, node: Node)?
         let greedy: (name: String, routes: MethodTable)?
         let routes: MethodTable
 
+        static var linearLimit: Int { 8 }
+
         init(literals: [String: Node], variable: (name: String, node: Node)?, greedy: (name: String, routes: MethodTable)?, routes: MethodTable) {
             self.literals = literals
+            self.fewLiterals = literals.count <= Self.linearLimit ? literals.map { ($0.key, $0.value) } : []
             self.variable = variable
             self.greedy = greedy
             self.routes = routes
         }
+
+        /// The literal child named by `segment`, which holds no percent escape.
+        func literal(rawSegment segment: Substring) -> Node? {
+            if literals.count > Self.linearLimit { return literals[String(segment)] }
+            for (text, node) in fewLiterals where segment.hasSameBytes(as: text) { return node }
+            return nil
+        }
     }
 
+    /// Routes by method, searched in order: a resource has a handful of methods, and comparing short
+    /// strings beats hashing them.
     struct MethodTable: Sendable {
-        var byMethod: [String: Value] = [:]
+        var byMethod: [(method: String, value: Value)] = []
         var any: Value?
 
-        func lookup(_ method: String) -> Value? { byMethod[method] ?? any }
+        func lookup(_ method: String) -> Value? {
+            for entry in byMethod where entry.method == method { return entry.value }
+            return any
+        }
+
+        mutating func set(_ value: Value, for method: String) {
+            if let index = byMethod.firstIndex(where: { $0.method == method }) {
+                byMethod[index].value = value
+            } else {
+                byMethod.append((method, value))
+            }
+        }
+
         var isEmpty: Bool { byMethod.isEmpty && any == nil }
     }
 
@@ -99,15 +127,17 @@ public struct Router<Value: Sendable>: Sendable {
             if let value = node.routes.lookup(method) { return value }
             return nil
         }
-        let decoded = PercentDecoding.decode(segment)
         let remaining = segments.dropFirst()
-        if let child = node.literals[decoded],
+        // Most segments hold no escape: they are matched as they are and decoded only for a variable.
+        let escaped = segment.firstIndex(ofByte: UInt8(ascii: "%")) != nil
+        let decoded: String? = escaped ? PercentDecoding.decode(segment) : nil
+        if let child = decoded.map({ node.literals[$0] }) ?? node.literal(rawSegment: segment),
             let value = search(child, remaining, method: method, rawPath: rawPath, parameters: &parameters)
         {
             return value
         }
-        if let (name, child) = node.variable, !decoded.isEmpty {
-            parameters.append((name, decoded))
+        if let (name, child) = node.variable, !segment.isEmpty {
+            parameters.append((name, decoded ?? String(segment)))
             if let value = search(child, remaining, method: method, rawPath: rawPath, parameters: &parameters) {
                 return value
             }
@@ -167,7 +197,7 @@ public struct Router<Value: Sendable>: Sendable {
 
         static func add(_ value: Value, method: String?, to table: inout MethodTable) {
             if let method {
-                table.byMethod[method] = value
+                table.set(value, for: method)
             } else {
                 table.any = value
             }

@@ -32,6 +32,19 @@ extension Substring {
         }
     }
 
+    /// Whether the two hold the same bytes, compared over contiguous storage where both have it.
+    @inlinable
+    package func hasSameBytes(as text: String) -> Bool {
+        let utf8 = self.utf8
+        let contiguous = utf8.withContiguousStorageIfAvailable { mine -> Bool in
+            var text = text
+            return text.withUTF8 { theirs in
+                mine.count == theirs.count && mine.elementsEqual(theirs)
+            }
+        }
+        return contiguous ?? utf8.elementsEqual(text.utf8)
+    }
+
     /// The rest after dropping leading `/`s.
     @inlinable
     package func droppingLeadingSlashes() -> Substring {

@@ -50,6 +50,22 @@ struct RouterTests {
         #expect(router.match(method: "GET", path: "/a/")?.value == "GET /a")
     }
 
+    /// A node with few literal children compares raw bytes; one with more hashes: both match the same way,
+    /// an escaped segment matches the literal it decodes to, and every method of a path is found.
+    @Test(arguments: [3, 12])
+    func literalChildrenMatchAsTheyDecode(_ count: Int) throws {
+        let names = (0..<count).map { "item\($0)" }
+        let router = try self.router(names.flatMap { ["GET /\($0)/x", "PUT /\($0)/x"] } + ["GET /{other}/x"])
+        for name in names {
+            #expect(router.match(method: "GET", path: "/\(name)/x"[...])?.value == "GET /\(name)/x")
+            #expect(router.match(method: "PUT", path: "/\(name)/x"[...])?.value == "PUT /\(name)/x")
+        }
+        #expect(router.match(method: "GET", path: "/%69tem1/x")?.value == "GET /item1/x")
+        #expect(router.match(method: "GET", path: "/item/x")?.value == "GET /{other}/x")
+        #expect(router.match(method: "GET", path: "/item10000/x")?.pathParameters.first?.value == "item10000")
+        #expect(router.match(method: "DELETE", path: "/item1/x") == nil)
+    }
+
     @Test func variablesAreDecoded() throws {
         let router = try router(["GET /users/{name}/items/{id}"])
         let match = router.match(method: "GET", path: "/users/j%C3%BCrgen/items/7")

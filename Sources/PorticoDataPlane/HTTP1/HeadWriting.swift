@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import PorticoRuntime
 
 /// Writing HTTP/1.1 heads and chunk framing straight into a `ByteBuffer`. The data plane encodes
 /// its own messages (rather than through NIO's `HTTPRequestEncoder`/`HTTPResponseEncoder`) so that
@@ -47,6 +48,11 @@ extension ByteBuffer {
         writeStaticString(": ")
         writeBytes(value)
         writeStaticString("\r\n")
+    }
+
+    /// `PercentDecoding.encode(text, keepSlash:)` written in place, with no intermediate `String`.
+    mutating func writePercentEncoded(_ text: String, keepSlash: Bool) {
+        PercentDecoding.encode(text, keepSlash: keepSlash) { writeBytes($0) }
     }
 
     /// A request head: request line and headers as given, then the blank line.

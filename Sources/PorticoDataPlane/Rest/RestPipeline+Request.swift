@@ -120,7 +120,7 @@ extension RestPipeline {
         for part in target.path {
             switch part {
             case .literal(let text): buffer.writeString(text)
-            case .parameter(let name): buffer.writeString(PercentDecoding.encode(value(name) ?? "", keepSlash: true))
+            case .parameter(let name): buffer.writePercentEncoded(value(name) ?? "", keepSlash: true)
             }
         }
         if buffer.writerIndex == start { buffer.writeStaticString("/") }
