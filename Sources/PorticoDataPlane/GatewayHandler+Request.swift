@@ -217,7 +217,7 @@ extension GatewayHandler {
             if !exchange.responseHeadSent {
                 respondAndClose(.payloadTooLarge, exchange)
             } else {
-                context?.close(promise: nil)
+                closeClient()
             }
             return
         }

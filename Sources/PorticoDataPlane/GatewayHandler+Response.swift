@@ -17,6 +17,15 @@ extension GatewayHandler {
 
     /// Writes what is gathered for the client and flushes; with `thenClose`, closes once written.
     func flushClient(thenClose: Bool = false) {
+        if thenClose {
+            flushClientNow(thenClose: true)
+        } else if context != nil {
+            state.flushes.enqueue(self)
+        }
+    }
+
+    /// Writes and flushes at once (``flushClient(thenClose:)`` puts this off to the end of the loop's batch).
+    func flushClientNow(thenClose: Bool = false) {
         guard let context else { return }
         let pending = outbound.take()
         let hadUnflushed = clientUnflushed
@@ -131,7 +140,7 @@ extension GatewayHandler {
             inbound = noBytes
             // `finish` closes after the last write when it knew; otherwise (shutdown began after an
             // early response) close now, the response having gone out already.
-            if !closeScheduled { context?.close(promise: nil) }
+            if !closeScheduled { closeClient() }
             return
         }
         parseInbound()
@@ -150,5 +159,12 @@ extension GatewayHandler {
         exchange.upstream = nil
         self.exchange = nil
         inbound = noBytes
+    }
+}
+
+extension GatewayHandler {
+    /// ``BatchFlushable``: the loop's batch ended.
+    func flushNow() {
+        flushClientNow()
     }
 }

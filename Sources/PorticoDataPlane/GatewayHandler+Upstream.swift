@@ -124,7 +124,7 @@ extension GatewayHandler {
             if exchange.responseBytes > configuration.maxPayloadBytes {
                 exchange.responseLimitExceeded = true
                 exchange.upstream?.close()
-                context?.close(promise: nil)
+                closeClient()
                 return
             }
             writeClientBody(buffer, exchange)
@@ -228,7 +228,7 @@ extension GatewayHandler {
         exchange.upstream = nil
         if exchange.responseHeadSent {
             // Too late for an error response: end the client connection so it sees the truncation.
-            context?.close(promise: nil)
+            closeClient()
             return
         }
         if let connection, connection.isReused, !exchange.retried, !exchange.receivedUpstreamPart,
@@ -279,7 +279,7 @@ extension GatewayHandler {
             exchange.integrationLatencyNanos = (NIODeadline.now() - start).nanoseconds
         }
         if exchange.responseHeadSent {
-            context?.close(promise: nil)
+            closeClient()
             return
         }
         respondEarly(.integrationTimeout, exchange)

@@ -14,7 +14,7 @@ import PorticoRuntime
 /// outstanding and so costs two `epoll_ctl` calls per request. This handler keeps reading; the
 /// bytes of a pipelined next request wait in `inbound`, unparsed, and reading pauses only when
 /// they grow past 64 KB.
-final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
+final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate, BatchFlushable {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -57,6 +57,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     var outbound = OutboundBytes(allocator: ByteBufferAllocator())
     /// A large body part went to the channel without a flush (`writeClientBody`).
     var clientUnflushed = false
+    /// Queued in the loop's ``FlushBatch``.
+    var flushQueued = false
     /// The upstream request head of the current exchange, encoded once (and again only if a stale
     /// pooled connection makes the exchange retry); reused from exchange to exchange.
     var upstreamHead = ByteBuffer()
@@ -82,6 +84,8 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        // A flush put off to the end of the batch would find no context.
+        if flushQueued { flushClientNow() }
         state.connections[ObjectIdentifier(self)] = nil
         state.inFlight[ObjectIdentifier(self)] = nil
         inFlightRegistered = false
@@ -99,7 +103,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// Graceful shutdown: close now if idle, else after the current response.
     func quiesce() {
         if exchange == nil {
-            context?.close(promise: nil)
+            closeClient()
         } else {
             closeAfterResponse = true
         }
@@ -120,11 +124,18 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
     func checkIdle(now: NIODeadline) {
         if exchange == nil, let idleSince, now - idleSince >= .seconds(configuration.idleTimeoutSeconds) {
             self.idleSince = nil
-            context?.close(promise: nil)
+            closeClient()
         }
     }
 
     func forceClose() {
+        closeClient()
+    }
+
+    /// Closes the client connection, after writing out a flush that was put off to the end of the batch
+    /// (``FlushBatch``): closing fails writes that are not flushed.
+    func closeClient() {
+        if flushQueued { flushClientNow() }
         context?.close(promise: nil)
     }
 
@@ -240,7 +251,7 @@ final class GatewayHandler: ChannelDuplexHandler, UpstreamDelegate {
             exchange = nil
             return
         }
-        context?.close(promise: nil)
+        closeClient()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

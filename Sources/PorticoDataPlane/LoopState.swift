@@ -13,6 +13,8 @@ final class LoopState {
     /// Counts table swaps: what a connection resolved under one table is not reused under the next.
     private(set) var tableGeneration = 0
     let pool: UpstreamPool
+    /// Client and backend flushes, put off to the end of the loop's batch of events.
+    let flushes: FlushBatch
     let requestIds: RequestIdGenerator
     /// Runs the invocations of Lambda integrations (local function host, remote Invoke API).
     let lambda: any LambdaInvoking
@@ -43,6 +45,7 @@ final class LoopState {
         self.verifiedTokens = verifiedTokens
         self.table = table
         self.pool = pool
+        self.flushes = pool.flushes
         self.lambda = lambda
         self.requestIds = RequestIdGenerator()
     }

@@ -15,7 +15,7 @@ protocol UpstreamDelegate: AnyObject {
 /// One keep-alive connection to a backend, owned by one event loop's ``UpstreamPool``. It speaks
 /// HTTP/1.1 itself: requests go out as bytes the gateway prepared, responses are parsed by
 /// ``BackendResponseParser``.
-final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
+final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler, BatchFlushable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -29,6 +29,9 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// When the connection went back to the pool; the pool's sweep closes it after the idle timeout.
     var idleSince: NIODeadline?
     var isReused = false
+    /// The pool's loop's ``FlushBatch``, set when the pool made the connection.
+    var flushes: FlushBatch?
+    var flushQueued = false
     private(set) var isClosed = false
     /// Whether the response now being read allows the connection to be reused.
     private(set) var responseKeepAlive = true
@@ -150,7 +153,17 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         flush()
     }
 
+    /// Flushes at the end of the loop's batch of events (at once for a connection not made by a pool).
     func flush() {
+        guard context != nil else { return }
+        if let flushes {
+            flushes.enqueue(self)
+        } else {
+            flushNow()
+        }
+    }
+
+    func flushNow() {
         guard let context else { return }
         if let pending = outbound.take() {
             context.writeAndFlush(wrapOutboundOut(pending), promise: nil)

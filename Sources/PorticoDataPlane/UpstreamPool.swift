@@ -32,6 +32,8 @@ final class UpstreamPool {
     }
 
     private var idle: [Key: IdleList] = [:]
+    /// The loop's flushes (shared with its client connections through ``LoopState``).
+    let flushes: FlushBatch
     /// The list last taken from or given back to: most traffic goes to one backend, and comparing a key
     /// is cheaper than hashing it (twice per request). Cleared when the sweep drops lists.
     private var recent: (key: Key, list: IdleList)?
@@ -43,6 +45,7 @@ final class UpstreamPool {
         self.maxIdlePerKey = maxIdlePerKey
         self.idleTimeout = idleTimeout
         self.connectTimeout = connectTimeout
+        self.flushes = FlushBatch(eventLoop: eventLoop)
     }
 
     /// An idle connection to `key` if one is open, else nil.
@@ -92,7 +95,11 @@ final class UpstreamPool {
             .assumeIsolated()
             .whenComplete { result in
                 completion(result.flatMap { channel in
-                    Result { try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self) }
+                    Result {
+                        let connection = try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
+                        connection.flushes = self.flushes
+                        return connection
+                    }
                 })
             }
     }

@@ -226,7 +226,9 @@ extension GatewayHandler {
         exchange.responseHeadSent = true
         exchange.responseStatus = 101
         outbound.append { $0.writeString(response) }
-        flushClient()
+        // Now, not at the end of the batch: this handler leaves the pipeline below, and the 101 must be
+        // on the wire before any frame.
+        flushClientNow()
         if let handshake = exchange.webSocketHandshake {
             // The connection is open: its CONNECT line, with the status `$connect` answered (200 without a
             // `$connect` route; AWS's value for an accepted connection is a guess).
