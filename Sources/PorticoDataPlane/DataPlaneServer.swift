@@ -33,7 +33,9 @@ public final class DataPlaneServer: Sendable {
         let tlsContext = Self.makeTLSContext(configuration, logger: logger)
         let jwtKeys = JwtKeyStore(
             fetcher: JwksFetcher(group: group, tlsContext: tlsContext),
-            settings: .init(ttlSeconds: configuration.jwksCacheTtlSeconds, minRefreshIntervalSeconds: configuration.jwksMinRefreshSeconds),
+            settings: .init(
+                ttlSeconds: configuration.jwksCacheTtlSeconds, minRefreshIntervalSeconds: configuration.jwksMinRefreshSeconds,
+                jwksUrls: configuration.jwksUrls),
             logger: logger)
         // AWS: the account throttle is one token bucket "across all APIs within an AWS account, per Region".
         let accountThrottle = configuration.accountThrottle?.makeBucket()

@@ -72,6 +72,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("jwks-min-refresh-seconds"), help: "At most one JWKS refresh per issuer this often for tokens with an unknown kid. [PORTICO_JWKS_MIN_REFRESH_SECONDS, default: 10]")
     var jwksMinRefreshSeconds: Int?
 
+    @Option(name: .customLong("jwks-url"), help: "ISSUER=URL: fetch this issuer's JWKS from URL instead of its OpenID discovery document; repeatable. [PORTICO_JWKS_URLS, space-separated]")
+    var jwksUrls: [String] = []
+
     @Option(name: .customLong("cognito-endpoint"), help: "Base URL of a local Cognito (cognito-local, moto): user pool issuers become URL/{poolId}. [PORTICO_COGNITO_ENDPOINT]")
     var cognitoEndpoint: String?
 
@@ -193,6 +196,19 @@ struct Serve: AsyncParsableCommand {
         if let count = try number(jwtVerifiedTokens, "PORTICO_JWT_VERIFIED_TOKENS", "--jwt-verified-tokens") {
             guard count >= 0 else { throw ValidationError("--jwt-verified-tokens must not be negative") }
             configuration.dataPlane.jwtVerifiedTokens = count
+        }
+        let jwksPairs = jwksUrls.isEmpty
+            ? (value(nil, "PORTICO_JWKS_URLS") ?? "").split(whereSeparator: \.isWhitespace).map(String.init) : jwksUrls
+        for pair in jwksPairs {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("--jwks-url \(pair) is not ISSUER=URL")
+            }
+            let issuer = String(pair[..<equals])
+            let url = String(pair[pair.index(after: equals)...])
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw ValidationError("--jwks-url \(pair): the JWKS URL must be http or https")
+            }
+            configuration.dataPlane.jwksUrls[issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer] = url
         }
         if let endpoint = value(cognitoEndpoint, "PORTICO_COGNITO_ENDPOINT") {
             let loopback = ["http://127.", "http://localhost", "http://[::1]"].contains { endpoint.hasPrefix($0) }

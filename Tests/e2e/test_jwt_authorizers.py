@@ -315,6 +315,35 @@ def test_unreachable_issuer_is_401(env):
     assert_refused(response)
 
 
+def test_configured_jwks_url_replaces_discovery(env):
+    """`--jwks-url ISSUER=URL` (beyond AWS, which only discovers): an issuer with no discovery document (here an
+    address nothing listens on) verifies against the configured key set; without the flag it is refused."""
+    from upstream import closed_port
+
+    provider = env["provider"]
+    issuer = f"http://127.0.0.1:{closed_port()}/no-discovery"
+    jwks_url = provider.issuer + "/configured/jwks"
+    fetches_before = sum(1 for path in provider.fetches if path == "/configured/jwks")
+    portico = Portico("--lambda-endpoint", env["server"].url, "--lambda-region", "us-east-1",
+                      "--jwks-url", f"{issuer}/={jwks_url}",
+                      env={"AWS_ACCESS_KEY_ID": KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SESSION_TOKEN": "",
+                           "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"})
+    try:
+        configured = dict(env, portico=portico)
+        api_id, _ = build(configured, issuer=issuer)
+        assert get(portico, api_id, "/any", sign(env["k1"], claims(issuer))).status_code == 200
+        assert sum(1 for path in provider.fetches if path == "/configured/jwks") == fetches_before + 1
+        # Another issuer on the same Portico still goes through discovery, and is refused when it has none.
+        other = f"http://127.0.0.1:{closed_port()}/other"
+        api_other, _ = build(configured, issuer=other)
+        assert_refused(get(portico, api_other, "/any", sign(env["k1"], claims(other))))
+    finally:
+        portico.stop()
+    # The main Portico, without the flag, refuses the same token.
+    api_plain, _ = build(env, issuer=issuer)
+    assert_refused(get(env["portico"], api_plain, "/any", sign(env["k1"], claims(issuer))))
+
+
 # --- REST APIs: Cognito user pool authorizers -----------------------------------------------------
 
 POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Pool1"

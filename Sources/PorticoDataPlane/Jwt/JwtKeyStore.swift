@@ -13,6 +13,9 @@ final class JwtKeyStore: Sendable {
     struct Settings: Sendable {
         var ttlSeconds: Int64 = 7_200
         var minRefreshIntervalSeconds: Int64 = 10
+        /// Issuers (``JwtKeyStore/normalizedIssuer(_:)``) whose JWKS is fetched from the given URL, without
+        /// discovery: for providers that publish no discovery document (`--jwks-url`, beyond AWS).
+        var jwksUrls: [String: String] = [:]
     }
 
     typealias Completion = @Sendable (JSONWebKeySet?) -> Void
@@ -70,16 +73,27 @@ final class JwtKeyStore: Sendable {
         }
     }
 
+    /// The issuer as the configured JWKS URLs are keyed: without a trailing `/`.
+    static func normalizedIssuer(_ issuer: String) -> String {
+        issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+    }
+
     private func fetch(_ issuer: String, on loop: any EventLoop) {
-        let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        let base = Self.normalizedIssuer(issuer)
         let fetcher = self.fetcher
-        fetcher.get(base + "/.well-known/openid-configuration", on: loop)
-            .flatMapThrowing { bytes -> String in
-                guard case .object(let document)? = JSONParser.parse(bytes, maxDepth: 32), case .string(let uri)? = document["jwks_uri"] else {
-                    throw JwksFetcher.FetchError(description: "the discovery document has no jwks_uri")
+        let jwksUri: EventLoopFuture<String>
+        if let configured = settings.jwksUrls[base] {
+            jwksUri = loop.makeSucceededFuture(configured)
+        } else {
+            jwksUri = fetcher.get(base + "/.well-known/openid-configuration", on: loop)
+                .flatMapThrowing { bytes -> String in
+                    guard case .object(let document)? = JSONParser.parse(bytes, maxDepth: 32), case .string(let uri)? = document["jwks_uri"] else {
+                        throw JwksFetcher.FetchError(description: "the discovery document has no jwks_uri")
+                    }
+                    return uri
                 }
-                return uri
-            }
+        }
+        jwksUri
             .flatMap { uri in fetcher.get(uri, on: loop) }
             .flatMapThrowing { bytes -> JSONWebKeySet in
                 guard let keys = JSONWebKeySet.parse(bytes) else { throw JwksFetcher.FetchError(description: "the key set is not a JWKS document") }
