@@ -19,26 +19,40 @@ protocol BatchFlushable: AnyObject {
 /// single cost of its system time (`_raw_spin_unlock_irqrestore` in `try_to_wake_up`).
 final class FlushBatch {
     private let eventLoop: any EventLoop
+    /// Flushes queued at most before they go out in the middle of the batch: a long batch (a hundred ready
+    /// sockets) would otherwise hold its first answers back until its last request is handled.
+    let limit: Int
     private var queued: [any BatchFlushable] = []
     private var spare: [any BatchFlushable] = []
+    private var taskScheduled = false
+    private var running = false
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, limit: Int = FlushBatch.defaultLimit) {
         self.eventLoop = eventLoop
+        self.limit = max(limit, 1)
     }
+
+    static var defaultLimit: Int { 16 }
 
     /// Queues `target` for the end of the batch (once, however often it asks).
     func enqueue(_ target: any BatchFlushable) {
         guard !target.flushQueued else { return }
         target.flushQueued = true
-        if queued.isEmpty {
+        queued.append(target)
+        if queued.count >= limit, !running {
+            run()
+        } else if !taskScheduled {
+            taskScheduled = true
             eventLoop.assumeIsolated().execute { [self] in
+                self.taskScheduled = false
                 self.run()
             }
         }
-        queued.append(target)
     }
 
     private func run() {
+        running = true
+        defer { running = false }
         // A flush can lead to more (a write completing, a backend answering at once): those queue into
         // the emptied array and another task, not into the one being walked.
         swap(&queued, &spare)

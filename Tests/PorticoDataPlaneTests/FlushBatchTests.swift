@@ -49,4 +49,19 @@ struct FlushBatchTests {
         loop.run()
         #expect(early.flushes == 2)
     }
+
+    @Test func aFullBatchGoesOutAtOnce() {
+        let loop = EmbeddedEventLoop()
+        let batch = FlushBatch(eventLoop: loop, limit: 3)
+        let targets = (0..<4).map { _ in Target() }
+        batch.enqueue(targets[0])
+        batch.enqueue(targets[1])
+        #expect(targets.allSatisfy { $0.flushes == 0 })
+        batch.enqueue(targets[2])
+        #expect(targets[0].flushes == 1 && targets[1].flushes == 1 && targets[2].flushes == 1)
+        batch.enqueue(targets[3])
+        #expect(targets[3].flushes == 0)
+        loop.run()
+        #expect(targets.allSatisfy { $0.flushes == 1 && !$0.flushQueued })
+    }
 }

@@ -259,6 +259,26 @@ def test_gateway_errors_and_5xx_are_not_cached(fresh, upstream):
     assert call(fresh, api.id, "/test/nothing-here").status_code == 403
 
 
+def test_mock_integration_answers_are_cached(fresh, upstream):
+    """A MOCK method's rendered answer is cached like a backend's: its template writes the request id of the request
+    that rendered it, so a hit repeats the first request's id while the response header carries the new one."""
+    api, _ = cached_rest_api(fresh, upstream)
+    api.method("/mocked", "GET", {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
+               responses={"200": {"responseTemplates": {"application/json": '{"renderedFor": "$context.requestId"}'}}})
+    api.client.create_deployment(restApiId=api.id, stageName="test")
+    wait_for(lambda: call(fresh, api.id, "/test/mocked").status_code == 200)
+    first = call(fresh, api.id, "/test/mocked")
+    second = call(fresh, api.id, "/test/mocked")
+    assert first.status_code == 200 and second.status_code == 200
+    assert second.headers["x-amzn-RequestId"] != first.headers["x-amzn-RequestId"]
+    assert second.json() == first.json()
+    # Flushing the stage cache makes the next answer a fresh render.
+    api.client.flush_stage_cache(restApiId=api.id, stageName="test")
+    third = call(fresh, api.id, "/test/mocked")
+    assert third.json()["renderedFor"] == third.headers["x-amzn-RequestId"]
+    assert third.json() != first.json()
+
+
 def test_capacity_bound_evicts_least_recently_used(upstream):
     portico = Portico("--response-cache-max-bytes", "350000")
     try:
