@@ -1,5 +1,7 @@
 """Route matching on the data plane, with AWS's precedence for HTTP APIs (developer guide,
 "Routing API requests"): full match, then path variables, then greedy, then $default."""
+import http.client
+import json
 import time
 
 import pytest
@@ -114,3 +116,39 @@ def test_route_without_integration_is_not_found(portico, upstream):
         response = call(portico, api, "/without")
     assert response.status_code == 404
     assert response.json() == {"message": "Not Found"}
+
+
+def test_one_connection_can_address_several_apis_and_sees_redeployments(portico, upstream):
+    """A keep-alive connection remembers the last Host it resolved (GatewayHandler.resolveApi): a different Host, a
+    path-style request, an unknown API and a redeployment on the same connection must each be resolved afresh."""
+    first = make_api(portico, {"GET /who": {"uri": f"{upstream.url}/api-one"}})
+    second = make_api(portico, {"GET /who": {"uri": f"{upstream.url}/api-two"}})
+    port = int(portico.data_url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    def ask(path, host):
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, (json.loads(body)["path"] if response.status == 200 else body)
+
+    try:
+        for api, expected in ((first, "/api-one"), (second, "/api-two"), (first, "/api-one")):
+            assert ask("/who", f"{api}.execute-api.localhost:{port}") == (200, expected)
+        # The host part of the API id is case-insensitive; the memo must not keep the other spelling's answer.
+        assert ask("/who", f"{second.upper()}.execute-api.localhost") == (200, "/api-two")
+        assert ask(f"/_aws/execute-api/{first}/who", f"{second}.execute-api.localhost") == (200, "/api-one")
+        assert ask("/who", "zzzzzzzzzz.execute-api.localhost")[0] == 404
+        # A redeployment (a new runtime table) on the same connection: the route's new integration answers.
+        client = portico.client()
+        route = next(r for r in client.get_routes(ApiId=first)["Items"] if r["RouteKey"] == "GET /who")
+        integration = client.create_integration(
+            ApiId=first, IntegrationType="HTTP_PROXY", IntegrationMethod="ANY", IntegrationUri=f"{upstream.url}/api-one-v2",
+            PayloadFormatVersion="1.0")["IntegrationId"]
+        client.update_route(ApiId=first, RouteId=route["RouteId"], Target=f"integrations/{integration}")
+        deadline = time.monotonic() + 10
+        while ask("/who", f"{first}.execute-api.localhost")[1] != "/api-one-v2":
+            assert time.monotonic() < deadline, "the redeployment was not seen on the open connection"
+            time.sleep(0.05)
+    finally:
+        connection.close()
