@@ -36,7 +36,7 @@ public struct DataPlaneConfiguration: Sendable {
     /// (`--jwks-min-refresh-seconds`); 0 allows one per such token (tests).
     public var jwksMinRefreshSeconds: Int64 = 10
     /// Issuers whose JWKS comes from a configured URL rather than their OpenID discovery document
-    /// (`--jwks-url`), keyed by issuer without a trailing `/`.
+    /// (`--jwks-url`), keyed by issuer (a trailing `/` does not matter).
     public var jwksUrls: [String: String] = [:]
     /// Tokens whose signature each event loop remembers as verified (`--jwt-verified-tokens`),
     /// so a repeated token skips the RSA check (claims are still checked on every request); 0 = off.

@@ -131,8 +131,8 @@ public struct Router<Value: Sendable>: Sendable {
         // Most segments hold no escape: they are matched as they are and decoded only for a variable.
         let escaped = segment.firstIndex(ofByte: UInt8(ascii: "%")) != nil
         let decoded: String? = escaped ? PercentDecoding.decode(segment) : nil
-        if let child = decoded.map({ node.literals[$0] }) ?? node.literal(rawSegment: segment),
-            let value = search(child, remaining, method: method, rawPath: rawPath, parameters: &parameters)
+        let child: Node? = if let decoded { node.literals[decoded] } else { node.literal(rawSegment: segment) }
+        if let child, let value = search(child, remaining, method: method, rawPath: rawPath, parameters: &parameters)
         {
             return value
         }

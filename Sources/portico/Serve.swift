@@ -208,7 +208,7 @@ struct Serve: AsyncParsableCommand {
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
                 throw ValidationError("--jwks-url \(pair): the JWKS URL must be http or https")
             }
-            configuration.dataPlane.jwksUrls[issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer] = url
+            configuration.dataPlane.jwksUrls[issuer] = url
         }
         if let endpoint = value(cognitoEndpoint, "PORTICO_COGNITO_ENDPOINT") {
             let loopback = ["http://127.", "http://localhost", "http://[::1]"].contains { endpoint.hasPrefix($0) }

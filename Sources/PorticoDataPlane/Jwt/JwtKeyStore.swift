@@ -13,8 +13,8 @@ final class JwtKeyStore: Sendable {
     struct Settings: Sendable {
         var ttlSeconds: Int64 = 7_200
         var minRefreshIntervalSeconds: Int64 = 10
-        /// Issuers (``JwtKeyStore/normalizedIssuer(_:)``) whose JWKS is fetched from the given URL, without
-        /// discovery: for providers that publish no discovery document (`--jwks-url`, beyond AWS).
+        /// Issuers whose JWKS is fetched from the given URL, without discovery: for providers that publish no
+        /// discovery document (`--jwks-url`, beyond AWS). Keyed by ``JwtKeyStore/normalizedIssuer(_:)`` once stored.
         var jwksUrls: [String: String] = [:]
     }
 
@@ -32,6 +32,8 @@ final class JwtKeyStore: Sendable {
 
     init(fetcher: JwksFetcher, settings: Settings, logger: Logger) {
         self.fetcher = fetcher
+        var settings = settings
+        settings.jwksUrls = Dictionary(settings.jwksUrls.map { (Self.normalizedIssuer($0.key), $0.value) }) { _, last in last }
         self.settings = settings
         self.logger = logger
     }
