@@ -54,9 +54,18 @@ final class WebSocketConnection: ChannelDuplexHandler {
         state: LoopState, directory: WebSocketDirectory, logger: Logger, disconnectHeaders: HTTPHeaders
     ) {
         self.info = info
-        self.stage = stage
-        self.webSocket = webSocket
-        self.table = state.table
+        // `stage` was read when the handshake began; a `$connect` authorizer or integration may have taken long
+        // enough for a redeploy to land since. Start from the current table's compilation, so that the table
+        // recorded here really is the one `stage` came from (``refreshStage()`` only looks again after a swap).
+        let table = state.table
+        if let latest = table.apis[info.apiId]?.stages[info.stage], let latestWebSocket = latest.webSocket {
+            self.stage = latest
+            self.webSocket = latestWebSocket
+        } else {
+            self.stage = stage
+            self.webSocket = webSocket
+        }
+        self.table = table
         self.limits = limits
         self.state = state
         self.directory = directory
