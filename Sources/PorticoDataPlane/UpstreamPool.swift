@@ -27,8 +27,21 @@ final class UpstreamPool {
     /// each: no copy-on-write of the dictionary's storage, no array freed when the last idle
     /// connection is taken and allocated again when one comes back (three allocations per
     /// request in the profile before).
+    ///
+    /// Connections given back during the loop's current wake-up wait in `released` and join
+    /// `connections` when the loop runs its tasks, after the wake-up's events (``settle()``); a request
+    /// takes from `connections` first. The reason is the order in which `epoll` reports events. A
+    /// socket that was reported in this wake-up stays on the kernel's (level-triggered) ready list until
+    /// the next `epoll_wait` looks at it again. A connection given back and taken again within the
+    /// wake-up, whose backend answers before that next wait, is reported at its old place near the
+    /// head of the list, ahead of the client requests that arrived before the answer. In a saturated
+    /// loop such answers overtook requests at random, which widened the spread of latencies (the p99
+    /// of the proxy benchmark; `docs/notes/issue-2.md`). Among the settled connections the most recent
+    /// is taken, so that at light load the surplus ones stay idle and reach the idle timeout.
     final class IdleList {
         var connections: [UpstreamConnection] = []
+        var released: [UpstreamConnection] = []
+        var count: Int { connections.count + released.count }
     }
 
     private var idle: [Key: IdleList] = [:]
@@ -38,6 +51,8 @@ final class UpstreamPool {
     /// is cheaper than hashing it (twice per request). Cleared when the sweep drops lists.
     private var recent: (key: Key, list: IdleList)?
     private var sweep: Scheduled<Void>?
+    /// The lists with connections in `released`, settled by one task per wake-up.
+    private var unsettled: [IdleList] = []
 
     init(eventLoop: any EventLoop, maxIdlePerKey: Int, idleTimeout: TimeAmount, connectTimeout: TimeAmount, tlsContext: NIOSSLContext?) {
         self.tlsContext = tlsContext
@@ -52,7 +67,7 @@ final class UpstreamPool {
     func takeIdle(_ key: Key) -> UpstreamConnection? {
         guard let list = list(for: key) else { return nil }
         let now = NIODeadline.now()
-        while let connection = list.connections.popLast() {
+        while let connection = list.connections.popLast() ?? list.released.popLast() {
             let expired = connection.idleSince.map { now - $0 > idleTimeout } ?? false
             connection.idleSince = nil
             // `isClosed` follows the channel (set on close and on channelInactive, on this loop),
@@ -117,15 +132,30 @@ final class UpstreamPool {
             idle[connection.key] = list
             recent = (connection.key, list)
         }
-        guard list.connections.count < maxIdlePerKey else {
+        guard list.count < maxIdlePerKey else {
             connection.close()
             return
         }
         // Reads stay on while idle so that a backend closing the connection is noticed.
         connection.setAutoRead(true)
         connection.idleSince = .now()
-        list.connections.append(connection)
+        if list.released.isEmpty {
+            if unsettled.isEmpty {
+                eventLoop.assumeIsolated().execute { [self] in settle() }
+            }
+            unsettled.append(list)
+        }
+        list.released.append(connection)
         scheduleSweep()
+    }
+
+    /// Moves the connections given back during the wake-up that just ended to the ones taken first.
+    private func settle() {
+        for list in unsettled {
+            list.connections.append(contentsOf: list.released)
+            list.released.removeAll(keepingCapacity: true)
+        }
+        unsettled.removeAll(keepingCapacity: true)
     }
 
     private func list(for key: Key) -> IdleList? {
@@ -138,11 +168,14 @@ final class UpstreamPool {
     /// One timer per pool (not one per release) closes connections idle longer than the timeout.
     private func scheduleSweep() {
         guard sweep == nil else { return }
-        sweep = eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
-            guard let self else { return }
+        // Strong capture (the task is cancelled by `closeAll` or dropped with the loop): a weak one gives
+        // the pool a side table, which sends the retain and release of every `state.pool` access, two
+        // per request, down the runtime's slow path (`incrementSlow` in profiles).
+        sweep = eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [self] in
             self.sweep = nil
             let now = NIODeadline.now()
             var empty: [Key] = []
+            self.settle()
             for (key, list) in self.idle {
                 let (expired, kept) = list.connections.reduce(into: ([UpstreamConnection](), [UpstreamConnection]())) { result, connection in
                     if let since = connection.idleSince, now - since >= self.idleTimeout {
@@ -164,6 +197,7 @@ final class UpstreamPool {
     func closeAll() {
         sweep?.cancel()
         sweep = nil
+        settle()
         for (_, list) in idle {
             for connection in list.connections { connection.close() }
         }
