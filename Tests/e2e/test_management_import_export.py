@@ -84,6 +84,24 @@ def test_reimport_replaces_routes_and_auto_deploys(fresh):
     assert len(client.get_deployments(ApiId=api_id)["Items"]) == before + 1
 
 
+def test_reimport_drops_route_settings_of_removed_routes(fresh):
+    # Settings for a route the new definition lacks would fail every later UpdateStage of the stage.
+    client = fresh.client()
+    api_id = client.import_api(Body=json.dumps(DEFINITION))["ApiId"]
+    client.create_stage(ApiId=api_id, StageName="live", RouteSettings={
+        "GET /pets": {"ThrottlingBurstLimit": 5, "ThrottlingRateLimit": 10.0},
+        "ANY /pets/{id}": {"ThrottlingBurstLimit": 1, "ThrottlingRateLimit": 2.0},
+    })
+    smaller = json.loads(json.dumps(DEFINITION))
+    del smaller["paths"]["/pets/{id}"]
+    client.reimport_api(ApiId=api_id, Body=json.dumps(smaller))
+    settings = client.get_stage(ApiId=api_id, StageName="live")["RouteSettings"]
+    assert settings == {"GET /pets": {"ThrottlingBurstLimit": 5, "ThrottlingRateLimit": 10.0}}
+    updated = client.update_stage(ApiId=api_id, StageName="live", Description="after reimport")
+    assert updated["Description"] == "after reimport"
+    assert set(updated["RouteSettings"]) == {"GET /pets"}
+
+
 def test_export_stage_uses_its_deployment(fresh):
     client = fresh.client()
     api_id = client.import_api(Body=json.dumps(DEFINITION))["ApiId"]

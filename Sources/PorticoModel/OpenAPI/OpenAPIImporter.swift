@@ -95,5 +95,11 @@ public enum OpenAPIImporter {
             }
             return route
         }
+        // Route settings of a route the definition no longer has go, as DeleteRoute drops them: left behind,
+        // they would fail every later UpdateStage of that stage ("Unable to find Route by key ...").
+        let routeKeys = Set(document.routes.map(\.routeKey))
+        for index in document.stages.indices {
+            document.stages[index].routeSettings = document.stages[index].routeSettings?.filter { routeKeys.contains($0.key) }
+        }
     }
 }
