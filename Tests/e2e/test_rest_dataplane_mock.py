@@ -183,8 +183,11 @@ def test_disabled_execute_api_endpoint_is_forbidden(fresh):
     api.method("/", "GET", MOCK_200, responses={"200": {}})
     api.client.create_deployment(restApiId=api.id, stageName="test")
 
-    wait_for(lambda: call(fresh, api.id, "/test").status_code == 403)
+    # Before the deployment is live the stage is unknown, which is a 403 too ("Missing Authentication Token"):
+    # wait for the disabled endpoint's own answer.
+    wait_for(lambda: call(fresh, api.id, "/test").json() == {"message": "Forbidden"})
     response = call(fresh, api.id, "/test")
+    assert response.status_code == 403
     assert response.json() == {"message": "Forbidden"}
 
 
